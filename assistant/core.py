@@ -1,0 +1,121 @@
+"""The façade: one object that owns the flow. The CLI, the web chat and Python users all come here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .answer import ExtractiveAnswerer
+from .condense import condense
+from .embed import SentenceEmbedder
+from .indexer import Indexer, Progress, index_identity
+from .lexical import LexicalIndex
+from .manifest import Manifest
+from .retrieve import Filters, HybridRetriever, NewsRetriever
+from .settings import Settings
+from .store import ChromaStore
+from .types import Answer, Passage, UpdateReport
+
+
+@dataclass
+class IndexStatus:
+    articles: int
+    chunks: int
+    stored_chunks: int
+    model: str
+    last_update: str | None
+    consistent: bool  # manifest and store agree
+
+    def to_dict(self) -> dict:
+        return vars(self).copy()
+
+
+class Assistant:
+    """``Assistant(articles_dir="seeds", index_dir="index")``; any :class:`Settings` field is a keyword."""
+
+    def __init__(self, settings: Settings | None = None, **overrides) -> None:
+        if overrides:  # validated like any other settings, so a bad value is named in the error
+            settings = Settings(**{**(settings.model_dump() if settings else {}), **overrides})
+        self.settings = settings or Settings()
+        self._update_lock = threading.Lock()
+        self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
+
+    @cached_property
+    def embedder(self) -> SentenceEmbedder:
+        s = self.settings
+        return SentenceEmbedder(s.embedding_model, s.embedding_batch_size, s.device)
+
+    @cached_property
+    def store(self) -> ChromaStore:
+        return ChromaStore(self.settings)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.embedder, self.store, self.lexical_index,
+                               self.settings.candidates, self.settings.rrf_k)
+
+    @cached_property
+    def answerer(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, self.settings.abstain_below)
+
+    def update_index(self, full: bool = False, progress: Progress | None = None) -> UpdateReport:
+        """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything."""
+        with self._update_lock:
+            report, lexical = Indexer(self.settings, self.embedder, self.store).run(full, progress)
+            if lexical is not None:
+                self._lexical = lexical
+            return report
+
+    def lexical_index(self) -> LexicalIndex:
+        """The BM25 index matching the manifest; reloaded or rebuilt when another update changed it."""
+        stamp = Manifest.load(self.settings.manifest_path).updated_at if self.settings.manifest_path.exists() else None
+        current = self._lexical
+        if current is not None and current.stamp == stamp:
+            return current
+        with self._lexical_lock:
+            if self._lexical is not None and self._lexical.stamp == stamp:
+                return self._lexical
+            loaded = LexicalIndex.load(self.settings.lexical_dir)
+            if loaded is None or loaded.stamp != stamp:
+                loaded = LexicalIndex.build(((i, d) for i, d, _ in self.store.records()), stamp or "")
+            self._lexical = loaded
+            return loaded
+
+    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        return self.retriever.run(query, k or self.settings.k, filters)
+
+    def ask(self, question: str, history: list[str] | None = None, k: int | None = None,
+            filters: Filters | None = None) -> Answer:
+        """Answer from the articles, citing each sentence; ``history`` holds earlier user questions."""
+        question = question.strip()
+        if not question:
+            raise ValueError("question is empty")
+        search_query = condense(question, history)
+        passages = self.retrieve(search_query, k, filters)
+        return self.answerer.run(question, passages, search_query)
+
+    def as_retriever(self, k: int | None = None, filters: Filters | None = None) -> NewsRetriever:
+        return NewsRetriever(retriever=self.retriever, k=k or self.settings.k, filters=filters)
+
+    def status(self) -> IndexStatus:
+        manifest = Manifest.load(self.settings.manifest_path)
+        stored = self.store.count()
+        return IndexStatus(
+            articles=len(manifest.articles),
+            chunks=manifest.chunk_count,
+            stored_chunks=stored,
+            model=self.settings.embedding_model,
+            last_update=manifest.updated_at,
+            consistent=stored == manifest.chunk_count and manifest.identity in ({}, index_identity(self.settings)),
+        )
+
+    def articles(self) -> list[dict]:
+        manifest = Manifest.load(self.settings.manifest_path)
+        return [{"id": k, **vars(v)} for k, v in sorted(manifest.articles.items())]
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.settings.articles_dir

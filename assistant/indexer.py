@@ -1,0 +1,122 @@
+"""Index update: load, chunk, embed and store only what changed since the manifest was written."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from .chunk import Chunker
+from .embed import SentenceEmbedder
+from .lexical import LexicalIndex
+from .load import load_articles
+from .manifest import ArticleEntry, Manifest
+from .settings import Settings
+from .store import ChromaStore
+from .types import Article, Chunk, UpdateReport
+
+Progress = Callable[[int, int, str], None]
+EMBED_BATCH_CHUNKS = 256  # chunks of several small articles share one encode call
+SCHEMA_VERSION = 1
+
+
+def index_identity(settings: Settings) -> dict:
+    """What the stored vectors depend on; a change to any of it means a full rebuild."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "model": settings.embedding_model,
+        "chunk_tokens": settings.chunk_tokens,
+        "overlap": settings.chunk_overlap_sentences,
+    }
+
+
+def file_of(article_id: str) -> str:
+    return article_id.split("#", 1)[0]
+
+
+class Indexer:
+    def __init__(self, settings: Settings, embedder: SentenceEmbedder, store: ChromaStore) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+
+    def run(self, full: bool = False, progress: Progress | None = None) -> tuple[UpdateReport, LexicalIndex | None]:
+        """Returns the report and, when anything changed, the rebuilt lexical index."""
+        began = time.perf_counter()
+        notify = progress or (lambda done, total, message: None)
+        settings = self.settings
+        identity = index_identity(settings)
+        manifest = Manifest.load(settings.manifest_path)
+        report = UpdateReport()
+        if full or manifest.identity != identity or self.store.identity() != identity:
+            notify(0, 1, "Rebuilding the index from scratch")
+            self.store.reset(identity)
+            manifest = Manifest(identity=identity)
+            report.rebuilt = True
+
+        notify(0, 1, "Reading articles")
+        articles, report.skipped = load_articles(settings.articles_dir, settings.max_article_bytes)
+        unreadable_files = {p.path for p in report.skipped}
+        current = {a.id: a for a in articles}
+        changed = [a for a in articles if a.id not in manifest.articles or manifest.articles[a.id].hash != a.content_hash]
+        report.unchanged = len(articles) - len(changed)
+        gone = [i for i in manifest.articles if i not in current and file_of(i) not in unreadable_files]
+
+        for article_id in gone:
+            self.store.delete_article(article_id)
+            del manifest.articles[article_id]
+            report.removed += 1
+
+        if changed or gone:
+            manifest.updated_at = None  # "in progress": forces a keyword-index rebuild after a crash
+        if changed:
+            chunker = Chunker(self.embedder.count_tokens,
+                              min(settings.chunk_tokens, self.embedder.max_tokens),
+                              settings.chunk_overlap_sentences)
+            done = 0
+            for batch in self._batches(changed, chunker):
+                texts = [c.text for _, chunks in batch for c in chunks]
+                notify(done, len(changed), f"Embedding {len(texts)} passages")
+                vectors = self.embedder.encode(texts) if texts else None
+                offset = 0
+                for article, chunks in batch:
+                    if article.id in manifest.articles:
+                        self.store.delete_article(article.id)
+                        report.updated += 1
+                    else:
+                        report.added += 1
+                    self.store.add(article, chunks, vectors[offset:offset + len(chunks)])
+                    offset += len(chunks)
+                    report.chunks += len(chunks)
+                    manifest.articles[article.id] = ArticleEntry(
+                        article.content_hash, article.title, len(chunks), article.date, article.source)
+                done += len(batch)
+                manifest.save(settings.manifest_path)  # a crash loses at most the batch in flight
+
+        lexical = None
+        stale_lexical = LexicalIndex.load(settings.lexical_dir)
+        if changed or gone or report.rebuilt or stale_lexical is None or stale_lexical.stamp != manifest.updated_at:
+            manifest.updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            manifest.save(settings.manifest_path)
+            notify(len(changed), max(len(changed), 1), "Rebuilding the keyword index")
+            lexical = LexicalIndex.build(((i, d) for i, d, _ in self.store.records()), manifest.updated_at)
+            lexical.save(settings.lexical_dir)
+        report.total_articles = len(manifest.articles)
+        report.total_chunks = manifest.chunk_count
+        report.seconds = round(time.perf_counter() - began, 3)
+        notify(1, 1, "Done")
+        return report, lexical
+
+    @staticmethod
+    def _batches(articles: list[Article], chunker: Chunker):
+        batch: list[tuple[Article, list[Chunk]]] = []
+        size = 0
+        for article in articles:
+            chunks = chunker.run(article)
+            batch.append((article, chunks))
+            size += len(chunks)
+            if size >= EMBED_BATCH_CHUNKS:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch

@@ -1,0 +1,52 @@
+"""The manifest: which article versions the index holds, so an update embeds only what changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class ArticleEntry:
+    hash: str
+    title: str
+    chunks: int
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Manifest:
+    identity: dict = field(default_factory=dict)
+    articles: dict[str, ArticleEntry] = field(default_factory=dict)
+    updated_at: str | None = None
+
+    @property
+    def chunk_count(self) -> int:
+        return sum(entry.chunks for entry in self.articles.values())
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            articles = {k: ArticleEntry(**v) for k, v in raw.get("articles", {}).items()}
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"index manifest {path} is damaged ({error}); run 'assistant index --full'") from None
+        return cls(identity=raw.get("identity", {}), articles=articles, updated_at=raw.get("updated_at"))
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a crash leaves the old manifest or the new one, never half of one."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"identity": self.identity, "updated_at": self.updated_at,
+                "articles": {k: asdict(v) for k, v in sorted(self.articles.items())}}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)

@@ -1,0 +1,41 @@
+"""Word-level helpers shared by the lexical index and the answerer, so both read words alike."""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves also said says say did does
+    according""".split()
+)
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match 'confirmed' with 'confirm' and 'strikes' with 'strike'."""
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)] + keep
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+
+
+def terms(text: str) -> list[str]:
+    """Content words, stemmed: what BM25 indexes and what lexical evidence counts."""
+    out = []
+    for word in words(text):
+        word = word.removesuffix("'s")
+        if word not in STOPWORDS:
+            out.append(stem(word))
+    return out

@@ -1,0 +1,124 @@
+"""Typed records that travel through the flow, from the article file to the page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an article's normalised text: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Article:
+    """One article after loading: normalised text plus what we know about it."""
+
+    id: str  # path relative to the articles folder, with forward slashes
+    title: str
+    text: str
+    date: str | None = None  # ISO date, YYYY-MM-DD
+    source: str | None = None  # publisher, when known
+    url: str | None = None
+    content_hash: str = ""
+
+
+@dataclass
+class Chunk:
+    """A passage of an article, sized for the embedding model, made of whole sentences."""
+
+    id: str
+    article_id: str
+    number: int
+    text: str
+    start: int
+    end: int
+    sentences: list[Span] = field(default_factory=list)  # offsets in the article
+
+
+@dataclass
+class Passage:
+    """A chunk as retrieved, with its article's metadata and the scores that ranked it."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    text: str
+    start: int
+    end: int
+    sentences: list[Span]
+    score: float  # fused score
+    dense_score: float | None = None  # cosine similarity, when the dense retriever found it
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Citation:
+    """What [n] in an answer points at: the exact quote and where it stands in its article."""
+
+    n: int
+    title: str
+    source: str  # article path relative to the articles folder
+    quote: str
+    start: int
+    end: int
+    score: float
+    date: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    passage: str = ""  # the whole retrieved passage, for showing the quote in context
+    passage_start: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    passages: list[Passage] = field(default_factory=list)
+    question: str = ""
+    search_query: str = ""  # the question as condensed with the chat history
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [
+                {k: c.to_dict()[k] for k in ("n", "title", "source", "quote", "start", "end", "score")}
+                | {"date": c.date, "url": c.url}
+                for c in self.citations
+            ],
+        }
+
+
+@dataclass
+class Problem:
+    """A file that could not be (fully) used, and why, in words a user can act on."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class UpdateReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks: int = 0  # chunks embedded by this update
+    seconds: float = 0.0
+    rebuilt: bool = False
+    skipped: list[Problem] = field(default_factory=list)
+    total_articles: int = 0
+    total_chunks: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
