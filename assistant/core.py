@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .answer import ExtractiveAnswerer
 from .condense import condense
-from .embed import SentenceEmbedder
+from .embed import SentenceEmbedder, make_embedder
 from .indexer import Indexer, Progress, index_identity
 from .lexical import LexicalIndex
 from .manifest import Manifest
@@ -45,8 +45,7 @@ class Assistant:
 
     @cached_property
     def embedder(self) -> SentenceEmbedder:
-        s = self.settings
-        return SentenceEmbedder(s.embedding_model, s.embedding_batch_size, s.device)
+        return make_embedder(self.settings)
 
     @cached_property
     def store(self) -> ChromaStore:

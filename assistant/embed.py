@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .settings import DEFAULT_MODEL
+from .settings import DEFAULT_MODEL, Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -73,3 +73,8 @@ class SentenceEmbedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
+
+
+def make_embedder(settings: Settings) -> SentenceEmbedder:
+    """The embedder the settings ask for (backend chosen by ``embedding_backend``)."""
+    return SentenceEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.device)

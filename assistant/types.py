@@ -24,6 +24,8 @@ class Article:
     source: str | None = None  # publisher, when known
     url: str | None = None
     content_hash: str = ""
+    author: str | None = None
+    page_starts: list[int] | None = None  # PDFs: offset in ``text`` where each page begins
 
 
 @dataclass
@@ -73,6 +75,8 @@ class Citation:
     publisher: str | None = None
     passage: str = ""  # the whole retrieved passage, for showing the quote in context
     passage_start: int = 0
+    page: int | None = None  # PDFs: 1-based page of the quote
+    verified: bool = True  # False when an LLM's sentence is not supported by this passage
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -86,11 +90,15 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     question: str = ""
     search_query: str = ""  # the question as condensed with the chat history
+    note: str = ""  # e.g. "the LLM was unreachable; this is the extractive answer"
+    unverified: list[str] = field(default_factory=list)  # answer sentences no passage supports
 
     def to_dict(self) -> dict:
         return {
             "answer": self.text,
             "abstained": self.abstained,
+            "note": self.note,
+            "unverified": self.unverified,
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "source", "quote", "start", "end", "score")}
                 | {"date": c.date, "url": c.url}
@@ -105,6 +113,7 @@ class Problem:
 
     path: str
     reason: str
+    skipped: bool = True  # False: a warning (e.g. decoded with a fallback), the article was still used
 
 
 @dataclass
