@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from .retrieve import Filters, HybridRetriever, NewsRetriever
 from .settings import Settings
 from .store import ChromaStore
 from .types import Answer, Passage, UpdateReport
+from .uploads import StoredFile, store_upload
 
 
 @dataclass
@@ -96,6 +98,19 @@ class Assistant:
         passages = self.retrieve(search_query, k, filters)
         return self.answerer.run(question, passages, search_query)
 
+    def ask_stream(self, question: str, history: list[str] | None = None, k: int | None = None,
+                   filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Text as it is written, then the finished :class:`Answer` as the last item."""
+        answer = self.ask(question, history, k, filters)
+        yield answer.text
+        yield answer
+
+    def evaluate(self, questions_path: str | Path, k: int = 5):
+        """Retrieval and answer quality on a JSONL questions file (see :mod:`assistant.eval`)."""
+        from .eval import evaluate
+
+        return evaluate(self, Path(questions_path), k)
+
     def as_retriever(self, k: int | None = None, filters: Filters | None = None) -> NewsRetriever:
         return NewsRetriever(retriever=self.retriever, k=k or self.settings.k, filters=filters)
 
@@ -118,3 +133,8 @@ class Assistant:
     @property
     def articles_dir(self) -> Path:
         return self.settings.articles_dir
+
+    def add_file(self, name: str, data: bytes) -> StoredFile:
+        """Save an article file into the articles folder (checked like a web upload); index it with
+        :meth:`update_index`."""
+        return store_upload(self.settings.articles_dir, name, data, self.settings.max_upload_bytes)

@@ -1,0 +1,207 @@
+"""The ``assistant`` command: each sub-command parses its options, makes one façade call and prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from .core import Assistant
+from .retrieve import Filters
+from .settings import Settings
+from .types import Answer, UpdateReport
+
+GLOBAL_OPTIONS = {  # flag -> settings field
+    "articles": "articles_dir",
+    "index": "index_dir",
+    "chroma_url": "chroma_url",
+    "model": "embedding_model",
+    "embedding_backend": "embedding_backend",
+    "llm": "llm_backend",
+    "llm_model_path": "llm_model_path",
+    "llm_base_url": "llm_base_url",
+    "llm_model": "llm_model",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Ask questions about your news articles.")
+    parser.add_argument("--articles", metavar="DIR", help="articles folder (default ./seeds)")
+    parser.add_argument("--index", metavar="DIR", help="index folder (default ./index)")
+    parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server instead of the index folder")
+    parser.add_argument("--model", metavar="NAME", help="sentence-transformers model name or path")
+    parser.add_argument("--embedding-backend", choices=["torch", "onnx"])
+    parser.add_argument("--llm", choices=["none", "llamacpp", "openai", "ollama"], help="answer with an LLM")
+    parser.add_argument("--llm-model-path", metavar="GGUF")
+    parser.add_argument("--llm-base-url", metavar="URL")
+    parser.add_argument("--llm-model", metavar="NAME")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="update the index from the articles folder")
+    index.add_argument("--full", action="store_true", help="rebuild everything")
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+    index.set_defaults(run=cmd_index)
+
+    ask = commands.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    add_query_options(ask)
+    ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
+    ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
+    ask.set_defaults(run=cmd_ask)
+
+    chat = commands.add_parser("chat", help="a conversation in the terminal (follow-ups understood)")
+    add_query_options(chat)
+    chat.set_defaults(run=cmd_chat)
+
+    serve = commands.add_parser("serve", help="serve the web chat")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    serve.add_argument("--auth", metavar="USER:PASSWORD", help="require a login")
+    serve.set_defaults(run=cmd_serve)
+
+    status = commands.add_parser("status", help="what the index holds and whether it is consistent")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(run=cmd_status)
+
+    evaluate = commands.add_parser("eval", help="measure retrieval and answers on a questions file")
+    evaluate.add_argument("questions", metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("--k", type=int, default=5)
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(run=cmd_eval)
+    return parser
+
+
+def add_query_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--k", type=int, help="passages to read (default 5)")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles dated on or after")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="only articles dated on or before")
+    parser.add_argument("--source", action="append", default=[], metavar="NAME",
+                        help="only this publisher or article path (repeatable)")
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(tuple(args.source), args.since, args.until)
+
+
+def progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
+    def show(done: int, total: int, message: str) -> None:
+        if enabled:
+            width = 30
+            filled = int(width * done / total) if total else width
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message:<40}")
+            if done >= total and message == "Done":
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return show
+
+
+def format_report(report: UpdateReport) -> str:
+    lines = [
+        f"{'Rebuilt' if report.rebuilt else 'Updated'} the index in {report.seconds:.1f}s: "
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, {report.unchanged} unchanged; "
+        f"{report.chunks} passages embedded. Index: {report.total_articles} articles, {report.total_chunks} passages."
+    ]
+    skipped = [p for p in report.skipped if p.skipped]
+    warnings = [p for p in report.skipped if not p.skipped]
+    if skipped:
+        lines.append(f"Skipped {len(skipped)} file(s):")
+        lines += [f"  - {p.reason}" for p in skipped]
+    if warnings:
+        lines.append("Warnings:")
+        lines += [f"  - {p.reason}" for p in warnings]
+    return "\n".join(lines)
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.note:
+        lines.append(f"({answer.note})")
+    for c in answer.citations:
+        where = " · ".join(x for x in (c.date, c.publisher, c.url or c.source) if x)
+        lines.append(f"\n[{c.n}] {c.title} ({where})\n    “{c.quote}”")
+    return "\n".join(lines)
+
+
+def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
+    report = bot.update_index(full=args.full, progress=progress_bar(not args.json and sys.stderr.isatty()))
+    print(json.dumps(report.to_dict()) if args.json else format_report(report))
+    return 0
+
+
+def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
+    if args.stream and not args.json:
+        answer = None
+        for piece in bot.ask_stream(args.question, k=args.k, filters=filters_from(args)):
+            if isinstance(piece, str):
+                print(piece, end="", flush=True)
+            else:
+                answer = piece
+        print("\n" + format_answer(answer).split("\n", 1)[-1] if answer and answer.citations else "")
+        return 0
+    answer = bot.ask(args.question, k=args.k, filters=filters_from(args))
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_chat(bot: Assistant, args: argparse.Namespace) -> int:
+    history: list[str] = []
+    print("Ask about your articles (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        for piece in bot.ask_stream(question, history=history, k=args.k, filters=filters_from(args)):
+            if isinstance(piece, str):
+                print(piece, end="", flush=True)
+            elif piece.citations:
+                print("\n" + format_answer(piece).split("\n", 1)[-1])
+        history.append(question)
+
+
+def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(bot, host=args.host, port=args.port, auth=args.auth)
+    return 0
+
+
+def cmd_status(bot: Assistant, args: argparse.Namespace) -> int:
+    status = bot.status()
+    if args.json:
+        print(json.dumps(status.to_dict()))
+    else:
+        print("\n".join(f"{k.replace('_', ' ')}: {v}" for k, v in status.to_dict().items()))
+    return 0 if status.consistent else 1
+
+
+def cmd_eval(bot: Assistant, args: argparse.Namespace) -> int:
+    report = bot.evaluate(args.questions, k=args.k)
+    print(json.dumps(report.to_dict()) if args.json else report.format())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    overrides = {field: getattr(args, flag) for flag, field in GLOBAL_OPTIONS.items() if getattr(args, flag)}
+    try:
+        bot = Assistant(Settings(**overrides))
+        return args.run(bot, args)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        print(f"error: invalid setting: {problems}", file=sys.stderr)
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

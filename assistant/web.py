@@ -1,0 +1,169 @@
+"""The web chat (Gradio): chat with checkable sources, an articles tab with upload and update."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import gradio as gr
+
+from .core import Assistant
+from .render import CSS, chat_answer, chat_text, sources_html
+from .retrieve import Filters
+from .types import Answer
+from .uploads import UploadError
+
+log = logging.getLogger("assistant.web")
+EXAMPLES = [
+    "Who confirmed the Palmyra attack?",
+    "Where did the coalition strikes originate?",
+    "What did Donald Trump vow?",
+]
+
+
+def status_markdown(bot: Assistant) -> str:
+    s = bot.status()
+    agree = "consistent" if s.consistent else "⚠️ manifest and store disagree: run an update"
+    return (f"**{s.articles}** articles · **{s.chunks}** passages · model `{s.model}` · "
+            f"last update {s.last_update or 'never'} · {agree}")
+
+
+def article_rows(bot: Assistant) -> list[list]:
+    return [[a["title"], a.get("date") or "", a["chunks"], a["id"]] for a in bot.articles()]
+
+
+def source_choices(bot: Assistant) -> list[str]:
+    articles = bot.articles()
+    return sorted({a["source"] for a in articles if a.get("source")} | {a["id"] for a in articles})
+
+
+def _filters(since: str, until: str, sources: list[str] | None) -> Filters:
+    return Filters(tuple(sources or ()), (since or "").strip() or None, (until or "").strip() or None)
+
+
+class ChatPage:
+    """Event handlers; each calls the façade and turns its typed result into components."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+
+    def respond(self, message: str, history: list[dict], questions: list[str], k: int, since: str, until: str,
+                sources: list[str] | None):
+        question = (message or "").strip()
+        if not question:
+            yield history, questions, gr.update(), ""
+            return
+        history = [*history, {"role": "user", "content": chat_text(question)},
+                   {"role": "assistant", "content": "…"}]
+        yield history, questions, gr.update(), ""
+        answer: Answer | None = None
+        try:
+            written = ""
+            for piece in self.bot.ask_stream(question, history=questions, k=int(k),
+                                             filters=_filters(since, until, sources)):
+                if isinstance(piece, str):
+                    written += piece
+                    history[-1] = {"role": "assistant", "content": chat_text(written)}
+                    yield history, questions, gr.update(), ""
+                else:
+                    answer = piece
+            history[-1] = {"role": "assistant", "content": chat_answer(answer)}
+        except Exception as error:  # noqa: BLE001 - one bad request must not take the page down
+            log.exception("question failed: %r", question)
+            history[-1] = {"role": "assistant",
+                           "content": f"⚠️ Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
+        yield history, [*questions, question], sources_html(answer), ""
+
+    def ask_api(self, question: str, k: int = 5) -> dict:
+        """API for scripts (gradio_client): the same JSON as ``assistant ask --json``."""
+        return self.bot.ask(question, k=int(k)).to_dict()
+
+    def upload(self, files: list[str] | None) -> tuple[str, None]:
+        messages = []
+        for path in files or []:
+            name = Path(path).name
+            try:
+                stored = self.bot.add_file(name, Path(path).read_bytes())
+                messages.append(f"✅ {chat_text(stored.message)}")
+            except (UploadError, OSError) as error:
+                messages.append(f"❌ {chat_text(str(error))}")
+        if messages and any(m.startswith("✅") for m in messages):
+            messages.append("Press **Update index** to make the new articles searchable.")
+        return "\n\n".join(messages), None
+
+    def update(self, progress=gr.Progress()):
+        def report_progress(done: int, total: int, message: str) -> None:
+            progress((done, max(total, 1)), desc=message)
+
+        try:
+            report = self.bot.update_index(progress=report_progress)
+        except Exception as error:  # noqa: BLE001
+            log.exception("update failed")
+            return (f"❌ The update failed and the previous index was kept: {chat_text(str(error))}",
+                    gr.update(), status_markdown(self.bot), gr.update())
+        lines = [f"✅ {report.added} added, {report.updated} updated, {report.removed} removed, "
+                 f"{report.unchanged} unchanged; {report.chunks} passages embedded in {report.seconds:.1f}s."]
+        lines += [f"- ⚠️ {chat_text(p.reason)}" for p in report.skipped]
+        return ("\n".join(lines), article_rows(self.bot), status_markdown(self.bot),
+                gr.update(choices=source_choices(self.bot)))
+
+
+def build_app(bot: Assistant) -> gr.Blocks:
+    page = ChatPage(bot)
+    with gr.Blocks(title="News assistant") as app:
+        gr.Markdown("## News assistant\nAnswers come only from your articles, each claim with its quoted source.")
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat", buttons=["copy"])
+                    questions = gr.State([])
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="Ask about your articles…", show_label=False, scale=5,
+                                         elem_id="question", autofocus=True)
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    clear = gr.Button("Clear", size="sm")
+                    gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML(sources_html(None), elem_id="sources")
+            with gr.Accordion("Options", open=False):
+                k = gr.Slider(1, 20, value=bot.settings.k, step=1, label="Passages to read (k)")
+                with gr.Row():
+                    since = gr.Textbox(label="Since (YYYY-MM-DD)", max_lines=1)
+                    until = gr.Textbox(label="Until (YYYY-MM-DD)", max_lines=1)
+                    only = gr.Dropdown(source_choices(bot), multiselect=True, label="Only these sources")
+        with gr.Tab("Articles"):
+            status = gr.Markdown(status_markdown(bot), elem_id="status")
+            upload = gr.File(label="Add article files", file_count="multiple", elem_id="upload")
+            upload_message = gr.Markdown(elem_id="upload-message")
+            update = gr.Button("Update index", variant="primary", elem_id="update")
+            update_message = gr.Markdown(elem_id="update-message")
+            table = gr.Dataframe(article_rows(bot), headers=["Title", "Date", "Passages", "File"],
+                                 interactive=False, elem_id="articles")
+        inputs = [box, chatbot, questions, k, since, until, only]
+        outputs = [chatbot, questions, sources, box]
+        box.submit(page.respond, inputs, outputs, api_visibility="private")
+        send.click(page.respond, inputs, outputs, api_visibility="private")
+        clear.click(lambda: ([], [], sources_html(None)), None, [chatbot, questions, sources],
+                    api_visibility="private")
+        upload.upload(page.upload, upload, [upload_message, upload], api_visibility="private")
+        update.click(page.update, None, [update_message, table, status, only], api_name="update")
+        gr.api(page.ask_api, api_name="ask")
+    return app
+
+
+def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth: str | None = None) -> None:
+    settings = bot.settings
+    login = auth or settings.auth
+    app = build_app(bot)
+    app.queue(default_concurrency_limit=settings.concurrency_limit)
+    app.launch(
+        server_name=host or settings.host,
+        server_port=port if port is not None else settings.port,
+        auth=tuple(login.split(":", 1)) if login else None,
+        max_file_size=settings.max_upload_bytes * 2,
+        show_error=False,
+        css=CSS,
+        footer_links=["api"],
+        ssr_mode=False,
+    )
