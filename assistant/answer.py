@@ -33,18 +33,22 @@ class ScoredSentence:
 
 
 def _answer_type_bonus(question: str, sentence: str) -> float:
-    """A small push towards sentences holding the kind of thing the question asks for."""
+    """A push towards sentences holding the kind of thing the question asks for, and not only
+    restating the question (a name the question already gives is no answer to "who")."""
     first = (words(question) or [""])[0]
     lowered = question.lower()
     if first == "when" or "what date" in lowered or "what day" in lowered:
-        return 0.08 if DATE_LIKE.search(sentence) else 0.0
-    if "how many" in lowered or "how much" in lowered:
-        return 0.08 if NUMBER_LIKE.search(sentence) else 0.0
-    if first in ("who", "whom", "whose"):
-        return 0.05 if NAME_LIKE.search(sentence) else 0.0
-    if first == "where":
-        return 0.05 if PLACE_LIKE.search(sentence) else 0.0
-    return 0.0
+        pattern = DATE_LIKE
+    elif "how many" in lowered or "how much" in lowered:
+        pattern = NUMBER_LIKE
+    elif first in ("who", "whom", "whose"):
+        pattern = NAME_LIKE
+    elif first == "where":
+        pattern = PLACE_LIKE
+    else:
+        return 0.0
+    new = [m.group() for m in pattern.finditer(sentence) if m.group().lower() not in lowered]
+    return 0.08 if new else 0.0
 
 
 def _question_weights(question: str) -> dict[str, float]:
@@ -67,7 +71,7 @@ class ExtractiveAnswerer:
     """Scores = semantic similarity (question vs sentence) blended with lexical evidence."""
 
     def __init__(self, embedder: SentenceEmbedder, max_sentences: int = 2, abstain_below: float = 0.42,
-                 semantic_weight: float = 0.6) -> None:
+                 semantic_weight: float = 0.6, context_discount: float = 0.85) -> None:
         if not 1 <= max_sentences <= 10:
             raise ValueError(f"max_sentences={max_sentences} must be between 1 and 10")
         if not 0.0 <= semantic_weight <= 1.0:
@@ -76,28 +80,39 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.abstain_below = abstain_below
         self.semantic_weight = semantic_weight
+        self.context_discount = context_discount
 
     def score(self, question: str, search_query: str, passages: list[Passage]) -> list[ScoredSentence]:
         candidates: dict[tuple[str, int, int], ScoredSentence] = {}
+        context: dict[tuple[str, int, int], str] = {}  # the sentence with the one before it
         for passage in passages:
+            previous = ""
             for span in passage.sentences:
                 key = (passage.article_id, span.start, span.end)
+                text = passage.text[span.start - passage.start: span.end - passage.start]
                 if key not in candidates:
-                    text = passage.text[span.start - passage.start: span.end - passage.start]
                     candidates[key] = ScoredSentence(passage, span, text, 0.0)
+                    context[key] = f"{previous} {text}" if previous else text
+                previous = text
         sentences = list(candidates.values())
         if not sentences:
             return []
-        vectors = self.embedder.encode([search_query] + [s.text for s in sentences])
-        similarity = vectors[1:] @ vectors[0]
+        windows = list(context.values())
+        vectors = self.embedder.encode([search_query] + [s.text for s in sentences] + windows)
+        own = vectors[1:len(sentences) + 1] @ vectors[0]
+        # A sentence often names its subject only in the sentence before ("... the rescue team"):
+        # read it with that context too, at a discount so that self-contained sentences win ties.
+        in_context = vectors[len(sentences) + 1:] @ vectors[0]
+        similarity = np.maximum(own, self.context_discount * in_context)
         weights = _question_weights(search_query)
         # A name the question asks about that no retrieved passage mentions is strong evidence of a miss.
         passage_terms = set().union(*(terms(p.text) for p in passages))
         names = [t for t, w in weights.items() if w > 1.0]
         missing_names = sum(t not in passage_terms for t in names)
         penalty = 0.75 ** missing_names
-        for sentence, sim in zip(sentences, np.asarray(similarity, dtype=float)):
-            lexical = lexical_overlap(weights, set(terms(sentence.text)))
+        for sentence, window, sim in zip(sentences, windows, np.asarray(similarity, dtype=float)):
+            lexical = max(lexical_overlap(weights, set(terms(sentence.text))),
+                          self.context_discount * lexical_overlap(weights, set(terms(window))))
             blended = self.semantic_weight * sim + (1 - self.semantic_weight) * lexical
             sentence.score = round(float((blended + _answer_type_bonus(question, sentence.text)) * penalty), 4)
         return sorted(sentences, key=lambda s: s.score, reverse=True)

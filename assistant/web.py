@@ -23,7 +23,7 @@ EXAMPLES = [
 
 def status_markdown(bot: Assistant) -> str:
     s = bot.status()
-    agree = "consistent" if s.consistent else "⚠️ manifest and store disagree: run an update"
+    agree = "consistent" if s.consistent else "**manifest and store disagree: run an update**"
     return (f"**{s.articles}** articles · **{s.chunks}** passages · model `{s.model}` · "
             f"last update {s.last_update or 'never'} · {agree}")
 
@@ -71,7 +71,7 @@ class ChatPage:
         except Exception as error:  # noqa: BLE001 - one bad request must not take the page down
             log.exception("question failed: %r", question)
             history[-1] = {"role": "assistant",
-                           "content": f"⚠️ Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
+                           "content": f"Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
         yield history, [*questions, question], sources_html(answer), ""
 
     def ask_api(self, question: str, k: int = 5) -> dict:
@@ -84,10 +84,10 @@ class ChatPage:
             name = Path(path).name
             try:
                 stored = self.bot.add_file(name, Path(path).read_bytes())
-                messages.append(f"✅ {chat_text(stored.message)}")
+                messages.append(f"Saved: {chat_text(stored.message)}")
             except (UploadError, OSError) as error:
-                messages.append(f"❌ {chat_text(str(error))}")
-        if messages and any(m.startswith("✅") for m in messages):
+                messages.append(f"**Rejected:** {chat_text(str(error))}")
+        if messages and any(m.startswith("Saved") for m in messages):
             messages.append("Press **Update index** to make the new articles searchable.")
         return "\n\n".join(messages), None
 
@@ -99,11 +99,11 @@ class ChatPage:
             report = self.bot.update_index(progress=report_progress)
         except Exception as error:  # noqa: BLE001
             log.exception("update failed")
-            return (f"❌ The update failed and the previous index was kept: {chat_text(str(error))}",
+            return (f"**The update failed**  and the previous index was kept: {chat_text(str(error))}",
                     gr.update(), status_markdown(self.bot), gr.update())
-        lines = [f"✅ {report.added} added, {report.updated} updated, {report.removed} removed, "
+        lines = [f"Done: {report.added} added, {report.updated} updated, {report.removed} removed, "
                  f"{report.unchanged} unchanged; {report.chunks} passages embedded in {report.seconds:.1f}s."]
-        lines += [f"- ⚠️ {chat_text(p.reason)}" for p in report.skipped]
+        lines += [f"- {"Skipped" if p.skipped else "Warning"}: {chat_text(p.reason)}" for p in report.skipped]
         return ("\n".join(lines), article_rows(self.bot), status_markdown(self.bot),
                 gr.update(choices=source_choices(self.bot)))
 

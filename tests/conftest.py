@@ -1,0 +1,123 @@
+"""Shared fixtures: the real bundled model (loaded once), temp copies of the seeds, a real server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant import Assistant  # noqa: E402
+from assistant.embed import SentenceEmbedder  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_ARTICLE = "coalition-strikes-syria.txt"
+ASSISTANT_BIN = Path(sys.executable).with_name("assistant")
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceEmbedder:
+    """The real bundled MiniLM, loaded once for the whole run."""
+    return SentenceEmbedder()
+
+
+def make_bot(embedder: SentenceEmbedder, articles: Path, index: Path, **settings) -> Assistant:
+    bot = Assistant(articles_dir=articles, index_dir=index, **settings)
+    bot.__dict__["embedder"] = embedder  # share the loaded model instead of loading it per test
+    return bot
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_bot(embedder, tmp_path_factory) -> Assistant:
+    """An assistant over an indexed copy of the seeds, shared by read-only tests."""
+    base = tmp_path_factory.mktemp("seedbot")
+    shutil.copytree(SEEDS, base / "articles")
+    bot = make_bot(embedder, base / "articles", base / "index")
+    bot.update_index()
+    return bot
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300
+            ) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ASSISTANT_BIN), *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=cwd, env={**os.environ, **(env or {})})
+
+
+class Server:
+    """`assistant serve` in a child process on a free port of 127.0.0.1."""
+
+    def __init__(self, articles: Path, index: Path, log: Path, *extra: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log
+        self.articles = articles
+        self.index = index
+        self._log = open(log, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [str(ASSISTANT_BIN), "--articles", str(articles), "--index", str(index), "serve",
+             "--port", str(self.port), *extra],
+            stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"server did not start in {timeout}s:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self._log.close()
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture(scope="module")
+def seed_server(tmp_path_factory):
+    """A real web server over an indexed temp copy of the seeds."""
+    base = tmp_path_factory.mktemp("server")
+    shutil.copytree(SEEDS, base / "articles")
+    result = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
+    assert result.returncode == 0, result.stderr
+    server = Server(base / "articles", base / "index", base / "server.log")
+    yield server
+    server.stop()

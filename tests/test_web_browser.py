@@ -1,0 +1,120 @@
+"""A real browser (Debian's Chromium, driven by Playwright) against the real server."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .conftest import ROOT, SEEDS, Server, run_cli
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-output" / "browser"
+XSS_ARTICLE = (
+    "# Festival <script>alert(1)</script> night\n\n"
+    "The Zorbex festival opened with <script>alert(1)</script> fireworks and "
+    "<img src=x onerror=alert(1)> lanterns on Friday.\n"
+)
+NEW_ARTICLE = (
+    "---\ntitle: Quarry lake rescue\ndate: 2025-03-02\nsource: Valley Herald\n---\n"
+    "Firefighters rescued two hikers from the Kettlebrook quarry lake on Sunday. "
+    "Captain Mira Okonkwo led the rescue team, which used an inflatable boat.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("browser")
+    shutil.copytree(SEEDS, base / "articles")
+    (base / "articles" / "festival.md").write_text(XSS_ARTICLE)
+    indexed = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
+    assert indexed.returncode == 0, indexed.stderr
+    server = Server(base / "articles", base / "index", base / "server.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which("chromium") and not (ROOT / CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (make browser installs it)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs
+    page.goto(server.url)
+    page.locator("#question textarea").wait_for()
+    yield page
+    page.close()
+
+
+def ask(page, question: str, expect: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    page.locator("#chat").get_by_text(expect).last.wait_for(timeout=60_000)
+    page.locator("#sources .source").first.wait_for(timeout=30_000)
+
+
+def test_palmyra_question_shows_answer_and_highlighted_source(page):
+    ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell")
+    sources = page.locator("#sources")
+    assert "Coalition strikes syria" in sources.inner_text()
+    assert "Sean Parnell confirmed the attack" in sources.locator("mark").first.inner_text()
+    assert "[1]" in page.locator("#chat").inner_text()
+    page.screenshot(path=str(SHOTS / "palmyra.png"))
+    # a follow-up is understood in the context of the conversation
+    ask(page, "When did it happen?", "December 13th")
+    page.screenshot(path=str(SHOTS / "follow-up.png"))
+
+
+def test_article_text_is_shown_as_text_never_run(page):
+    ask(page, "What did the Zorbex festival open with?", "fireworks")
+    chat = page.locator("#chat").inner_text()
+    sources = page.locator("#sources").inner_text()
+    assert "<script>alert(1)</script>" in chat
+    assert "<img src=x onerror=alert(1)>" in sources
+    assert "<script>alert(1)</script>" in sources  # the title too
+    assert page.locator("#chat img[src='x'], #sources img[src='x']").count() == 0
+    assert page.locator("#sources script, #chat script").count() == 0
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+    page.screenshot(path=str(SHOTS / "xss-as-text.png"))
+
+
+def test_upload_update_and_ask_about_the_new_article(page, server, tmp_path):
+    upload = tmp_path / "quarry-rescue.md"
+    upload.write_text(NEW_ARTICLE)
+    rejected = tmp_path / "evil.exe"
+    rejected.write_bytes(b"MZ\x90\x00")
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#upload input[type=file]").set_input_files([str(rejected)])
+    page.locator("#upload-message").get_by_text("not articles").wait_for(timeout=30_000)
+    assert not (server.articles / "evil.exe").exists()
+
+    page.locator("#upload input[type=file]").set_input_files([str(upload)])
+    page.locator("#upload-message").get_by_text("saved as quarry-rescue.md").wait_for(timeout=30_000)
+    assert (server.articles / "quarry-rescue.md").read_text() == NEW_ARTICLE
+    page.locator("#update").click()
+    page.locator("#update-message").get_by_text("1 added").wait_for(timeout=120_000)
+    assert "Quarry lake rescue" in page.locator("#articles").inner_text()
+    page.screenshot(path=str(SHOTS / "articles-updated.png"))
+
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "Who led the rescue at the Kettlebrook quarry lake?", "Mira Okonkwo")
+    sources = page.locator("#sources").inner_text()
+    assert "Quarry lake rescue" in sources and "Valley Herald" in sources and "2025-03-02" in sources
+    page.screenshot(path=str(SHOTS / "new-article-cited.png"))
