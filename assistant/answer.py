@@ -14,8 +14,8 @@ from .types import Answer, Citation, Passage, Span
 ABSTAIN_TEXT = "The indexed articles don't say."
 MONTHS = "january february march april may june july august september october november december"
 DATE_LIKE = re.compile(
-    r"\b(?:(?:%s)\b|\d{1,2}(?:st|nd|rd|th)\b|(?:19|20)\d\d\b|yesterday|today|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|last (?:week|month|year)|earlier this)" % "|".join(MONTHS.split()),
+    r"\b(?:(?:" + "|".join(MONTHS.split()) + r")\b|\d{1,2}(?:st|nd|rd|th)\b|(?:19|20)\d\d\b|yesterday|today|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|last (?:week|month|year)|earlier this)",
     re.IGNORECASE,
 )
 NUMBER_LIKE = re.compile(r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|"

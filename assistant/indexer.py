@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .chunk import Chunker
 from .embed import SentenceEmbedder
@@ -58,7 +58,8 @@ class Indexer:
         articles, report.skipped = load_articles(settings.articles_dir, settings.max_article_bytes)
         unreadable_files = {p.path for p in report.skipped}
         current = {a.id: a for a in articles}
-        changed = [a for a in articles if a.id not in manifest.articles or manifest.articles[a.id].hash != a.content_hash]
+        known = manifest.articles
+        changed = [a for a in articles if a.id not in known or known[a.id].hash != a.content_hash]
         report.unchanged = len(articles) - len(changed)
         gone = [i for i in manifest.articles if i not in current and file_of(i) not in unreadable_files]
 
@@ -96,7 +97,7 @@ class Indexer:
         lexical = None
         stale_lexical = LexicalIndex.load(settings.lexical_dir)
         if changed or gone or report.rebuilt or stale_lexical is None or stale_lexical.stamp != manifest.updated_at:
-            manifest.updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            manifest.updated_at = datetime.now(UTC).isoformat(timespec="seconds")
             manifest.save(settings.manifest_path)
             notify(len(changed), max(len(changed), 1), "Rebuilding the keyword index")
             lexical = LexicalIndex.build(((i, d) for i, d, _ in self.store.records()), manifest.updated_at)

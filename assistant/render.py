@@ -21,7 +21,8 @@ def chat_answer(answer: Answer) -> str:
     if answer.note:
         parts.append(f"*{chat_text(answer.note)}*")
     if answer.unverified:
-        parts.append("*Not supported by the cited passages: " + "; ".join(chat_text(s) for s in answer.unverified) + "*")
+        unsupported = "; ".join(chat_text(s) for s in answer.unverified)
+        parts.append(f"*Not supported by the cited passages: {unsupported}*")
     return "\n\n".join(parts)
 
 

@@ -68,7 +68,7 @@ class ChatPage:
                 else:
                     answer = piece
             history[-1] = {"role": "assistant", "content": chat_answer(answer)}
-        except Exception as error:  # noqa: BLE001 - one bad request must not take the page down
+        except Exception as error:
             log.exception("question failed: %r", question)
             history[-1] = {"role": "assistant",
                            "content": f"Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
@@ -91,19 +91,19 @@ class ChatPage:
             messages.append("Press **Update index** to make the new articles searchable.")
         return "\n\n".join(messages), None
 
-    def update(self, progress=gr.Progress()):
+    def update(self, progress=gr.Progress()):  # noqa: B008 - how Gradio injects a progress bar
         def report_progress(done: int, total: int, message: str) -> None:
             progress((done, max(total, 1)), desc=message)
 
         try:
             report = self.bot.update_index(progress=report_progress)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             log.exception("update failed")
-            return (f"**The update failed**  and the previous index was kept: {chat_text(str(error))}",
+            return (f"**The update failed** and the previous index was kept: {chat_text(str(error))}",
                     gr.update(), status_markdown(self.bot), gr.update())
         lines = [f"Done: {report.added} added, {report.updated} updated, {report.removed} removed, "
                  f"{report.unchanged} unchanged; {report.chunks} passages embedded in {report.seconds:.1f}s."]
-        lines += [f"- {"Skipped" if p.skipped else "Warning"}: {chat_text(p.reason)}" for p in report.skipped]
+        lines += [f"- {'Skipped' if p.skipped else 'Warning'}: {chat_text(p.reason)}" for p in report.skipped]
         return ("\n".join(lines), article_rows(self.bot), status_markdown(self.bot),
                 gr.update(choices=source_choices(self.bot)))
 

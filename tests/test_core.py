@@ -69,7 +69,8 @@ def test_langchain_retriever(seed_bot):
     assert documents[0].metadata["article_id"] == SEED_ARTICLE
 
 
-ARTICLE_A = "# Harbour reopens\n\nThe harbour of Valletta reopened on Monday after storm repairs. Mayor Lina Borg cut the ribbon."
+ARTICLE_A = ("# Harbour reopens\n\nThe harbour of Valletta reopened on Monday after storm repairs. "
+             "Mayor Lina Borg cut the ribbon.")
 ARTICLE_B = "# Bridge vote\n\nThe city council approved the new Orwell bridge by seven votes to two on Tuesday."
 
 

@@ -27,7 +27,7 @@ def test_twenty_concurrent_requests_all_get_cited_answers(seed_server, client):
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(ask, range(20)))
     assert len(answers) == 20
-    for i, answer in enumerate(answers):
+    for answer in answers:
         assert not answer["abstained"], answer
         assert answer["citations"] and answer["citations"][0]["quote"], answer
         assert "[1]" in answer["answer"]
