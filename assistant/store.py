@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -64,10 +65,10 @@ class ChromaStore:
     def reset(self, identity: dict) -> None:
         """Drop every chunk and stamp the collection with the settings its vectors are made with."""
         with self._lock:
-            try:
+            from chromadb.errors import NotFoundError
+
+            with contextlib.suppress(NotFoundError):  # absent collection: nothing to drop
                 self.client.delete_collection(self.settings.collection)
-            except Exception:  # noqa: BLE001 - absent collection: nothing to drop
-                pass
             self.__dict__.pop("collection", None)
             self.collection = self.client.get_or_create_collection(
                 self.settings.collection,
