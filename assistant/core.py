@@ -13,6 +13,7 @@ from .condense import condense
 from .embed import SentenceEmbedder, make_embedder
 from .indexer import Indexer, Progress, index_identity
 from .lexical import LexicalIndex
+from .locking import writer_lock
 from .manifest import Manifest
 from .retrieve import Filters, HybridRetriever, NewsRetriever
 from .settings import Settings
@@ -28,7 +29,7 @@ class IndexStatus:
     stored_chunks: int
     model: str
     last_update: str | None
-    consistent: bool  # manifest and store agree
+    consistent: bool  # manifest and store agree: same chunks, same completed update
 
     def to_dict(self) -> dict:
         return vars(self).copy()
@@ -64,7 +65,7 @@ class Assistant:
 
     def update_index(self, full: bool = False, progress: Progress | None = None) -> UpdateReport:
         """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything."""
-        with self._update_lock:
+        with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout):
             report, lexical = Indexer(self.settings, self.embedder, self.store).run(full, progress)
             if lexical is not None:
                 self._lexical = lexical
@@ -72,7 +73,7 @@ class Assistant:
 
     def lexical_index(self) -> LexicalIndex:
         """The BM25 index matching the manifest; reloaded or rebuilt when another update changed it."""
-        stamp = Manifest.load(self.settings.manifest_path).updated_at if self.settings.manifest_path.exists() else None
+        stamp = self.store.stamp()
         current = self._lexical
         if current is not None and current.stamp == stamp:
             return current
@@ -117,13 +118,15 @@ class Assistant:
     def status(self) -> IndexStatus:
         manifest = Manifest.load(self.settings.manifest_path)
         stored = self.store.count()
+        same_update = manifest.updated_at == self.store.stamp()
         return IndexStatus(
             articles=len(manifest.articles),
             chunks=manifest.chunk_count,
             stored_chunks=stored,
             model=self.settings.embedding_model,
             last_update=manifest.updated_at,
-            consistent=stored == manifest.chunk_count and manifest.identity in ({}, index_identity(self.settings)),
+            consistent=same_update and stored == manifest.chunk_count
+            and manifest.identity in ({}, index_identity(self.settings)),
         )
 
     def articles(self) -> list[dict]:

@@ -16,7 +16,6 @@ from .store import ChromaStore
 from .types import Article, Chunk, UpdateReport
 
 Progress = Callable[[int, int, str], None]
-EMBED_BATCH_CHUNKS = 256  # chunks of several small articles share one encode call
 SCHEMA_VERSION = 1
 
 
@@ -45,61 +44,36 @@ class Indexer:
         began = time.perf_counter()
         notify = progress or (lambda done, total, message: None)
         settings = self.settings
-        identity = index_identity(settings)
-        manifest = Manifest.load(settings.manifest_path)
         report = UpdateReport()
-        if full or manifest.identity != identity or self.store.identity() != identity:
-            notify(0, 1, "Rebuilding the index from scratch")
-            self.store.reset(identity)
-            manifest = Manifest(identity=identity)
-            report.rebuilt = True
+        manifest = self._manifest(full, report, notify)
 
         notify(0, 1, "Reading articles")
         articles, report.skipped = load_articles(settings.articles_dir, settings.max_article_bytes)
-        unreadable_files = {p.path for p in report.skipped}
+        unreadable_files = {p.path for p in report.skipped if p.skipped}
         current = {a.id: a for a in articles}
         known = manifest.articles
         changed = [a for a in articles if a.id not in known or known[a.id].hash != a.content_hash]
         report.unchanged = len(articles) - len(changed)
-        gone = [i for i in manifest.articles if i not in current and file_of(i) not in unreadable_files]
-
+        # A file that fails to load now keeps its last good version in the index: nothing is lost.
+        gone = [i for i in known if i not in current and file_of(i) not in unreadable_files]
+        if changed or gone:
+            manifest.updated_at = None  # "in progress" until the new stamp is written
         for article_id in gone:
             self.store.delete_article(article_id)
             del manifest.articles[article_id]
             report.removed += 1
-
-        if changed or gone:
-            manifest.updated_at = None  # "in progress": forces a keyword-index rebuild after a crash
         if changed:
-            chunker = Chunker(self.embedder.count_tokens,
-                              min(settings.chunk_tokens, self.embedder.max_tokens),
-                              settings.chunk_overlap_sentences)
-            done = 0
-            for batch in self._batches(changed, chunker):
-                texts = [c.text for _, chunks in batch for c in chunks]
-                notify(done, len(changed), f"Embedding {len(texts)} passages")
-                vectors = self.embedder.encode(texts) if texts else None
-                offset = 0
-                for article, chunks in batch:
-                    if article.id in manifest.articles:
-                        self.store.delete_article(article.id)
-                        report.updated += 1
-                    else:
-                        report.added += 1
-                    self.store.add(article, chunks, vectors[offset:offset + len(chunks)])
-                    offset += len(chunks)
-                    report.chunks += len(chunks)
-                    manifest.articles[article.id] = ArticleEntry(
-                        article.content_hash, article.title, len(chunks), article.date, article.source)
-                done += len(batch)
-                manifest.save(settings.manifest_path)  # a crash loses at most the batch in flight
+            self._embed_and_store(changed, manifest, report, notify)
 
         lexical = None
-        stale_lexical = LexicalIndex.load(settings.lexical_dir)
-        if changed or gone or report.rebuilt or stale_lexical is None or stale_lexical.stamp != manifest.updated_at:
-            manifest.updated_at = datetime.now(UTC).isoformat(timespec="seconds")
+        store_stamp = self.store.stamp()
+        if manifest.updated_at is None or manifest.updated_at != store_stamp or report.repaired:
+            manifest.updated_at = datetime.now(UTC).isoformat(timespec="microseconds")
             manifest.save(settings.manifest_path)
-            notify(len(changed), max(len(changed), 1), "Rebuilding the keyword index")
+            self.store.set_stamp(manifest.updated_at)  # last: marks the update complete
+        stale = LexicalIndex.load(settings.lexical_dir)
+        if stale is None or stale.stamp != manifest.updated_at:
+            notify(1, 1, "Rebuilding the keyword index")
             lexical = LexicalIndex.build(((i, d) for i, d, _ in self.store.records()), manifest.updated_at)
             lexical.save(settings.lexical_dir)
         report.total_articles = len(manifest.articles)
@@ -108,15 +82,65 @@ class Indexer:
         notify(1, 1, "Done")
         return report, lexical
 
+    def _manifest(self, full: bool, report: UpdateReport, notify: Progress) -> Manifest:
+        """The manifest to update from. The store is the truth: when the local manifest does not match
+        it (a crashed update, another client of a Chroma server), it is rebuilt from chunk metadata and
+        chunks of incomplete articles are dropped, so they are embedded again."""
+        identity = index_identity(self.settings)
+        manifest = Manifest.load(self.settings.manifest_path)
+        if full or self.store.identity() != identity:
+            notify(0, 1, "Rebuilding the index from scratch")
+            self.store.reset(identity)
+            report.rebuilt = True
+            return Manifest(identity=identity)
+        stamp = self.store.stamp()
+        if manifest.identity == identity and manifest.updated_at == stamp and stamp is not None \
+                and self.store.count() == manifest.chunk_count:
+            return manifest
+        notify(0, 1, "Checking the index against the store")
+        stored = [meta for _, _, meta in self.store.records(documents=False)]
+        manifest = Manifest.from_records(stored, identity, stamp)
+        for article_id in {m["article_id"] for m in stored} - set(manifest.articles):
+            self.store.delete_article(article_id)
+            report.repaired += 1
+        manifest.save(self.settings.manifest_path)
+        return manifest
+
+    def _embed_and_store(self, changed: list[Article], manifest: Manifest, report: UpdateReport,
+                         notify: Progress) -> None:
+        settings = self.settings
+        chunker = Chunker(self.embedder.count_tokens, min(settings.chunk_tokens, self.embedder.max_tokens),
+                          settings.chunk_overlap_sentences)
+        done = 0
+        for batch in self._batches(changed, chunker, settings.update_batch_chunks):
+            texts = [c.text for _, chunks in batch for c in chunks]
+            notify(done, len(changed), f"Embedding {len(texts)} passages")
+            vectors = self.embedder.encode(texts)
+            offset = 0
+            for article, chunks in batch:
+                if article.id in manifest.articles:
+                    self.store.delete_article(article.id)
+                    report.updated += 1
+                else:
+                    report.added += 1
+                self.store.add(article, chunks, vectors[offset:offset + len(chunks)])
+                offset += len(chunks)
+                report.chunks += len(chunks)
+                manifest.articles[article.id] = ArticleEntry(
+                    article.content_hash, article.title, len(chunks), article.date, article.source)
+            done += len(batch)
+            manifest.save(settings.manifest_path)  # a crash loses at most the batch in flight
+
     @staticmethod
-    def _batches(articles: list[Article], chunker: Chunker):
+    def _batches(articles: list[Article], chunker: Chunker, batch_chunks: int):
+        """Chunks of several small articles share one encode call."""
         batch: list[tuple[Article, list[Chunk]]] = []
         size = 0
         for article in articles:
             chunks = chunker.run(article)
             batch.append((article, chunks))
             size += len(chunks)
-            if size >= EMBED_BATCH_CHUNKS:
+            if size >= batch_chunks:
                 yield batch
                 batch, size = [], 0
         if batch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,21 @@ class Manifest:
     @property
     def chunk_count(self) -> int:
         return sum(entry.chunks for entry in self.articles.values())
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict], identity: dict, stamp: str | None) -> Manifest:
+        """Rebuild from chunk metadata: an article counts only if all its chunks of one version are there."""
+        seen: dict[str, tuple[dict, set[tuple[str, int]]]] = {}
+        for meta in records:
+            _, numbers = seen.setdefault(meta["article_id"], (meta, set()))
+            numbers.add((meta.get("hash", ""), int(meta.get("number", -1))))
+        articles = {}
+        for article_id, (meta, numbers) in seen.items():
+            expected = {(meta.get("hash", ""), n) for n in range(int(meta.get("chunks", -1)))}
+            if meta.get("hash") and numbers == expected:
+                articles[article_id] = ArticleEntry(meta["hash"], meta.get("title", article_id), len(expected),
+                                                    meta.get("date"), meta.get("source"))
+        return cls(identity=identity, articles=articles, updated_at=stamp)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:

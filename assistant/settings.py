@@ -30,6 +30,7 @@ class Settings(BaseSettings):
         "torch", description="onnx: int8-quantised export of the same weights, cached in the index folder"
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
+    update_batch_chunks: int = Field(256, ge=1, description="chunks embedded and stored between manifest saves")
     device: str = "cpu"
 
     chunk_tokens: int = Field(200, ge=16, description="upper bound on a chunk's word pieces")
@@ -55,6 +56,7 @@ class Settings(BaseSettings):
     prompts_dir: Path = Path("prompts")
 
     chroma_url: str | None = None
+    lock_timeout: float = Field(600.0, ge=0, description="seconds an update waits for another one to finish")
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)

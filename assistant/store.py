@@ -16,6 +16,7 @@ from .types import Article, Chunk, Passage, Span
 
 MAX_BATCH = 5000  # Chroma rejects a single add of more than ~5,400 records
 IDENTITY_PREFIX = "assistant_"
+STAMP = "stamp"
 
 
 def _date_number(date: str | None) -> int | None:
@@ -42,12 +43,15 @@ class ChromaStore:
             parsed = urlparse(url if "://" in url else f"http://{url}")
             if not parsed.hostname:
                 raise ValueError(f"chroma_url {url!r} has no host")
-            return chromadb.HttpClient(
-                host=parsed.hostname,
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                ssl=parsed.scheme == "https",
-                settings=chroma_settings,
-            )
+            try:
+                return chromadb.HttpClient(
+                    host=parsed.hostname,
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=chroma_settings,
+                )
+            except (ValueError, ConnectionError) as error:
+                raise ValueError(f"could not reach the Chroma server at {url} ({error})") from None
         self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(self.settings.chroma_dir), settings=chroma_settings)
 
@@ -58,9 +62,22 @@ class ChromaStore:
             self.settings.collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
 
-    def identity(self) -> dict:
-        meta = self.collection.metadata or {}
+    def _own_metadata(self) -> dict:
+        # Read afresh: another process (or a client of the same server) may have changed it.
+        self.collection  # noqa: B018 - creates the collection on first use
+        meta = self.client.get_collection(self.settings.collection, embedding_function=None).metadata or {}
         return {k[len(IDENTITY_PREFIX):]: v for k, v in meta.items() if k.startswith(IDENTITY_PREFIX)}
+
+    def identity(self) -> dict:
+        return {k: v for k, v in self._own_metadata().items() if k != STAMP}
+
+    def stamp(self) -> str | None:
+        """When the last complete update finished; written last, so a crashed update leaves the old one."""
+        return self._own_metadata().get(STAMP)
+
+    def set_stamp(self, stamp: str) -> None:
+        own = self._own_metadata() | {STAMP: stamp}
+        self.collection.modify(metadata={IDENTITY_PREFIX + k: v for k, v in own.items()})
 
     def reset(self, identity: dict) -> None:
         """Drop every chunk and stamp the collection with the settings its vectors are made with."""
@@ -81,17 +98,22 @@ class ChromaStore:
         return self.collection.count()
 
     def add(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Upsert an article's chunks; each carries the article's hash and chunk count, so that the
+        manifest can be rebuilt from the store alone (after a crash, or by another client of a server)."""
+        version = {"hash": article.content_hash, "chunks": len(chunks)}
         for first in range(0, len(chunks), MAX_BATCH):
             batch = chunks[first:first + MAX_BATCH]
             self.collection.upsert(
                 ids=[c.id for c in batch],
                 embeddings=vectors[first:first + MAX_BATCH],
                 documents=[c.text for c in batch],
-                metadatas=[self._metadata(article, c) for c in batch],
+                metadatas=[self._metadata(article, c) | version for c in batch],
             )
 
     @staticmethod
     def _metadata(article: Article, chunk: Chunk) -> dict:
+        from .readers.pages import chunk_pages
+
         meta = {
             "article_id": article.id,
             "title": article.title,
@@ -103,6 +125,9 @@ class ChromaStore:
             "date_number": _date_number(article.date),
             "source": article.source,
             "url": article.url,
+            "author": article.author,
+            "file": article.id.split("#", 1)[0],  # a feed's records share their file, for filters
+            "pages": chunk_pages(article, chunk.start, chunk.end),  # PDFs: where the chunk's pages begin
         }
         return {k: v for k, v in meta.items() if v is not None}
 
@@ -117,10 +142,13 @@ class ChromaStore:
             query_embeddings=[vector], n_results=n, where=where or None,
             include=["documents", "metadatas", "distances"],
         )
+        # After a process was killed mid-write, the vector index can hold ids whose record never reached
+        # the metadata store (Chroma 1.5, measured): they come back with no document; skip them.
         return [
             self._passage(i, d, m, 1.0 - dist)
             for i, d, m, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
                                      result["distances"][0])
+            if d is not None and m is not None
         ]
 
     def get(self, ids: list[str]) -> list[Passage]:
@@ -131,19 +159,23 @@ class ChromaStore:
                  zip(result["ids"], result["documents"], result["metadatas"])}
         return [found[i] for i in ids if i in found]
 
-    def records(self, page: int = 5000) -> Iterator[tuple[str, str, dict]]:
-        """Every (id, document, metadata), paged, for rebuilding the lexical index."""
+    def records(self, documents: bool = True, page: int = 5000) -> Iterator[tuple[str, str | None, dict]]:
+        """Every (id, document, metadata), paged, for rebuilding the lexical index or the manifest."""
+        include = ["documents", "metadatas"] if documents else ["metadatas"]
         offset = 0
         while True:
-            result = self.collection.get(limit=page, offset=offset, include=["documents", "metadatas"])
+            result = self.collection.get(limit=page, offset=offset, include=include)
             if not result["ids"]:
                 return
-            yield from zip(result["ids"], result["documents"], result["metadatas"])
+            texts = result["documents"] if documents else [None] * len(result["ids"])
+            yield from zip(result["ids"], texts, result["metadatas"])
             offset += len(result["ids"])
 
     @staticmethod
     def _passage(chunk_id: str, document: str, meta: dict, similarity: float | None) -> Passage:
-        return Passage(
+        from .readers.pages import SourcedPassage, parse_pages
+
+        return SourcedPassage(
             chunk_id=chunk_id,
             article_id=meta["article_id"],
             title=meta.get("title", meta["article_id"]),
@@ -156,4 +188,6 @@ class ChromaStore:
             date=meta.get("date"),
             source=meta.get("source"),
             url=meta.get("url"),
+            author=meta.get("author"),
+            pages=parse_pages(meta["pages"]) if "pages" in meta else [],
         )

@@ -125,6 +125,7 @@ class UpdateReport:
     chunks: int = 0  # chunks embedded by this update
     seconds: float = 0.0
     rebuilt: bool = False
+    repaired: int = 0  # articles whose chunks were incomplete after an interrupted update
     skipped: list[Problem] = field(default_factory=list)
     total_articles: int = 0
     total_chunks: int = 0
