@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import SentenceEmbedder
+from .readers.pages import citation_page
 from .text import terms, words
 from .types import Answer, Citation, Passage, Span
 
@@ -140,6 +141,7 @@ class ExtractiveAnswerer:
                 publisher=sentence.passage.source,
                 passage=sentence.passage.text,
                 passage_start=sentence.passage.start,
+                page=citation_page(sentence.passage, sentence.span.start),
             )
             citations.append(citation)
             parts.append(with_marker(sentence.text, citation.n))

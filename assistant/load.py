@@ -1,116 +1,73 @@
-"""Load: read article files into normalised :class:`Article` records, one reader per format."""
+"""Load: read article files into normalised :class:`Article` records, one reader per format.
+
+Every file that cannot be (fully) used becomes a :class:`Problem` whose reason names the file; one bad
+file never stops the others. Article text is data: it is parsed, never executed or rendered.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import yaml
-
+from .readers import READERS, ArticleError, FileContext, Reader, normalize_text
+from .readers.base import clean_field, decode, title_from_name
+from .readers.dates import normalize_date
 from .types import Article, Problem
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\r?\n|\Z)")
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+__all__ = [
+    "READERS", "ArticleError", "Duplicate", "Reader", "article_files", "clean_field", "content_hash", "decode",
+    "load_articles", "load_file", "normalize_date", "normalize_text", "supported_extensions", "title_from_name",
+    "unreadable_files",
+]
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref=", "cmpid")
 
 
-class ArticleError(ValueError):
-    """An article file that cannot be read; the message names the reason."""
+@dataclass
+class Duplicate(Problem):
+    """An article that was already loaded under another name (same text or same URL): indexed once."""
 
-
-def normalize_text(raw: str) -> str:
-    """NFC, paragraphs separated by one blank line, single line breaks read as spaces."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    paragraphs = (SOFT_BREAK.sub(" ", p) for p in PARAGRAPH_BREAK.split(text.strip()))
-    return "\n\n".join(SPACES.sub(" ", p).strip() for p in paragraphs if p.strip())
-
-
-def title_from_name(path: Path) -> str:
-    words = re.sub(r"[-_]+", " ", path.stem).strip()
-    return words[:1].upper() + words[1:] if words else path.name
+    original: str = ""  # the id of the article that was kept
 
 
 def content_hash(article: Article) -> str:
+    """Changes whenever anything stored for the article changes, so an update re-embeds it."""
     digest = hashlib.sha256()
     for part in (article.title, article.date, article.source, article.url, article.text):
         digest.update((part or "").encode("utf-8") + b"\x00")
+    # Appended only when present, so articles without them keep the hashes earlier versions stored.
+    if article.author:
+        digest.update(b"author\x00" + article.author.encode("utf-8"))
+    if article.page_starts:
+        digest.update(b"pages\x00" + ",".join(map(str, article.page_starts)).encode("ascii"))
     return digest.hexdigest()
-
-
-def decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:8192]:
-        raise ArticleError("looks like a binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ArticleError(f"is not valid UTF-8 ({error.reason} at byte {error.start})") from None
-
-
-def _date(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    return str(value)[:10]
-
-
-def read_text(path: Path, data: bytes, article_id: str) -> list[Article]:
-    """Plain text or Markdown, with optional YAML front matter and a leading ``# heading``."""
-    raw = decode(data, path.name)
-    meta: dict = {}
-    match = FRONT_MATTER.match(raw)
-    if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as error:
-            raise ArticleError(f"has front matter that is not valid YAML ({error})") from None
-        meta = loaded if isinstance(loaded, dict) else {}
-        raw = raw[match.end():]
-    heading = HEADING.match(raw)
-    title = str(meta.get("title") or "").strip()
-    if heading:
-        title = title or heading.group(1).strip()
-        raw = raw[heading.end():]
-    text = normalize_text(raw)
-    if not text:
-        raise ArticleError("has no text")
-    return [
-        Article(
-            id=article_id,
-            title=title or title_from_name(path),
-            text=text,
-            date=_date(meta.get("date")),
-            source=str(meta["source"]) if meta.get("source") else None,
-            url=str(meta["url"]) if meta.get("url") else None,
-        )
-    ]
-
-
-Reader = Callable[[Path, bytes, str], list[Article]]
-READERS: dict[str, Reader] = {".txt": read_text, ".md": read_text, ".markdown": read_text}
 
 
 def supported_extensions() -> list[str]:
     return sorted(READERS)
 
 
-def load_file(path: Path, article_id: str, max_bytes: int) -> list[Article]:
-    """Read one file into its articles, or raise :class:`ArticleError` saying why not."""
+def load_file(path: Path, article_id: str, max_bytes: int, problems: list[Problem] | None = None) -> list[Article]:
+    """Read one file into its articles, or raise :class:`ArticleError` saying why not.
+
+    Warnings (a fallback encoding, a skipped feed line, an unreadable date) are appended to ``problems``.
+    """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise ArticleError(f"has an unsupported extension (supported: {', '.join(supported_extensions())})")
+        kind = f"an unsupported extension '{path.suffix}'" if path.suffix else "no extension"
+        raise ArticleError(f"has {kind}; it was skipped (supported: {', '.join(supported_extensions())})")
     size = path.stat().st_size
     if size > max_bytes:
-        raise ArticleError(f"is {size:,} bytes, over the limit of {max_bytes:,}")
+        raise ArticleError(f"is {size:,} bytes, over the limit of {max_bytes:,} (ASSISTANT_MAX_ARTICLE_BYTES)")
     if size == 0:
         raise ArticleError("is empty")
-    articles = reader(path, path.read_bytes(), article_id)
+    context = FileContext(path, article_id)
+    articles = reader(path.read_bytes(), context)
     for article in articles:
         article.content_hash = content_hash(article)
+    if problems is not None:
+        problems.extend(context.problems)
     return articles
 
 
@@ -125,6 +82,44 @@ def article_files(folder: Path) -> list[Path]:
     )
 
 
+def url_key(url: str | None) -> str | None:
+    """The same article behind http/https, www., a trailing slash or tracking parameters."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if not parts.netloc:
+        return url.strip().casefold()
+    query = "&".join(sorted(q for q in parts.query.split("&") if q and not q.lower().startswith(TRACKING_PARAMETERS)))
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()
+
+
+def drop_duplicates(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+    """Keep the first of articles with identical text or the same URL (files in path order)."""
+    kept: list[Article] = []
+    problems: list[Problem] = []
+    by_text: dict[str, str] = {}
+    by_url: dict[str, str] = {}
+    for article in articles:
+        text, url = text_key(article.text), url_key(article.url)
+        original, why = by_text.get(text), "the same text as"
+        if original is None and url is not None:
+            original, why = by_url.get(url), "the same URL as"
+        if original is not None:
+            problems.append(Duplicate(article.id, f"{article.id} has {why} {original}, so it was indexed once, "
+                                                  f"as {original}", skipped=True, original=original))
+            continue
+        by_text[text] = article.id
+        if url is not None:
+            by_url.setdefault(url, article.id)
+        kept.append(article)
+    return kept, problems
+
+
 def load_articles(folder: Path, max_bytes: int) -> tuple[list[Article], list[Problem]]:
     """All articles of a folder; a file that fails is reported and never stops the others."""
     articles: list[Article] = []
@@ -132,9 +127,20 @@ def load_articles(folder: Path, max_bytes: int) -> tuple[list[Article], list[Pro
     for path in article_files(folder):
         relative = path.relative_to(folder).as_posix()
         try:
-            articles.extend(load_file(path, relative, max_bytes))
+            articles.extend(load_file(path, relative, max_bytes, problems))
         except ArticleError as error:
             problems.append(Problem(relative, f"{relative} {error}"))
         except OSError as error:
             problems.append(Problem(relative, f"{relative} could not be read ({error.strerror or error})"))
-    return articles, problems
+        except Exception as error:  # a parser's bug on one odd file must not stop the rest
+            problems.append(Problem(relative, f"{relative} could not be read ({type(error).__name__}: {error})"))
+    kept, duplicates = drop_duplicates(articles)
+    return kept, problems + duplicates
+
+
+def unreadable_files(problems: list[Problem]) -> set[str]:
+    """Files whose previously indexed articles an update must keep: they (or part of them) failed to load.
+
+    A duplicate is not among them: its earlier copy in the index should go, since the original stays.
+    """
+    return {p.path for p in problems if p.skipped and not isinstance(p, Duplicate)}

@@ -1,0 +1,57 @@
+"""Page numbers for quotes from PDFs: kept per chunk in the store, looked up per cited sentence.
+
+``Passage`` (types.py) has no fields for a PDF's pages or the author yet, so the store returns this
+subclass; ``dataclasses.replace`` keeps a subclass's fields, so they survive retrieval's re-scoring.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..types import Article, Passage
+
+
+@dataclass
+class SourcedPassage(Passage):
+    """A passage that also knows its article's author and, for PDFs, where its pages begin."""
+
+    author: str | None = None
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (page number, offset where it begins)
+
+
+def page_at(page_starts: list[int], offset: int) -> int:
+    """1-based page holding ``offset``; an empty page shares its start with the next and loses the tie."""
+    return max(1, bisect_right(page_starts, offset))
+
+
+def chunk_pages(article: Article, start: int, end: int) -> str | None:
+    """JSON [[page, offset], ...]: the page where a chunk starts and each page beginning inside it."""
+    starts = article.page_starts
+    if not starts:
+        return None
+    first = page_at(starts, start)
+    pages = [[first, starts[first - 1]]]
+    pages += [[n, s] for n, s in enumerate(starts, start=1) if n > first and start < s < end]
+    return json.dumps(pages)
+
+
+def parse_pages(value: object) -> list[tuple[int, int]]:
+    """The stored JSON back as (page, offset) pairs; anything unreadable means no pages."""
+    try:
+        return [(int(page), int(offset)) for page, offset in json.loads(str(value))]
+    except (ValueError, TypeError):
+        return []
+
+
+def citation_page(passage: Passage, offset: int) -> int | None:
+    """The page of a quote starting at ``offset`` (an offset in the article), or None when not a PDF."""
+    pages = getattr(passage, "pages", None)
+    if not pages:
+        return None
+    page = pages[0][0]
+    for number, start in pages:
+        if start <= offset:
+            page = number
+    return page

@@ -1,0 +1,79 @@
+"""Metadata filters and the preference for newer articles, with fake retrievers (no model, no Chroma)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.lexical import LexicalIndex
+from assistant.retrieve import Filters, HybridRetriever, prefer_recent, wants_recent
+from assistant.types import Passage
+
+
+def passage(chunk_id: str, date: str | None, source: str = "Wire", article_id: str | None = None) -> Passage:
+    return Passage(chunk_id=chunk_id, article_id=article_id or chunk_id.split("::")[0], title=chunk_id, text="t",
+                   start=0, end=1, sentences=[], score=0.0, date=date, source=source)
+
+
+class FakeEmbedder:
+    def encode(self, texts):
+        return np.ones((len(texts), 3), dtype=np.float32)
+
+
+class FakeStore:
+    """Dense hits in a fixed order; ``where`` is ignored, as these tests do not filter."""
+
+    def __init__(self, passages: list[Passage]) -> None:
+        self.passages = passages
+
+    def query(self, vector, n, where=None):
+        return self.passages[:n]
+
+    def get(self, ids):
+        return [p for p in self.passages if p.chunk_id in ids]
+
+
+def retriever(passages: list[Passage]) -> HybridRetriever:
+    return HybridRetriever(FakeEmbedder(), FakeStore(passages), lambda: LexicalIndex([], None), candidates=10)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What is the latest on the fire?", True), ("most recent death toll", True), ("How many so far?", True),
+    ("Who confirmed the attack?", False), ("When did the first strike happen?", False),
+])
+def test_recency_questions_are_recognised(question: str, expected: bool):
+    assert wants_recent(question) is expected
+
+
+def test_latest_question_lifts_a_close_newer_passage_but_not_a_distant_one():
+    old, new, undated = passage("old.txt::0", "2025-01-08"), passage("new.txt::0", "2025-01-10"), passage("u::0", None)
+    ranked = [p.article_id for p in retriever([old, new, undated]).run("latest acres burned", k=3)]
+    assert ranked == ["new.txt", "old.txt", "u"]
+    neutral = [p.article_id for p in retriever([old, new, undated]).run("acres burned", k=3)]
+    assert neutral == ["old.txt", "new.txt", "u"]  # without "latest", rank order stands
+    scores = prefer_recent({"a": 1.0, "b": 0.5}, {"a": passage("a", "2020-01-01"), "b": passage("b", "2025-01-01")})
+    assert scores["a"] > scores["b"]  # far apart in score: recency does not overturn relevance
+
+
+def test_filter_dates_are_normalised_and_whole_years_are_inclusive():
+    filters = Filters(("Wire",), since="Dec 1, 2024", until="2025")
+    assert (filters.since, filters.until) == ("2024-12-01", "2025")
+    assert filters.accepts(passage("a::0", "2025-12-31")) and filters.accepts(passage("b::0", "2024-12-01"))
+    assert not filters.accepts(passage("c::0", "2024-11-30")) and not filters.accepts(passage("d::0", None))
+    where = filters.where()
+    assert {"date_number": {"$lte": 20259999}} in where["$and"]
+    assert {"date_number": {"$gte": 20241201}} in where["$and"]
+
+
+def test_source_filter_matches_publisher_article_or_feed_file():
+    filters = Filters(("feed.jsonl",))
+    assert filters.accepts(passage("x::0", None, source="Other", article_id="feed.jsonl#3"))
+    assert not filters.accepts(passage("y::0", None, source="Other", article_id="other.jsonl#3"))
+    assert {"file": {"$in": ["feed.jsonl"]}} in filters.where()["$or"]
+    assert not Filters(("  ",))  # blank sources are no filter
+
+
+@pytest.mark.parametrize(("since", "until"), [("yesterday", None), (None, "2024-13"), ("2025-02-01", "2025-01-01")])
+def test_bad_filter_dates_are_refused_with_the_value(since, until):
+    with pytest.raises(ValueError, match=r"since|until"):
+        Filters(since=since, until=until)
