@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
     serve.add_argument("--auth", metavar="USER:PASSWORD", help="require a login")
+    serve.add_argument("--watch", action="store_true", help="update the index when the articles folder changes")
     serve.set_defaults(run=cmd_serve)
 
     status = commands.add_parser("status", help="what the index holds and whether it is consistent")
@@ -128,6 +129,8 @@ def format_answer(answer: Answer) -> str:
 
 def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
     report = bot.update_index(full=args.full, progress=progress_bar(not args.json and sys.stderr.isatty()))
+    if report.note:
+        print(f"note: {report.note}", file=sys.stderr)
     print(json.dumps(report.to_dict()) if args.json else format_report(report))
     return 0
 
@@ -168,7 +171,7 @@ def cmd_chat(bot: Assistant, args: argparse.Namespace) -> int:
 def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:
     from .web import serve
 
-    serve(bot, host=args.host, port=args.port, auth=args.auth)
+    serve(bot, host=args.host, port=args.port, auth=args.auth, watch=args.watch)
     return 0
 
 

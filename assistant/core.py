@@ -15,6 +15,7 @@ from .indexer import Indexer, Progress, index_identity
 from .lexical import LexicalIndex
 from .locking import writer_lock
 from .manifest import Manifest
+from .remote import owner_of, update_through
 from .retrieve import Filters, HybridRetriever, NewsRetriever
 from .settings import Settings
 from .store import ChromaStore
@@ -64,12 +65,19 @@ class Assistant:
         return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, self.settings.abstain_below)
 
     def update_index(self, full: bool = False, progress: Progress | None = None) -> UpdateReport:
-        """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything."""
+        """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything.
+
+        While ``assistant serve`` runs on this index, it owns the store: the update is run by that
+        server (through its API) and this process never writes beside it."""
+        owner, note = owner_of(self.settings.index_dir)
+        if owner is not None:
+            return update_through(owner, full, progress, self.settings.auth)
         with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout):
             report, lexical = Indexer(self.settings, self.embedder, self.store).run(full, progress)
             if lexical is not None:
                 self._lexical = lexical
-            return report
+        report.note = note
+        return report
 
     def lexical_index(self) -> LexicalIndex:
         """The BM25 index matching the manifest; reloaded or rebuilt when another update changed it."""

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     auth: str | None = Field(None, description="user:password for the web chat")
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1)
     concurrency_limit: int = Field(4, ge=1)
+    watch: bool = Field(False, description="serve: update the index when the articles folder changes")
+    watch_settle_seconds: float = Field(1.0, ge=0, description="quiet time before a changed file is read")
 
     @field_validator("collection")
     @classmethod

@@ -126,6 +126,7 @@ class UpdateReport:
     seconds: float = 0.0
     rebuilt: bool = False
     repaired: int = 0  # articles whose chunks were incomplete after an interrupted update
+    note: str = ""  # who ran the update, or what was recovered
     skipped: list[Problem] = field(default_factory=list)
     total_articles: int = 0
     total_chunks: int = 0

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
 
 from .core import Assistant
+from .remote import ServerRecord
 from .render import CSS, chat_answer, chat_text, sources_html
 from .retrieve import Filters
 from .types import Answer
@@ -91,6 +98,35 @@ class ChatPage:
             messages.append("Press **Update index** to make the new articles searchable.")
         return "\n\n".join(messages), None
 
+    def update_api(self, full: bool = False) -> Iterator[dict]:
+        """API for `assistant index` in another process: progress events, then {"report": …}."""
+        log.info("update requested through the API (full=%s)", full)
+        events: queue.Queue = queue.Queue()
+        outcome: dict = {}
+
+        def work() -> None:
+            try:
+                outcome["report"] = self.bot.update_index(
+                    full=bool(full), progress=lambda d, t, m: events.put({"done": d, "total": t, "message": m}))
+            except Exception as error:
+                log.exception("update through the API failed")
+                outcome["error"] = str(error)
+            events.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        while (event := events.get()) is not None:
+            yield event
+        if "error" in outcome:
+            yield {"error": outcome["error"]}
+            return
+        report = outcome["report"]
+        log.info("update through the API: %d added, %d updated, %d removed, %d unchanged",
+                 report.added, report.updated, report.removed, report.unchanged)
+        yield {"report": report.to_dict()}
+
+    def refresh(self):
+        return status_markdown(self.bot), article_rows(self.bot)
+
     def update(self, progress=gr.Progress()):  # noqa: B008 - how Gradio injects a progress bar
         def report_progress(done: int, total: int, message: str) -> None:
             progress((done, max(total, 1)), desc=message)
@@ -149,10 +185,22 @@ def build_app(bot: Assistant) -> gr.Blocks:
         upload.upload(page.upload, upload, [upload_message, upload], api_visibility="private")
         update.click(page.update, None, [update_message, table, status, only], api_name="update")
         gr.api(page.ask_api, api_name="ask")
+        gr.api(page.update_api, api_name="update_index")
+        gr.Timer(5).tick(page.refresh, None, [status, table], api_visibility="private", show_progress="hidden")
     return app
 
 
-def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth: str | None = None) -> None:
+def _stop_serving(*_) -> None:
+    raise KeyboardInterrupt  # lets block_thread return, so the record is removed on `kill`
+
+
+def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth: str | None = None,
+          watch: bool | None = None) -> None:
+    """Serve until interrupted. While it runs, this process owns the index: it records itself in the
+    index folder, and `assistant index` elsewhere asks it to run updates."""
+    from .watch import FolderWatcher
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     settings = bot.settings
     login = auth or settings.auth
     app = build_app(bot)
@@ -166,4 +214,16 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
         css=CSS,
         footer_links=["api"],
         ssr_mode=False,
+        prevent_thread_lock=True,
     )
+    record = ServerRecord(os.getpid(), app.local_url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
+    record.write(settings.index_dir)
+    watcher = FolderWatcher(bot, settings.watch_settle_seconds).start() if (watch or settings.watch) else None
+    signal.signal(signal.SIGTERM, _stop_serving)
+    try:
+        app.block_thread()
+    finally:
+        record.remove(settings.index_dir)
+        if watcher:
+            watcher.stop()
+        app.close()

@@ -91,7 +91,8 @@ class Server:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
             try:
                 with urllib.request.urlopen(self.url, timeout=2) as response:
-                    if response.status == 200:
+                    # ready once it has also recorded itself as the owner of the index
+                    if response.status == 200 and (self.index / "server.json").exists():
                         return
             except OSError:
                 time.sleep(0.5)

@@ -17,7 +17,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def client(seed_server):
-    return Client(seed_server.url, verbose=False)
+    return Client(seed_server.url, verbose=False, analytics_enabled=False)
 
 
 def test_twenty_concurrent_requests_all_get_cited_answers(seed_server, client):
