@@ -53,17 +53,29 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _split_long(text: str, span: Span, limit: int, count: TokenCounter) -> list[Span]:
-    """Cut a sentence that alone exceeds the model's window at word boundaries."""
-    words = [Span(m.start() + span.start, m.end() + span.start) for m in re.finditer(r"\S+", text[span.start:span.end])]
-    sizes = count([text[w.start:w.end] for w in words])
+    """Cut a sentence that alone exceeds the model's window at word boundaries, and inside a single
+    "word" (a URL, a run of symbols) when that alone exceeds it."""
+    units: list[tuple[Span, int]] = []
+    for match in re.finditer(r"\S+", text[span.start:span.end]):
+        start, end = match.start() + span.start, match.end() + span.start
+        size = count([text[start:end]])[0]
+        while size > limit and end - start > 1:
+            cut = end
+            while size > limit and cut - start > 1:
+                cut = start + max(1, (cut - start) * limit // (size + 1))
+                size = count([text[start:cut]])[0]
+            units.append((Span(start, cut), size))
+            start = cut
+            size = count([text[start:end]])[0]
+        units.append((Span(start, end), size))
     pieces: list[Span] = []
     first, used = 0, 0
-    for i, size in enumerate(sizes):
+    for i, (_, size) in enumerate(units):
         if used and used + size > limit:
-            pieces.append(Span(words[first].start, words[i - 1].end))
+            pieces.append(Span(units[first][0].start, units[i - 1][0].end))
             first, used = i, 0
         used += size
-    pieces.append(Span(words[first].start, words[-1].end))
+    pieces.append(Span(units[first][0].start, units[-1][0].end))
     return pieces
 
 

@@ -122,7 +122,7 @@ def format_answer(answer: Answer) -> str:
     if answer.note:
         lines.append(f"({answer.note})")
     for c in answer.citations:
-        where = " · ".join(x for x in (c.date, c.publisher, c.url or c.source) if x)
+        where = " · ".join(x for x in (c.date, c.publisher, c.url or c.source, c.page and f"p. {c.page}") if x)
         lines.append(f"\n[{c.n}] {c.title} ({where})\n    “{c.quote}”")
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from .chunk import Chunker
 from .embed import SentenceEmbedder
 from .lexical import LexicalIndex
 from .load import load_articles
+from .load import unreadable_files as unreadable
 from .manifest import ArticleEntry, Manifest
 from .settings import Settings
 from .store import ChromaStore
@@ -49,7 +50,7 @@ class Indexer:
 
         notify(0, 1, "Reading articles")
         articles, report.skipped = load_articles(settings.articles_dir, settings.max_article_bytes)
-        unreadable_files = {p.path for p in report.skipped if p.skipped}
+        unreadable_files = unreadable(report.skipped)
         current = {a.id: a for a in articles}
         known = manifest.articles
         changed = [a for a in articles if a.id not in known or known[a.id].hash != a.content_hash]

@@ -173,9 +173,9 @@ class ChromaStore:
 
     @staticmethod
     def _passage(chunk_id: str, document: str, meta: dict, similarity: float | None) -> Passage:
-        from .readers.pages import SourcedPassage, parse_pages
+        from .readers.pages import parse_pages
 
-        return SourcedPassage(
+        return Passage(
             chunk_id=chunk_id,
             article_id=meta["article_id"],
             title=meta.get("title", meta["article_id"]),

@@ -57,6 +57,8 @@ class Passage:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+    author: str | None = None
+    pages: list[tuple[int, int]] = field(default_factory=list)  # PDFs: (page number, offset it begins at)
 
 
 @dataclass
@@ -101,7 +103,7 @@ class Answer:
             "unverified": self.unverified,
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "source", "quote", "start", "end", "score")}
-                | {"date": c.date, "url": c.url}
+                | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified}
                 for c in self.citations
             ],
         }

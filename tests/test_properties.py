@@ -8,7 +8,6 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -83,8 +82,6 @@ def piece_counter(pieces):
     return [len(re.findall(r"\w+|[^\w\s]", p)) for p in pieces]
 
 
-@pytest.mark.xfail(strict=True, reason="chunk.py: one word longer than the budget is never cut (see the report "
-                                       "of issue 5); remove this mark when _split_long cuts inside a word")
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet="ab- .", max_size=300))
 @example("The list: " + "ab-" * 40 + "end. More text.")

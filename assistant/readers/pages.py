@@ -1,24 +1,11 @@
-"""Page numbers for quotes from PDFs: kept per chunk in the store, looked up per cited sentence.
-
-``Passage`` (types.py) has no fields for a PDF's pages or the author yet, so the store returns this
-subclass; ``dataclasses.replace`` keeps a subclass's fields, so they survive retrieval's re-scoring.
-"""
+"""Page numbers for quotes from PDFs: kept per chunk in the store, looked up per cited sentence."""
 
 from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 from ..types import Article, Passage
-
-
-@dataclass
-class SourcedPassage(Passage):
-    """A passage that also knows its article's author and, for PDFs, where its pages begin."""
-
-    author: str | None = None
-    pages: list[tuple[int, int]] = field(default_factory=list)  # (page number, offset where it begins)
 
 
 def page_at(page_starts: list[int], offset: int) -> int:
@@ -47,7 +34,7 @@ def parse_pages(value: object) -> list[tuple[int, int]]:
 
 def citation_page(passage: Passage, offset: int) -> int | None:
     """The page of a quote starting at ``offset`` (an offset in the article), or None when not a PDF."""
-    pages = getattr(passage, "pages", None)
+    pages = passage.pages
     if not pages:
         return None
     page = pages[0][0]
