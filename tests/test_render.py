@@ -1,0 +1,47 @@
+"""What the page shows: article text escaped everywhere, the quote marked inside its passage."""
+
+from __future__ import annotations
+
+from assistant.render import chat_answer, chat_text, sources_html
+from assistant.types import Answer, Citation, Passage, Span
+
+EVIL = 'Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascript:x) *bold*'
+
+
+def citation(**kw) -> Citation:
+    passage = "Before. " + EVIL + " After."
+    start = len("Before. ")
+    base = dict(n=1, title="T <b>x</b>", source="a.md", quote=EVIL, start=100 + start, end=100 + start + len(EVIL),
+                score=0.9, passage=passage, passage_start=100, url="javascript:alert(1)")
+    return Citation(**(base | kw))
+
+
+def test_chat_text_has_no_markup():
+    text = chat_text(EVIL)
+    assert "<" not in text and ">" not in text.replace("&gt;", "")
+    assert "\\[link\\]\\(javascript:x\\)" in text and "\\*bold\\*" in text
+
+
+def test_sources_escape_everything_and_mark_the_quote():
+    page = sources_html(Answer("x [1]", [citation()], False, []))
+    assert "<script>" not in page and "<img" not in page and "<b>x</b>" not in page
+    assert "&lt;script&gt;" in page and "T &lt;b&gt;x&lt;/b&gt;" in page
+    assert "<mark>Hi &lt;script&gt;" in page and "Before. <mark>" in page
+    assert "href" not in page  # a non-http URL is shown as text, never as a link
+
+
+def test_http_urls_become_safe_links():
+    page = sources_html(Answer("x", [citation(url='https://e.com/a?b="c"')], False, []))
+    assert 'href="https://e.com/a?b=&quot;c&quot;"' in page and 'rel="noopener noreferrer nofollow"' in page
+
+
+def test_uncited_passages_are_collapsed():
+    other = Passage("b.md::0", "b.md", "Other", "Other text.", 0, 11, [Span(0, 11)], 0.01)
+    page = sources_html(Answer("The indexed articles don't say.", [], True, [other]))
+    assert "<details>" in page and "Other text." in page and "No passage answers" in page
+
+
+def test_chat_answer_shows_notes_and_unverified_sentences():
+    answer = Answer("A [1].", [citation()], False, [], note="LLM unreachable", unverified=["B <i>."])
+    shown = chat_answer(answer)
+    assert "LLM unreachable" in shown and "B &lt;i&gt;." in shown

@@ -1,0 +1,43 @@
+"""Upload checks: safe names, supported types, size limit, never overwriting silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.uploads import UploadError, safe_name, store_upload
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("story.md", "story.md"),
+    ("../../etc/passwd.txt", "passwd.txt"),
+    ("/abs/path/Report.TXT", "Report.txt"),
+    ("C:\\Users\\me\\news.html", "news.html"),
+    (".hidden.md", "hidden.md"),
+    ("a<b>|c.md", "a_b_c.md"),
+    ("..", "article"),
+])
+def test_safe_name(given, expected):
+    assert safe_name(given) == expected
+
+
+def test_store_upload_saves_and_never_overwrites(tmp_path):
+    first = store_upload(tmp_path, "story.md", b"# One\n\nText one.", 1000)
+    assert first.changed and first.name == "story.md"
+    same = store_upload(tmp_path, "story.md", b"# One\n\nText one.", 1000)
+    assert not same.changed and "identical" in same.message
+    other = store_upload(tmp_path, "story.md", b"# Two\n\nText two.", 1000)
+    assert other.name == "story-2.md" and "not overwritten" in other.message
+    assert (tmp_path / "story.md").read_bytes() == b"# One\n\nText one."
+    assert (tmp_path / "story-2.md").read_bytes() == b"# Two\n\nText two."
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("tool.exe", b"MZ", "not articles"),
+    ("big.txt", b"x" * 2000, "over the upload limit"),
+    ("empty.md", b"", "empty"),
+])
+def test_rejected_upload_changes_nothing(tmp_path, name, data, reason):
+    with pytest.raises(UploadError, match=reason) as error:
+        store_upload(tmp_path, name, data, 1000)
+    assert name in str(error.value)
+    assert list(tmp_path.iterdir()) == []
