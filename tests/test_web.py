@@ -39,3 +39,16 @@ def test_bad_request_does_not_take_the_server_down(seed_server, client):
         client.predict("   ", 5, api_name="/ask")
     assert seed_server.process.poll() is None
     assert "Sean Parnell" in client.predict(QUESTIONS[0], 5, api_name="/ask")["answer"]
+
+
+def test_login_is_required_when_auth_is_set(seed_server, tmp_path):
+    from .conftest import Server
+
+    server = Server(seed_server.articles, tmp_path / "own-index", tmp_path / "auth.log", "--auth", "ann:secret")
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client refuses before any request
+            Client(server.url, verbose=False, analytics_enabled=False).predict("x", 5, api_name="/ask")
+        client = Client(server.url, verbose=False, analytics_enabled=False, auth=("ann", "secret"))
+        assert client.predict("Who confirmed the Palmyra attack?", 5, api_name="/ask")["abstained"] is True
+    finally:
+        server.stop()
