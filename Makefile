@@ -40,7 +40,7 @@ run: install
 	$(BIN)/assistant serve
 
 lint: install
-	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/ruff check .
 
 test: install install-llm browser lint
 	$(BIN)/python -m pytest
