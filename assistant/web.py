@@ -182,6 +182,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
         send.click(page.respond, inputs, outputs, api_visibility="private")
         clear.click(lambda: ([], [], sources_html(None)), None, [chatbot, questions, sources],
                     api_visibility="private")
+        chatbot.clear(lambda: ([], sources_html(None)), None, [questions, sources], api_visibility="private")
         upload.upload(page.upload, upload, [upload_message, upload], api_visibility="private")
         update.click(page.update, None, [update_message, table, status, only], api_name="update")
         gr.api(page.ask_api, api_name="ask")
