@@ -118,13 +118,39 @@ def format_report(report: UpdateReport) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    lines = [answer.text]
+    return f"{answer.text}\n{format_details(answer)}".rstrip()
+
+
+def format_details(answer: Answer) -> str:
+    """Everything but the answer text: note, unsupported sentences, sources."""
+    lines = []
     if answer.note:
         lines.append(f"({answer.note})")
+    if answer.unverified:
+        lines.append("Not supported by the cited passages: " + " | ".join(answer.unverified))
     for c in answer.citations:
         where = " · ".join(x for x in (c.date, c.publisher, c.url or c.source, c.page and f"p. {c.page}") if x)
-        lines.append(f"\n[{c.n}] {c.title} ({where})\n    “{c.quote}”")
+        flag = "" if c.verified else " [unverified]"
+        lines.append(f"\n[{c.n}] {c.title} ({where}){flag}\n    “{c.quote}”")
     return "\n".join(lines)
+
+
+def print_streamed(pieces) -> Answer:
+    """Print text as it comes, then the checked answer if it differs (markers renumbered, claims checked)."""
+    streamed, answer = "", None
+    for piece in pieces:
+        if isinstance(piece, str):
+            print(piece, end="", flush=True)
+            streamed += piece
+        else:
+            answer = piece
+    print()
+    if " ".join(answer.text.split()) != " ".join(streamed.split()):
+        print(f"\nChecked answer: {answer.text}")
+    details = format_details(answer)
+    if details:
+        print(details)
+    return answer
 
 
 def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
@@ -137,13 +163,7 @@ def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
 
 def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
     if args.stream and not args.json:
-        answer = None
-        for piece in bot.ask_stream(args.question, k=args.k, filters=filters_from(args)):
-            if isinstance(piece, str):
-                print(piece, end="", flush=True)
-            else:
-                answer = piece
-        print("\n" + format_answer(answer).split("\n", 1)[-1] if answer and answer.citations else "")
+        print_streamed(bot.ask_stream(args.question, k=args.k, filters=filters_from(args)))
         return 0
     answer = bot.ask(args.question, k=args.k, filters=filters_from(args))
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
@@ -160,11 +180,7 @@ def cmd_chat(bot: Assistant, args: argparse.Namespace) -> int:
             return 0
         if not question:
             return 0
-        for piece in bot.ask_stream(question, history=history, k=args.k, filters=filters_from(args)):
-            if isinstance(piece, str):
-                print(piece, end="", flush=True)
-            elif piece.citations:
-                print("\n" + format_answer(piece).split("\n", 1)[-1])
+        print_streamed(bot.ask_stream(question, history=history, k=args.k, filters=filters_from(args)))
         history.append(question)
 
 

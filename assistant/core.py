@@ -9,8 +9,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .answer import ExtractiveAnswerer
-from .condense import condense
 from .embed import SentenceEmbedder, make_embedder
+from .generate import condense_with_llm, make_answerer, stream_answer
 from .indexer import Indexer, Progress, index_identity
 from .lexical import LexicalIndex
 from .locking import writer_lock
@@ -61,8 +61,13 @@ class Assistant:
                                self.settings.candidates, self.settings.rrf_k)
 
     @cached_property
-    def answerer(self) -> ExtractiveAnswerer:
+    def extractive(self) -> ExtractiveAnswerer:
         return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, self.settings.abstain_below)
+
+    @cached_property
+    def answerer(self):
+        """The extractive answerer, or the configured LLM that falls back to it."""
+        return make_answerer(self.settings, self.embedder, self.extractive)
 
     def update_index(self, full: bool = False, progress: Progress | None = None) -> UpdateReport:
         """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything.
@@ -100,19 +105,19 @@ class Assistant:
     def ask(self, question: str, history: list[str] | None = None, k: int | None = None,
             filters: Filters | None = None) -> Answer:
         """Answer from the articles, citing each sentence; ``history`` holds earlier user questions."""
-        question = question.strip()
-        if not question:
-            raise ValueError("question is empty")
-        search_query = condense(question, history)
-        passages = self.retrieve(search_query, k, filters)
-        return self.answerer.run(question, passages, search_query)
+        *_, answer = self.ask_stream(question, history, k, filters)
+        return answer
 
     def ask_stream(self, question: str, history: list[str] | None = None, k: int | None = None,
                    filters: Filters | None = None) -> Iterator[str | Answer]:
-        """Text as it is written, then the finished :class:`Answer` as the last item."""
-        answer = self.ask(question, history, k, filters)
-        yield answer.text
-        yield answer
+        """Text as it is written, then the finished :class:`Answer` (whose text replaces the streamed
+        text: markers are renumbered after checking) as the last item."""
+        question = question.strip()
+        if not question:
+            raise ValueError("question is empty")
+        search_query = condense_with_llm(self.settings, question, history)
+        passages = self.retrieve(search_query, k, filters)
+        yield from stream_answer(self.answerer, question, passages, search_query, history)
 
     def evaluate(self, questions_path: str | Path, k: int = 5):
         """Retrieval and answer quality on a JSONL questions file (see :mod:`assistant.eval`)."""

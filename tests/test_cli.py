@@ -56,3 +56,16 @@ def test_report_lists_skipped_files():
     report = UpdateReport(added=2, skipped=[Problem("bad.json", "bad.json is not valid JSON (line 3)")])
     text = format_report(report)
     assert "2 added" in text and "Skipped 1 file(s)" in text and "bad.json is not valid JSON" in text
+
+
+def test_unreachable_llm_falls_back_to_the_extractive_answer_with_a_note(seed_copy, tmp_path):
+    from .conftest import free_port
+
+    base = ["--articles", str(seed_copy), "--index", str(tmp_path / "index")]
+    assert run_cli(*base, "index").returncode == 0
+    asked = run_cli(*base, "--llm", "openai", "--llm-base-url", f"http://127.0.0.1:{free_port()}/v1",
+                    "ask", "Who confirmed the Palmyra attack?", "--json", env={"ASSISTANT_LLM_TIMEOUT": "10"})
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert "Sean Parnell" in answer["answer"] and answer["citations"]
+    assert "could not be reached" in answer["note"] and "extractive" in answer["note"]
