@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import SentenceEmbedder
-from .readers.pages import citation_page
 from .text import terms, words
 from .types import Answer, Citation, Passage, Span
 
@@ -128,21 +127,7 @@ class ExtractiveAnswerer:
         citations: list[Citation] = []
         parts: list[str] = []
         for sentence in chosen:
-            citation = Citation(
-                n=len(citations) + 1,
-                title=sentence.passage.title,
-                source=sentence.passage.article_id,
-                quote=sentence.text,
-                start=sentence.span.start,
-                end=sentence.span.end,
-                score=sentence.score,
-                date=sentence.passage.date,
-                url=sentence.passage.url,
-                publisher=sentence.passage.source,
-                passage=sentence.passage.text,
-                passage_start=sentence.passage.start,
-                page=citation_page(sentence.passage, sentence.span.start),
-            )
+            citation = Citation.quoting(len(citations) + 1, sentence.passage, sentence.span, sentence.score)
             citations.append(citation)
             parts.append(with_marker(sentence.text, citation.n))
         return Answer(" ".join(parts), citations, False, passages, question, search_query)

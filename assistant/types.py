@@ -60,6 +60,14 @@ class Passage:
     author: str | None = None
     pages: list[tuple[int, int]] = field(default_factory=list)  # PDFs: (page number, offset it begins at)
 
+    def page_of(self, offset: int) -> int | None:
+        """The PDF page holding an article offset inside this passage; None when not a PDF."""
+        page = self.pages[0][0] if self.pages else None
+        for number, start in self.pages:
+            if start <= offset:
+                page = number
+        return page
+
 
 @dataclass
 class Citation:
@@ -79,6 +87,26 @@ class Citation:
     passage_start: int = 0
     page: int | None = None  # PDFs: 1-based page of the quote
     verified: bool = True  # False when an LLM's sentence is not supported by this passage
+
+    @classmethod
+    def quoting(cls, n: int, passage: Passage, span: Span, score: float, verified: bool = True) -> Citation:
+        """Cite the sentence at ``span`` (article offsets) of a retrieved passage."""
+        return cls(
+            n=n,
+            title=passage.title,
+            source=passage.article_id,
+            quote=passage.text[span.start - passage.start: span.end - passage.start],
+            start=span.start,
+            end=span.end,
+            score=round(score, 4),
+            date=passage.date,
+            url=passage.url,
+            publisher=passage.source,
+            passage=passage.text,
+            passage_start=passage.start,
+            page=passage.page_of(span.start),
+            verified=verified,
+        )
 
     def to_dict(self) -> dict:
         return asdict(self)

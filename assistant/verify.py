@@ -18,7 +18,6 @@ from itertools import pairwise
 import numpy as np
 
 from .chunk import split_sentences
-from .readers.pages import citation_page
 from .text import terms
 from .types import Citation, Passage, Span
 
@@ -159,7 +158,7 @@ class CitationChecker:
                 passage = passages[n - 1]
                 sims = np.array([float(vectors[row_of[(n, span)]] @ vectors[i]) for span, _ in candidates[n]])
                 overlaps = np.array([lexical_support(claim.plain, q) for _, q in candidates[n]])
-                span, quote = candidates[n][int(np.argmax(self.blend(sims, overlaps)))]  # the quote
+                span, _ = candidates[n][int(np.argmax(self.blend(sims, overlaps)))]  # the sentence to quote
                 # Support is judged on the whole passage: a claim may join facts from two of its sentences.
                 score = float(self.blend(sims.max(), lexical_support(claim.plain, passage.text)))
                 supported = (score >= self.threshold and numbers_found(claim.plain, passage.text)
@@ -168,7 +167,7 @@ class CitationChecker:
                 key = (n, span, supported)  # a supported and an unsupported claim never share a number
                 if key not in number_of:
                     number_of[key] = len(citations) + 1
-                    citations.append(_citation(number_of[key], passage, span, quote, score, supported))
+                    citations.append(Citation.quoting(number_of[key], passage, span, score, supported))
                 mapping[n] = number_of[key]
             parts.append(_renumber(claim.text, mapping))
             if not any_support and (claim.numbers or len(terms(claim.plain)) >= self.min_terms):
@@ -189,22 +188,3 @@ def _renumber(sentence: str, mapping: dict[int, int]) -> str:
         return (" " if match.start() > 0 else "") + markers if markers else ""
 
     return MARKER_WITH_SPACE.sub(replace, sentence).strip()
-
-
-def _citation(n: int, passage: Passage, span: Span, quote: str, score: float, verified: bool) -> Citation:
-    return Citation(
-        n=n,
-        title=passage.title,
-        source=passage.article_id,
-        quote=quote,
-        start=span.start,
-        end=span.end,
-        score=round(score, 4),
-        date=passage.date,
-        url=passage.url,
-        publisher=passage.source,
-        passage=passage.text,
-        passage_start=passage.start,
-        page=citation_page(passage, span.start),
-        verified=verified,
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 
-from ..types import Article, Passage
+from ..types import Article
 
 
 def page_at(page_starts: list[int], offset: int) -> int:
@@ -30,15 +30,3 @@ def parse_pages(value: object) -> list[tuple[int, int]]:
         return [(int(page), int(offset)) for page, offset in json.loads(str(value))]
     except (ValueError, TypeError):
         return []
-
-
-def citation_page(passage: Passage, offset: int) -> int | None:
-    """The page of a quote starting at ``offset`` (an offset in the article), or None when not a PDF."""
-    pages = passage.pages
-    if not pages:
-        return None
-    page = pages[0][0]
-    for number, start in pages:
-        if start <= offset:
-            page = number
-    return page
