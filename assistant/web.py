@@ -217,6 +217,8 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
         ssr_mode=False,
         prevent_thread_lock=True,
     )
+    # Load the model and the keyword index now, so that the first question is not the slow one.
+    threading.Thread(target=bot.retrieve, args=("warm up",), kwargs={"k": 1}, daemon=True).start()
     record = ServerRecord(os.getpid(), app.local_url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
     record.write(settings.index_dir)
     watcher = FolderWatcher(bot, settings.watch_settle_seconds).start() if (watch or settings.watch) else None
