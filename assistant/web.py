@@ -191,6 +191,13 @@ def build_app(bot: Assistant) -> gr.Blocks:
     return app
 
 
+def _warm_up(bot: Assistant) -> None:
+    try:
+        bot.retrieve("warm up", k=1)
+    except Exception as error:  # the first question will report it properly
+        log.warning("warm-up failed: %s", error)
+
+
 def _stop_serving(*_) -> None:
     raise KeyboardInterrupt  # lets block_thread return, so the record is removed on `kill`
 
@@ -218,7 +225,7 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
         prevent_thread_lock=True,
     )
     # Load the model and the keyword index now, so that the first question is not the slow one.
-    threading.Thread(target=bot.retrieve, args=("warm up",), kwargs={"k": 1}, daemon=True).start()
+    threading.Thread(target=_warm_up, args=(bot,), daemon=True).start()
     record = ServerRecord(os.getpid(), app.local_url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
     record.write(settings.index_dir)
     watcher = FolderWatcher(bot, settings.watch_settle_seconds).start() if (watch or settings.watch) else None
