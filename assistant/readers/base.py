@@ -38,6 +38,20 @@ class FileContext:
         """Part of the file (a record, a line) was left out; the rest was used."""
         self.problems.append(Problem(self.article_id, f"{self.article_id} {reason}", skipped=True))
 
+    def date(self, value: object, where: str = "") -> str | None:
+        """An ISO date from whatever the source gave; an unreadable one is a warning, not a failure."""
+        from .dates import date_or_warning
+
+        date, warning = date_or_warning(value)
+        if warning:
+            self.warn(f"{where} {warning}" if where else warning)
+        return date
+
+    def article(self, text: str, title: str | None, date: object, **fields: object) -> Article:
+        """The file's one article; the title falls back to the file name."""
+        return Article(id=self.article_id, title=title or title_from_name(self.path), text=text,
+                       date=self.date(date), **fields)
+
 
 Reader = Callable[[bytes, FileContext], list[Article]]
 

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from ..types import Article
 from .base import ArticleError, FileContext, clean_field, decode, normalize_text
-from .dates import date_or_warning
 from .html import fragment_to_text
 from .text import author_names, source_name
 
@@ -58,9 +57,7 @@ def record_article(record: object, article_id: str, where: str, context: FileCon
         text = f"{summary}\n\n{text}" if text else summary
     if not text:
         raise ArticleError(f"has no text (none of {', '.join(TEXT_KEYS[:4] + SUMMARY_KEYS[:1])})")
-    date, warning = date_or_warning(_first(record, DATE_KEYS))
-    if warning:
-        context.warn(f"{where} {warning}")
+    date = context.date(_first(record, DATE_KEYS), where)
     title = clean_field(_first(record, TITLE_KEYS))
     if not title:
         first_line = text.split("\n\n", 1)[0]

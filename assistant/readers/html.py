@@ -10,8 +10,7 @@ import re
 from urllib.parse import urlparse
 
 from ..types import Article
-from .base import ArticleError, FileContext, clean_field, looks_binary, normalize_text, title_from_name
-from .dates import date_or_warning
+from .base import ArticleError, FileContext, clean_field, looks_binary, normalize_text
 
 # Page furniture that trafilatura's fallback extractors would otherwise read as text on a page with
 # no article (navigation links, cookie banners); headers and footers inside the article are kept.
@@ -68,17 +67,13 @@ def read_html(data: bytes, context: FileContext) -> list[Article]:
     text = _without_title(text, title)
     if len(text.split()) < MIN_WORDS:
         raise ArticleError("has no article text (only navigation, scripts or page furniture)")
-    date, warning = date_or_warning(document.date)
-    if warning:
-        context.warn(warning)
     url = clean_field(document.url, limit=2000)
     source = clean_field(document.sitename) or clean_field(urlparse(url).hostname if url else None)
     return [
-        Article(
-            id=context.article_id,
-            title=title or title_from_name(context.path),
-            text=text,
-            date=date,
+        context.article(
+            text,
+            title,
+            document.date,
             source=source,
             url=url,
             author=clean_field(document.author),

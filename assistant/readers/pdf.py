@@ -7,8 +7,7 @@ import logging
 import re
 
 from ..types import Article
-from .base import ArticleError, FileContext, clean_field, normalize_text, title_from_name
-from .dates import date_or_warning
+from .base import ArticleError, FileContext, clean_field, normalize_text
 
 HYPHENATED = re.compile(r"(?<=[a-z])-\n(?=[a-z])")  # "govern-\nment" across a line end
 SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
@@ -97,15 +96,11 @@ def read_pdf(data: bytes, context: FileContext) -> list[Article]:
     title = clean_field(meta.get("/Title"))
     if title and GENERATED_TITLE.match(title):
         title = None
-    date, warning = date_or_warning(meta.get("/CreationDate"))
-    if warning:
-        context.warn(warning)
     return [
-        Article(
-            id=context.article_id,
-            title=title or title_from_name(context.path),
-            text=text,
-            date=date,
+        context.article(
+            text,
+            title,
+            meta.get("/CreationDate"),
             source=clean_field(meta.get("/Publisher") or meta.get("/Source")),
             author=clean_field(meta.get("/Author")),
             page_starts=page_starts,

@@ -7,8 +7,7 @@ import re
 import yaml
 
 from ..types import Article
-from .base import ArticleError, FileContext, clean_field, decode, normalize_text, title_from_name
-from .dates import date_or_warning
+from .base import ArticleError, FileContext, clean_field, decode, normalize_text
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 HEADING = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\r?\n|\Z)")
@@ -66,15 +65,11 @@ def read_text(data: bytes, context: FileContext) -> list[Article]:
     text = normalize_text(raw)
     if not text:
         raise ArticleError("has no text")
-    date, warning = date_or_warning(meta.get("date") or meta.get("published"))
-    if warning:
-        context.warn(warning)
     return [
-        Article(
-            id=context.article_id,
-            title=title or title_from_name(context.path),
-            text=text,
-            date=date,
+        context.article(
+            text,
+            title,
+            meta.get("date") or meta.get("published"),
             source=source_name(meta.get("source") or meta.get("publisher")),
             url=clean_field(meta.get("url"), limit=2000),
             author=author_names(meta.get("author") or meta.get("authors")),
