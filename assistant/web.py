@@ -209,6 +209,7 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     from .watch import FolderWatcher
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per HTTP request is noise
     settings = bot.settings
     login = auth or settings.auth
     app = build_app(bot)
