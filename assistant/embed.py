@@ -1,4 +1,9 @@
-"""Embed: sentence-transformers behind LangChain's ``Embeddings``, loaded lazily and offline."""
+"""Embed: sentence-transformers behind LangChain's ``Embeddings``, loaded lazily and offline.
+
+Two backends share one interface: :class:`SentenceEmbedder` runs the model with PyTorch, and
+:class:`~assistant.embed_onnx.OnnxEmbedder` runs an int8-quantised ONNX export of the same weights
+(several times faster on CPU, which matters because embedding dominates indexing).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import os
 import threading
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -14,6 +20,8 @@ from .settings import DEFAULT_MODEL, Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+MODELS_FOLDER = "models"  # inside the index folder: where exported models are cached
 
 
 def resolve_model_path(name: str) -> str:
@@ -25,8 +33,16 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+def embedding_dimension(model) -> int:
+    """sentence-transformers 6 renamed ``get_sentence_embedding_dimension``; accept both."""
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter())
+
+
 class SentenceEmbedder(Embeddings):
-    """Unit-length vectors, so that cosine similarity is a dot product."""
+    """Unit-length vectors, so that cosine similarity is a dot product (PyTorch backend)."""
+
+    backend = "torch"
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32, device: str = "cpu") -> None:
         if not model:
@@ -41,6 +57,7 @@ class SentenceEmbedder(Embeddings):
 
     @cached_property
     def model(self):
+        """The SentenceTransformer; importing it costs ~5 s (torch), so only on first use."""
         from sentence_transformers import SentenceTransformer
 
         return SentenceTransformer(resolve_model_path(self.model_name), device=self.device)
@@ -48,6 +65,10 @@ class SentenceEmbedder(Embeddings):
     @property
     def max_tokens(self) -> int:
         return int(self.model.max_seq_length)
+
+    @property
+    def dimension(self) -> int:
+        return embedding_dimension(self.model)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces per text, counted with the model's own tokenizer (no special tokens)."""
@@ -57,16 +78,23 @@ class SentenceEmbedder(Embeddings):
         return [len(ids) for ids in encoded]
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        with self._lock:  # torch on 2 cores gains nothing from concurrent encodes
-            vectors = self.model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            )
+        """One unit vector per text, as a float32 array of shape ``(len(texts), dimension)``."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:  # on 2 cores concurrent encodes only fight over the same cores
+            vectors = self._encode(texts, progress)
         self.texts_embedded += len(texts)
         return np.asarray(vectors, dtype=np.float32)
+
+    def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
+        return self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
@@ -74,7 +102,20 @@ class SentenceEmbedder(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.model_name!r}, backend={self.backend!r})"
+
+
+def models_dir(settings: Settings) -> Path:
+    """Exported models live next to the index they serve, so deleting the index clears them too."""
+    return settings.index_dir / MODELS_FOLDER
+
 
 def make_embedder(settings: Settings) -> SentenceEmbedder:
     """The embedder the settings ask for (backend chosen by ``embedding_backend``)."""
+    if settings.embedding_backend == "onnx":
+        from .embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.device,
+                            cache_dir=models_dir(settings))
     return SentenceEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.device)
