@@ -1,0 +1,78 @@
+"""The PyTorch embedder's contract, which the ONNX backend must also keep, and the backend factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.embed import SentenceEmbedder, make_embedder, models_dir
+from assistant.embed_onnx import OnnxEmbedder
+from assistant.settings import Settings
+
+TEXTS = [
+    "Pentagon spokesperson Sean Parnell confirmed the attack in Palmyra.",
+    "Who confirmed the Palmyra attack?",
+    "The recipe needs two cups of flour and a pinch of salt.",
+]
+
+
+def test_vectors_are_unit_length_float32(embedder: SentenceEmbedder) -> None:
+    vectors = embedder.encode(TEXTS)
+    assert vectors.dtype == np.float32
+    assert vectors.shape == (3, embedder.dimension) == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_related_texts_are_closer_than_unrelated(embedder: SentenceEmbedder) -> None:
+    statement, question, recipe = embedder.encode(TEXTS)
+    assert statement @ question > statement @ recipe + 0.3
+
+
+def test_empty_input_gives_an_empty_matrix(embedder: SentenceEmbedder) -> None:
+    before = embedder.texts_embedded
+    assert embedder.encode([]).shape == (0, 384)
+    assert embedder.texts_embedded == before
+
+
+def test_counter_counts_texts(embedder: SentenceEmbedder) -> None:
+    before = embedder.texts_embedded
+    embedder.encode(TEXTS)
+    embedder.embed_query("one more")
+    assert embedder.texts_embedded == before + 4
+
+
+def test_tokens_are_counted_without_special_tokens(embedder: SentenceEmbedder) -> None:
+    assert embedder.count_tokens([]) == []
+    assert embedder.count_tokens(["Palmyra", "hello world"]) == [len(embedder.model.tokenizer.tokenize("Palmyra")), 2]
+    assert embedder.max_tokens == 256
+
+
+def test_langchain_interface_matches_encode(embedder: SentenceEmbedder) -> None:
+    documents = embedder.embed_documents(TEXTS[:2])
+    assert isinstance(documents, list) and isinstance(documents[0], list) and isinstance(documents[0][0], float)
+    assert np.allclose(documents, embedder.encode(TEXTS[:2]), atol=1e-6)
+    assert np.allclose(embedder.embed_query(TEXTS[1]), documents[1], atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [{"model": ""}, {"batch_size": 0}])
+def test_bad_arguments_are_named(kwargs: dict) -> None:
+    with pytest.raises(ValueError, match=r"model|batch_size"):
+        SentenceEmbedder(**kwargs)
+
+
+def test_factory_picks_the_backend_without_loading_anything(tmp_path: Path) -> None:
+    torch_embedder = make_embedder(Settings(index_dir=tmp_path, embedding_backend="torch"))
+    assert type(torch_embedder) is SentenceEmbedder and torch_embedder.backend == "torch"
+    onnx_embedder = make_embedder(Settings(index_dir=tmp_path, embedding_backend="onnx", embedding_batch_size=8))
+    assert isinstance(onnx_embedder, OnnxEmbedder) and onnx_embedder.backend == "onnx"
+    assert onnx_embedder.cache_dir == tmp_path / "models" == models_dir(Settings(index_dir=tmp_path))
+    assert onnx_embedder.batch_size == 8
+    assert "model" not in vars(torch_embedder) and not onnx_embedder._loaded  # lazy: nothing loaded yet
+    assert not (tmp_path / "models").exists()
+
+
+def test_onnx_backend_refuses_a_gpu_device(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="CPU"):
+        make_embedder(Settings(index_dir=tmp_path, embedding_backend="onnx", device="cuda"))

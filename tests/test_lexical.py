@@ -1,0 +1,98 @@
+"""BM25: ranks by content words, survives save/load, and never re-tokenises or re-indexes the corpus
+when it answers a query (speed at 100k chunks is measured in benchmarks/RESULTS.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bm25s
+import pytest
+
+from assistant import lexical
+from assistant.lexical import LexicalIndex
+
+RECORDS = [
+    ("seed::0", "Pentagon spokesperson Sean Parnell confirmed the attack in Palmyra."),
+    ("seed::1", "The strikes originated from the Ash Shaddadi military base in Hasakeh province."),
+    ("seed::2", "Emily Carter, a Middle East analyst at Columbia University, criticised the rhetoric."),
+    ("other::0", "Super Bowl 50 was played at Levi's Stadium in Santa Clara, California."),
+    ("empty::0", "the and of"),  # only stopwords: indexed as an empty document, never matched
+]
+
+
+@pytest.fixture
+def index() -> LexicalIndex:
+    return LexicalIndex.build(RECORDS, stamp="2025-01-01T00:00:00")
+
+
+def test_ranks_by_content_words_with_light_stemming(index: LexicalIndex) -> None:
+    hits = index.search("Who confirms attacks?", 3)
+    assert hits[0][0] == "seed::0"  # 'confirms'/'confirmed' and 'attacks'/'attack' share stems
+    assert all(score > 0 for _, score in hits)
+    assert [cid for cid, _ in index.search("Where was Super Bowl 50 played?", 1)] == ["other::0"]
+    assert index.search("Hasakeh province base", 5)[0][0] == "seed::1"
+
+
+def test_queries_without_known_words_find_nothing(index: LexicalIndex) -> None:
+    assert index.search("zebra quantum", 5) == []
+    assert index.search("the and of", 5) == []
+    assert index.search("", 5) == []
+
+
+def test_asking_for_more_than_the_corpus_is_fine(index: LexicalIndex) -> None:
+    hits = index.search("Palmyra Hasakeh Columbia Stadium", 50)
+    assert {cid for cid, _ in hits} == {"seed::0", "seed::1", "seed::2", "other::0"}
+
+
+def test_empty_index_answers_nothing_and_round_trips(tmp_path: Path) -> None:
+    empty = LexicalIndex.build([], stamp="s")
+    assert empty.search("Palmyra", 5) == []
+    empty.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded is not None and loaded.ids == [] and loaded.search("Palmyra", 5) == []
+
+
+def test_save_and_load_give_the_same_answers(index: LexicalIndex, tmp_path: Path) -> None:
+    folder = tmp_path / "bm25"
+    index.save(folder)
+    index.save(folder)  # saving over an earlier save replaces it
+    loaded = LexicalIndex.load(folder)
+    assert loaded is not None
+    assert loaded.stamp == index.stamp and loaded.ids == index.ids
+    for query in ("Who confirmed the attack?", "Columbia analyst", "Levi's Stadium"):
+        assert loaded.search(query, 3) == index.search(query, 3)
+    assert not (tmp_path / "bm25.tmp").exists()
+
+
+def test_missing_or_damaged_folders_load_as_none(tmp_path: Path) -> None:
+    assert LexicalIndex.load(tmp_path / "absent") is None
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "ids.json").write_text("{not json", encoding="utf-8")
+    assert LexicalIndex.load(tmp_path / "broken") is None
+
+
+def test_search_tokenises_only_the_query_and_never_reindexes(index: LexicalIndex, monkeypatch) -> None:
+    calls: list[str] = []
+    real_terms = lexical.terms
+
+    def counting_terms(text: str) -> list[str]:
+        calls.append(text)
+        return real_terms(text)
+
+    def no_index(*args, **kwargs):
+        raise AssertionError("the corpus was indexed again during a search")
+
+    monkeypatch.setattr(lexical, "terms", counting_terms)
+    monkeypatch.setattr(bm25s.BM25, "index", no_index)
+    queries = ["Who confirmed the attack?", "Hasakeh", "Santa Clara stadium"]
+    for query in queries:
+        index.search(query, 3)
+    assert calls == queries
+
+
+def test_larger_corpus_keeps_exact_matches_on_top() -> None:
+    filler = [(f"filler::{i}", f"Routine council meeting number {i} discussed parking and budgets.")
+              for i in range(3000)]
+    index = LexicalIndex.build([*filler, ("needle::0", "The Palmyra ambush was confirmed by Sean Parnell.")])
+    assert index.search("Who confirmed the Palmyra ambush?", 5)[0][0] == "needle::0"
+    assert len(index.search("council budgets", 30)) == 30
