@@ -113,6 +113,16 @@ def models_dir(settings: Settings) -> Path:
     return Path(shared) if shared else settings.index_dir / MODELS_FOLDER
 
 
+def backend_identity(settings: Settings) -> str:
+    """What the index identity should record about the backend: vectors differ slightly between
+    PyTorch and the int8 export (cosine ~0.99), and between export recipes."""
+    if settings.embedding_backend == "onnx":
+        from .embed_onnx import EXPORT_VERSION
+
+        return f"onnx-int8-v{EXPORT_VERSION}"
+    return "torch"
+
+
 def make_embedder(settings: Settings) -> SentenceEmbedder:
     """The embedder the settings ask for (backend chosen by ``embedding_backend``)."""
     if settings.embedding_backend == "onnx":

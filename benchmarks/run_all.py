@@ -3,6 +3,7 @@
     python benchmarks/run_all.py            # the full run (~15-20 min on 2 cores)
     python benchmarks/run_all.py --quick    # subsampled, for development; writes /tmp/RESULTS-quick.md
     python benchmarks/run_all.py --only quality,indexing
+    python benchmarks/run_all.py --render   # RESULTS.md again from results.json, nothing re-run
 
 Each benchmark runs in its own process so that one's memory and threads do not colour another's.
 Raw numbers go to benchmarks/results.json beside the Markdown.
@@ -36,6 +37,12 @@ def machine() -> dict:
 
 
 def main() -> None:
+    if "--render" in sys.argv:  # Markdown again from the saved numbers, without running anything
+        sys.path.insert(0, str(HERE))
+        from report import render
+
+        (HERE / "RESULTS.md").write_text(render(json.loads((HERE / "results.json").read_text())), encoding="utf-8")
+        return
     quick = "--quick" in sys.argv
     only = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else set(BENCHES)
     unknown = only - set(BENCHES)

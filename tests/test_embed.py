@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from assistant.embed import SentenceEmbedder, make_embedder, models_dir
-from assistant.embed_onnx import OnnxEmbedder
+from assistant.embed import SentenceEmbedder, backend_identity, make_embedder, models_dir
+from assistant.embed_onnx import EXPORT_VERSION, OnnxEmbedder
 from assistant.settings import Settings
 
 TEXTS = [
@@ -76,3 +77,14 @@ def test_factory_picks_the_backend_without_loading_anything(tmp_path: Path) -> N
 def test_onnx_backend_refuses_a_gpu_device(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="CPU"):
         make_embedder(Settings(index_dir=tmp_path, embedding_backend="onnx", device="cuda"))
+
+
+def test_backend_identity_tells_vectors_apart(tmp_path: Path) -> None:
+    assert backend_identity(Settings(index_dir=tmp_path, embedding_backend="torch")) == "torch"
+    assert backend_identity(Settings(index_dir=tmp_path, embedding_backend="onnx")) == f"onnx-int8-v{EXPORT_VERSION}"
+
+
+def test_a_models_dir_setting_shares_exports_between_indexes(tmp_path: Path) -> None:
+    shared = SimpleNamespace(index_dir=tmp_path / "index", models_dir=tmp_path / "shared")
+    assert models_dir(shared) == tmp_path / "shared"
+    assert models_dir(SimpleNamespace(index_dir=tmp_path / "index", models_dir=None)) == tmp_path / "index" / "models"
