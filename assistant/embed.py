@@ -109,8 +109,7 @@ class SentenceEmbedder(Embeddings):
 def models_dir(settings: Settings) -> Path:
     """Exported models live next to the index they serve, so deleting the index clears them too;
     a ``models_dir`` setting, when there is one, shares them between indexes (tests, benchmarks)."""
-    shared = getattr(settings, "models_dir", None)
-    return Path(shared) if shared else settings.index_dir / MODELS_FOLDER
+    return settings.models_dir or settings.index_dir / MODELS_FOLDER
 
 
 def backend_identity(settings: Settings) -> str:

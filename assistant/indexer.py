@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .chunk import Chunker
-from .embed import SentenceEmbedder
+from .embed import SentenceEmbedder, backend_identity
 from .lexical import LexicalIndex
 from .load import load_articles
 from .load import unreadable_files as unreadable
@@ -25,6 +25,7 @@ def index_identity(settings: Settings) -> dict:
     return {
         "schema": SCHEMA_VERSION,
         "model": settings.embedding_model,
+        "backend": backend_identity(settings),
         "chunk_tokens": settings.chunk_tokens,
         "overlap": settings.chunk_overlap_sentences,
     }

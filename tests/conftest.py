@@ -16,11 +16,13 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-from assistant import Assistant
-from assistant.embed import SentenceEmbedder
-
 ROOT = Path(__file__).resolve().parents[1]
+# One ONNX export for the whole run, shared by in-process tests and the CLI and servers they start.
+os.environ.setdefault("ASSISTANT_MODELS_DIR", str(ROOT / "test-output" / "models"))
+
+from assistant import Assistant, Settings  # noqa: E402 - after the environment is set
+from assistant.embed import SentenceEmbedder, make_embedder  # noqa: E402
+
 SEEDS = ROOT / "seeds"
 SEED_ARTICLE = "coalition-strikes-syria.txt"
 ASSISTANT_BIN = Path(sys.executable).with_name("assistant")
@@ -28,7 +30,13 @@ ASSISTANT_BIN = Path(sys.executable).with_name("assistant")
 
 @pytest.fixture(scope="session")
 def embedder() -> SentenceEmbedder:
-    """The real bundled MiniLM, loaded once for the whole run."""
+    """The real bundled MiniLM with the default backend, loaded once for the whole run."""
+    return make_embedder(Settings())
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> SentenceEmbedder:
+    """The PyTorch model: the reference the ONNX export is measured against."""
     return SentenceEmbedder()
 
 

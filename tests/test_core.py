@@ -120,7 +120,8 @@ def test_new_article_is_found_by_keyword_search_too(embedder, seed_copy, tmp_pat
     assert other.lexical_index().search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
 
 
-@pytest.mark.parametrize("change", [{"chunk_tokens": 120}, {"chunk_overlap_sentences": 0}, {"embedding_model": "x"}])
+@pytest.mark.parametrize("change", [{"chunk_tokens": 120}, {"chunk_overlap_sentences": 0}, {"embedding_model": "x"},
+                                    {"embedding_backend": "torch"}])
 def test_changed_model_or_chunking_rebuilds_everything(embedder, seed_copy, tmp_path, change):
     make_bot(embedder, seed_copy, tmp_path / "index").update_index()
     if "embedding_model" in change:

@@ -19,6 +19,12 @@ TEXTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def embedder(torch_embedder: SentenceEmbedder) -> SentenceEmbedder:
+    """These tests are about the PyTorch embedder (or compare the export with it)."""
+    return torch_embedder
+
+
 def test_vectors_are_unit_length_float32(embedder: SentenceEmbedder) -> None:
     vectors = embedder.encode(TEXTS)
     assert vectors.dtype == np.float32
@@ -66,9 +72,10 @@ def test_bad_arguments_are_named(kwargs: dict) -> None:
 def test_factory_picks_the_backend_without_loading_anything(tmp_path: Path) -> None:
     torch_embedder = make_embedder(Settings(index_dir=tmp_path, embedding_backend="torch"))
     assert type(torch_embedder) is SentenceEmbedder and torch_embedder.backend == "torch"
-    onnx_embedder = make_embedder(Settings(index_dir=tmp_path, embedding_backend="onnx", embedding_batch_size=8))
+    onnx_embedder = make_embedder(Settings(index_dir=tmp_path, embedding_backend="onnx", embedding_batch_size=8,
+                                           models_dir=None))
     assert isinstance(onnx_embedder, OnnxEmbedder) and onnx_embedder.backend == "onnx"
-    assert onnx_embedder.cache_dir == tmp_path / "models" == models_dir(Settings(index_dir=tmp_path))
+    assert onnx_embedder.cache_dir == tmp_path / "models" == models_dir(Settings(index_dir=tmp_path, models_dir=None))
     assert onnx_embedder.batch_size == 8
     assert "model" not in vars(torch_embedder) and not onnx_embedder._loaded  # lazy: nothing loaded yet
     assert not (tmp_path / "models").exists()

@@ -32,6 +32,12 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
+def embedder(torch_embedder: SentenceEmbedder) -> SentenceEmbedder:
+    """These tests are about the PyTorch embedder (or compare the export with it)."""
+    return torch_embedder
+
+
+@pytest.fixture(scope="module")
 def cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("onnx") / "models"
 
