@@ -11,7 +11,8 @@ from assistant.load import load_file
 
 from .conftest import ROOT, SEED_ARTICLE, make_bot
 
-QUESTIONS = [json.loads(line) for line in (ROOT / "tests" / "seed_questions.jsonl").read_text().splitlines()]
+QUESTION_FILES = [ROOT / "tests" / "seed_questions.jsonl", ROOT / "benchmarks" / "seed_questions.jsonl"]
+QUESTIONS = [json.loads(line) for line in QUESTION_FILES[0].read_text().splitlines()]
 
 
 def test_palmyra_answer_is_cited_with_exact_quote(seed_bot):
@@ -27,9 +28,12 @@ def test_palmyra_answer_is_cited_with_exact_quote(seed_bot):
     assert first.title == article.title
 
 
-def test_factual_questions_are_answered_and_off_topic_ones_abstain(seed_bot):
-    factual = [q for q in QUESTIONS if not q.get("unanswerable")]
-    off_topic = [q for q in QUESTIONS if q.get("unanswerable")]
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=["tests-set", "benchmarks-set"])
+def test_factual_questions_are_answered_and_off_topic_ones_abstain(seed_bot, path):
+    """Two sets of questions about the seed article, written separately, in different words."""
+    questions = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    factual = [q for q in questions if not q.get("unanswerable")]
+    off_topic = [q for q in questions if q.get("unanswerable")]
     assert len(factual) >= 14 and len(off_topic) >= 3
     right = []
     for q in factual:
