@@ -83,7 +83,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _overlap_fits(self) -> Settings:
+    def _candidates_cover_k(self) -> Settings:
         if self.candidates < self.k:
             raise ValueError(f"candidates ({self.candidates}) must be at least k ({self.k})")
         return self
