@@ -7,6 +7,8 @@ optional, so nothing here imports it at module level; a missing package becomes 
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import threading
 import time
@@ -132,6 +134,17 @@ def make_chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
 
 _models: dict[tuple, tuple[BaseChatModel, Lock]] = {}
 _models_lock = threading.Lock()
+
+
+def release_models() -> None:
+    """Free loaded models while Python is still whole: llama.cpp's finaliser fails noisily when it runs
+    during interpreter shutdown, after the modules it needs are gone."""
+    with _models_lock:
+        _models.clear()
+    gc.collect()
+
+
+atexit.register(release_models)
 
 
 def shared_chat_model(settings: Settings) -> tuple[BaseChatModel, Lock]:

@@ -130,3 +130,13 @@ def seed_server(tmp_path_factory):
     server = Server(base / "articles", base / "index", base / "server.log")
     yield server
     server.stop()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Release LLMs before interpreter shutdown (see assistant.llm.release_models)."""
+    import gc
+    import sys
+
+    if "assistant.llm" in sys.modules:
+        sys.modules["assistant.llm"].release_models()
+    gc.collect()
