@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from .chunk import Chunker
 from .embed import SentenceEmbedder, backend_identity
 from .lexical import LexicalIndex
-from .load import load_articles
+from .load import file_of, load_articles
 from .load import unreadable_files as unreadable
 from .manifest import ArticleEntry, Manifest
 from .settings import Settings
@@ -29,10 +29,6 @@ def index_identity(settings: Settings) -> dict:
         "chunk_tokens": settings.chunk_tokens,
         "overlap": settings.chunk_overlap_sentences,
     }
-
-
-def file_of(article_id: str) -> str:
-    return article_id.split("#", 1)[0]
 
 
 class Indexer:

@@ -44,6 +44,11 @@ def content_hash(article: Article) -> str:
     return digest.hexdigest()
 
 
+def file_of(article_id: str) -> str:
+    """The file an article came from: a feed's records are ``feed.jsonl#3``."""
+    return article_id.split("#", 1)[0]
+
+
 def supported_extensions() -> list[str]:
     return sorted(READERS)
 

@@ -13,6 +13,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from .embed import SentenceEmbedder
 from .lexical import LexicalIndex
+from .load import file_of
 from .readers.dates import normalize_date
 from .store import ChromaStore
 from .types import Passage
@@ -97,7 +98,7 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def accepts(self, passage: Passage) -> bool:
-        if self.sources and not {passage.source, passage.article_id, passage.article_id.split("#", 1)[0]} & set(
+        if self.sources and not {passage.source, passage.article_id, file_of(passage.article_id)} & set(
                 self.sources):
             return False
         number = _day_number(passage.date)

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from .load import file_of
 from .settings import Settings
 from .types import Article, Chunk, Passage, Span
 
@@ -126,7 +127,7 @@ class ChromaStore:
             "source": article.source,
             "url": article.url,
             "author": article.author,
-            "file": article.id.split("#", 1)[0],  # a feed's records share their file, for filters
+            "file": file_of(article.id),  # a feed's records share their file, for filters
             "pages": chunk_pages(article, chunk.start, chunk.end),  # PDFs: where the chunk's pages begin
         }
         return {k: v for k, v in meta.items() if v is not None}
