@@ -102,9 +102,8 @@ def progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
 
 def format_report(report: UpdateReport) -> str:
     lines = [
-        f"{'Rebuilt' if report.rebuilt else 'Updated'} the index in {report.seconds:.1f}s: "
-        f"{report.added} added, {report.updated} updated, {report.removed} removed, {report.unchanged} unchanged; "
-        f"{report.chunks} passages embedded. Index: {report.total_articles} articles, {report.total_chunks} passages."
+        f"{'Rebuilt' if report.rebuilt else 'Updated'} the index: {report.summary()}. "
+        f"Index: {report.total_articles} articles, {report.total_chunks} passages."
     ]
     skipped = [p for p in report.skipped if p.skipped]
     warnings = [p for p in report.skipped if not p.skipped]

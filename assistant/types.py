@@ -161,5 +161,10 @@ class UpdateReport:
     total_articles: int = 0
     total_chunks: int = 0
 
+    def summary(self) -> str:
+        """One line for people: what changed, in the terminal, on the page and in the server's log."""
+        return (f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged; "
+                f"{self.chunks} passages embedded in {self.seconds:.1f}s")
+
     def to_dict(self) -> dict:
         return asdict(self)

@@ -44,7 +44,6 @@ class FolderWatcher:
             wait_until_settled(paths, self.settle_seconds)
             try:
                 report = self.bot.update_index()
-                log.info("watched folder changed: %d added, %d updated, %d removed",
-                         report.added, report.updated, report.removed)
+                log.info("watched folder changed: %s", report.summary())
             except Exception:
                 log.exception("update after a change in %s failed; the previous index is kept", folder)

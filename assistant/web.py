@@ -120,8 +120,7 @@ class ChatPage:
             yield {"error": outcome["error"]}
             return
         report = outcome["report"]
-        log.info("update through the API: %d added, %d updated, %d removed, %d unchanged",
-                 report.added, report.updated, report.removed, report.unchanged)
+        log.info("update through the API: %s", report.summary())
         yield {"report": report.to_dict()}
 
     def refresh(self):
@@ -137,8 +136,7 @@ class ChatPage:
             log.exception("update failed")
             return (f"**The update failed** and the previous index was kept: {chat_text(str(error))}",
                     gr.update(), status_markdown(self.bot), gr.update())
-        lines = [f"Done: {report.added} added, {report.updated} updated, {report.removed} removed, "
-                 f"{report.unchanged} unchanged; {report.chunks} passages embedded in {report.seconds:.1f}s."]
+        lines = [f"Done: {report.summary()}."]
         lines += [f"- {'Skipped' if p.skipped else 'Warning'}: {chat_text(p.reason)}" for p in report.skipped]
         return ("\n".join(lines), article_rows(self.bot), status_markdown(self.bot),
                 gr.update(choices=source_choices(self.bot)))
