@@ -17,7 +17,7 @@ from .store import ChromaStore
 from .types import Article, Chunk, UpdateReport
 
 Progress = Callable[[int, int, str], None]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: Snowball stems in the keyword index
 
 
 def index_identity(settings: Settings) -> dict:

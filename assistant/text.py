@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
+
+from Stemmer import Stemmer
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
@@ -18,13 +21,15 @@ STOPWORDS = frozenset(
 )
 
 
+_STEMMERS = threading.local()  # PyStemmer's objects must not be shared between threads
+
+
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match 'confirmed' with 'confirm' and 'strikes' with 'strike'."""
-    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[: -len(suffix)] + keep
-            break
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+    """Snowball's English stemmer: 'confirmed' and 'confirm', 'regulated' and 'regulation' meet."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = Stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def words(text: str) -> list[str]:

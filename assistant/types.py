@@ -112,6 +112,16 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The exact span that answers the question ("December 13th"): ``article.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+    citation: int  # the [n] of the cited sentence it was cut from
+
+
 @dataclass
 class Answer:
     text: str
@@ -122,10 +132,12 @@ class Answer:
     search_query: str = ""  # the question as condensed with the chat history
     note: str = ""  # e.g. "the LLM was unreachable; this is the extractive answer"
     unverified: list[str] = field(default_factory=list)  # answer sentences no passage supports
+    short_answer: ShortAnswer | None = None
 
     def to_dict(self) -> dict:
         return {
             "answer": self.text,
+            "short_answer": asdict(self.short_answer) if self.short_answer else None,
             "abstained": self.abstained,
             "note": self.note,
             "unverified": self.unverified,

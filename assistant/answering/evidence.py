@@ -1,0 +1,135 @@
+"""Evidence: does a sentence answer what was asked, or only sound like it?
+
+A sentence answers when it (with the sentence before it, and its article's title) holds every
+specific the question states (its names, numbers, rare words, its "largest" or "not"), and, when the
+question asks for a thing, a span of that kind the question does not already give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..text import WORD, terms
+from ..types import Passage, Span
+from .question import NEGATIONS, Kind, Question
+from .spans import Candidate, candidates
+
+SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common a word is in English (wordfreq's Zipf scale: 7 for "the", ~3 for "Palmyra")."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@dataclass
+class Sentence:
+    """A retrieved sentence with what the answerer reads around it."""
+
+    passage: Passage
+    span: Span
+    text: str
+    previous: str  # the sentence before it in the passage ("" for the first)
+    terms: frozenset[str] = field(default_factory=frozenset)
+    context_terms: frozenset[str] = field(default_factory=frozenset)  # previous sentence and title
+    score: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return self.passage.article_id, self.span.start, self.span.end
+
+
+def is_heading(sentence: str, title: str) -> bool:
+    """Titles, datelines and bylines are never answer sentences."""
+    stripped = sentence.strip()
+    if not stripped or " ".join(stripped.split()).casefold() == " ".join(title.split()).casefold():
+        return True
+    if stripped.lower().startswith(("by ", "photo:", "image:", "source:", "updated ", "published ")):
+        return len(stripped.split()) <= 12
+    return stripped[-1] not in ".!?\"'’”)…:" and len(stripped.split()) <= 14
+
+
+def term_weight(term: str, word: str) -> float:
+    """Rare words weigh more: "Palmyra" says more about a sentence than "said"."""
+    return max(0.5, 7.0 - zipf(word)) / 3.0
+
+
+def weighted_terms(question: Question) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for token in WORD.findall(question.text):
+        for term in terms(token):
+            weight = term_weight(term, token.lower())
+            if term in question.names:
+                weight *= 1.5
+            weights[term] = max(weights.get(term, 0.0), weight)
+    return weights
+
+
+def coverage(weights: dict[str, float], present: frozenset[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def specifics(question: Question) -> set[str]:
+    """Question terms an answer must share: names, numbers and rare words."""
+    rare = {t for token in WORD.findall(question.text) for t in terms(token)
+            if zipf(token.lower()) < SPECIFIC_BELOW}
+    return set(question.names) | rare | {t for t in question.terms if any(c.isdigit() for c in t)}
+
+
+def new_spans(sentence: str, question: Question) -> list[Candidate]:
+    """Spans of the asked kind that the question does not already give."""
+    if question.kind is None:
+        return []
+    asked = question.lowered_words
+    out = []
+    for candidate in candidates(sentence, question.kind):
+        words = {w.lower() for w in WORD.findall(candidate.text)}
+        if words and not words <= asked:
+            out.append(candidate)
+    return out
+
+
+DEGREE_GROUPS = (
+    {"largest", "biggest", "greatest", "most", "highest", "major"},
+    {"smallest", "least", "fewest", "lowest"},
+    {"first", "earliest", "oldest", "original"},
+    {"last", "latest", "final", "newest", "recent", "youngest"},
+    {"longest"}, {"shortest"},
+)
+
+
+def _same_degree(word: str, present: set[str]) -> bool:
+    group = next((g for g in DEGREE_GROUPS if word in g), {word})
+    return bool(group & present)
+
+
+def shortfall(question: Question, sentence: Sentence) -> dict[str, float]:
+    """What the sentence lacks to answer the question, each with how much it counts (none: it answers).
+
+    A name the question gives that neither the sentence, the one before it, the title nor the passage
+    holds is decisive; other missing specifics count partly, so one paraphrased word does not refuse.
+    """
+    present = sentence.terms | sentence.context_terms
+    passage_terms = frozenset(terms(sentence.passage.text))
+    lacking: dict[str, float] = {}
+    for term in specifics(question) - present:
+        if term in question.names:
+            lacking[term] = 0.5 if term in passage_terms else 1.0
+        elif any(c.isdigit() for c in term):
+            lacking[term] = 0.6
+        else:
+            lacking[term] = 0.35
+    words = {w.lower() for w in WORD.findall(f"{sentence.previous} {sentence.text}")}
+    for degree in question.degree:
+        if not _same_degree(degree, words):
+            lacking[degree] = 0.6
+    if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
+        lacking["not"] = 0.6
+    if question.kind is not None and question.kind is not Kind.NAME and not new_spans(sentence.text, question):
+        lacking[f"<{question.kind.value}>"] = 0.6
+    return lacking

@@ -1,0 +1,146 @@
+"""Answer (default, no LLM): the sentences that answer what was asked, cited, led by the short answer.
+
+Sentences of the retrieved passages are ranked by meaning (embeddings), by the question's words they
+share (rare words weigh more) and by whether they hold a span of the asked kind that the question
+does not already give. The best ranked sentence that holds the question's specifics answers; when
+none does, the answerer abstains.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from ..text import WORD, terms
+from ..types import Answer, Citation, Passage, ShortAnswer
+from .evidence import Sentence, coverage, is_heading, new_spans, shortfall, weighted_terms
+from .question import Kind, Question, analyse
+
+ABSTAIN_TEXT = "The indexed articles don't say."
+
+
+class Encoder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def sentences_of(passages: list[Passage]) -> list[Sentence]:
+    """Each retrieved sentence once (passages overlap), with the sentence before it; no headings."""
+    seen: dict[tuple[str, int, int], Sentence] = {}
+    for passage in passages:
+        previous = ""
+        title_terms = frozenset(terms(passage.title))
+        for span in passage.sentences:
+            text = passage.text[span.start - passage.start: span.end - passage.start]
+            key = (passage.article_id, span.start, span.end)
+            if key not in seen and not is_heading(text, passage.title):
+                seen[key] = Sentence(passage, span, text, previous, frozenset(terms(text)),
+                                     frozenset(terms(previous)) | title_terms)
+            previous = text
+    return list(seen.values())
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.clip(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-12, None)
+
+
+class ExtractiveAnswerer:
+    """``run(question, passages)`` -> a cited :class:`Answer`, or the abstention."""
+
+    def __init__(self, embedder: Encoder, max_sentences: int = 3, abstain_below: float = 0.5,
+                 semantic_weight: float = 0.6, margin: float = 0.08, context_discount: float = 0.85,
+                 shortfall_weight: float = 0.1, consider: int = 3) -> None:
+        if not 1 <= max_sentences <= 3:
+            raise ValueError(f"max_sentences={max_sentences} must be between 1 and 3")
+        if not 0.0 <= semantic_weight <= 1.0:
+            raise ValueError(f"semantic_weight={semantic_weight} must be between 0 and 1")
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.abstain_below = abstain_below
+        self.semantic_weight = semantic_weight
+        self.margin = margin
+        self.context_discount = context_discount
+        self.shortfall_weight = shortfall_weight
+        self.consider = consider
+
+    def rank(self, question: Question, search_query: str, sentences: list[Sentence]) -> list[Sentence]:
+        """Score every sentence for this question; the condensed query (history) counts a little."""
+        queries = [question.text] + ([search_query] if search_query != question.text else [])
+        vectors = self.embedder.encode(queries + [s.text for s in sentences])
+        own = vectors[len(queries):]
+        index = {s.key: i for i, s in enumerate(sentences)}
+        before = np.array([index.get((s.passage.article_id, *_previous_span(s)), i) for i, s in enumerate(sentences)])
+        windows = _unit(own + own[before] * (before != np.arange(len(sentences)))[:, None])
+        similarity = np.maximum(own @ vectors[0], self.context_discount * (windows @ vectors[0]))
+        if len(queries) > 1:  # a follow-up: its own words lead, the conversation helps
+            history = np.maximum(own @ vectors[1], self.context_discount * (windows @ vectors[1]))
+            similarity = np.maximum(similarity, 0.8 * history)
+        weights = weighted_terms(question)
+        for sentence, sim in zip(sentences, similarity.tolist()):
+            lexical = max(coverage(weights, sentence.terms),
+                          self.context_discount * coverage(weights, sentence.terms | sentence.context_terms))
+            score = self.semantic_weight * sim + (1 - self.semantic_weight) * lexical
+            if question.kind is not None:
+                score += 0.08 if new_spans(sentence.text, question) else -0.04
+            sentence.score = round(score, 4)
+        return sorted(sentences, key=lambda s: s.score, reverse=True)
+
+    def run(self, question: str, passages: list[Passage], search_query: str | None = None) -> Answer:
+        asked = analyse(question)
+        search_query = search_query or question
+        ranked = self.rank(asked, search_query, sentences_of(passages)) if passages else []
+        for sentence in ranked[: self.consider * 3]:  # what a sentence lacks lowers it
+            sentence.score = round(sentence.score - self.shortfall_weight * sum(shortfall(asked, sentence).values()), 4)
+        ranked = sorted(ranked[: self.consider * 3], key=lambda s: s.score, reverse=True)
+        answering = [s for s in ranked[: self.consider] if s.score >= self.abstain_below]
+        if not answering:
+            return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
+        best = answering[0].score
+        chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
+        citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
+        short = short_answer(asked, chosen, citations)
+        body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
+        text = f"{short.text}: {body}" if short else body
+        return Answer(text, citations, False, passages, question, search_query, short_answer=short)
+
+
+def _previous_span(sentence: Sentence) -> tuple[int, int]:
+    spans = sentence.passage.sentences
+    i = spans.index(sentence.span)
+    return (spans[i - 1].start, spans[i - 1].end) if i else (-1, -1)
+
+
+def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:
+    """The span of the asked kind in the first cited sentence that has one, nearest the question's words."""
+    if question.kind is None:
+        return None
+    for sentence, citation in zip(chosen, citations):
+        found = new_spans(sentence.text, question)
+        if found:
+            best = max(found, key=lambda c: _closeness(question, sentence.text, c))
+            start = sentence.span.start + best.start
+            return ShortAnswer(best.text, start, start + len(best.text), citation.n)
+    return None
+
+
+def _closeness(question: Question, sentence: str, candidate) -> float:
+    """Candidates next to the question's words (and its head noun) answer it; others are bystanders."""
+    tokens = [(m.start(), m.group()) for m in WORD.finditer(sentence)]
+    wanted = set(question.terms)
+    positions = [i for i, (_, word) in enumerate(tokens) if set(terms(word)) & wanted]
+    at = next((i for i, (offset, _) in enumerate(tokens) if offset >= candidate.start), len(tokens))
+    score = -min((abs(at - p) for p in positions), default=10) / 3
+    if question.head and any(t.lower().startswith(question.head[:5]) for t in WORD.findall(candidate.text)):
+        score += 1.0
+    if question.kind is Kind.PLACE and candidate.locative:
+        score += 1.0
+    if question.kind is Kind.PERSON:
+        score += 0.5 * (" " in candidate.text) - 1.0 * candidate.locative
+    return score
+
+
+def with_marker(sentence: str, n: int) -> str:
+    """'… in Palmyra.' -> '… in Palmyra [1].' (a marker after closing quotes would read oddly)."""
+    if sentence[-1:] in ".!?" and sentence[-2:-1] not in ".!?":
+        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
+    return f"{sentence} [{n}]"

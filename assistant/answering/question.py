@@ -1,0 +1,125 @@
+"""Read a question: what kind of thing it asks for, and which of its words must be found in an answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from ..text import WORD, terms
+
+AUXILIARIES = frozenset("is are was were be been do does did has have had can could will would shall should "
+                        "may might must".split())
+DETERMINERS = frozenset("the a an this that these those its their his her".split())
+DATE_NOUNS = frozenset("year years date day days month months century centuries decade decades time era "
+                       "season week weekday period".split())
+PLACE_NOUNS = frozenset("city cities country countries state states place places location locations province "
+                        "provinces region regions town towns village villages continent county counties area "
+                        "nation nations island islands capital venue stadium street district neighborhood "
+                        "neighbourhood territory border site".split())
+NUMBER_NOUNS = frozenset("number numbers percentage percent amount population size length height age total "
+                         "score cost price rate distance depth width area-size count sum share".split())
+PERSON_NOUNS = frozenset("person people man men woman women player players president leader leaders coach "
+                         "spokesperson spokesman spokeswoman official officials author expert analyst minister "
+                         "king queen emperor director founder chief owner member members officer singer actor "
+                         "writer scientist".split())
+COPULAS = frozenset("is are was were".split())
+ADJECTIVES = frozenset("other another major main new old same former current original official".split())
+HOW_QUANTITY = frozenset("many much long old far tall big large high wide deep heavy fast".split())
+NEGATIONS = frozenset("not never no nor none neither without n't cannot".split())
+DEGREE = re.compile(r"^(?:most|least|more|less|fewer|first|last|only|\w{3,}est|larger|smaller|bigger|longer|shorter|"
+                    r"higher|lower|older|newer|earlier|greater|wider|deeper|faster|slower|heavier|better|worse)$")
+NOT_DEGREE = frozenset("west east interest forest rest test best-known honest modest protest request "
+                       "contest guest chest nest pest suggest digest arrest manifest harvest invest".split())
+WHO_IS_NAME = re.compile(r"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
+
+
+class Kind(str, Enum):
+    """The kind of span a question asks for; a short answer is a span of this kind."""
+
+    PERSON = "person"
+    DATE = "date"
+    NUMBER = "number"
+    PLACE = "place"
+    NAME = "name"  # which/what + noun: a proper name of that thing
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the answerer reads it."""
+
+    text: str
+    kind: Kind | None  # None: the question asks for an explanation, not a thing
+    head: str | None  # the noun after which/what ("venue", "year"), when there is one
+    terms: tuple[str, ...]  # content words, stemmed
+    names: tuple[str, ...]  # stemmed terms of capitalised words past the first: names the answer must share
+    numbers: tuple[str, ...]  # numbers the question states
+    degree: tuple[str, ...]  # superlatives and comparatives ("largest", "more"): the answer must say them too
+    negated: bool
+
+    @property
+    def lowered_words(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in WORD.findall(self.text))
+
+
+def _kind_of(noun: str) -> Kind | None:
+    for nouns, kind in ((DATE_NOUNS, Kind.DATE), (NUMBER_NOUNS, Kind.NUMBER), (PLACE_NOUNS, Kind.PLACE),
+                        (PERSON_NOUNS, Kind.PERSON)):
+        if noun in nouns:
+            return kind
+    return None
+
+
+def _noun_after(words: list[str]) -> str | None:
+    """The noun of "which/what [other|largest|...] NOUN": the first word, or the second after an adjective."""
+    if not words:
+        return None
+    if len(words) > 1 and (words[0] in ADJECTIVES or DEGREE.match(words[0])):
+        return words[1]
+    return words[0]
+
+
+def asked_kind(words: list[str]) -> tuple[Kind | None, str | None]:
+    """The kind of answer asked for, from the first wh-word and the words after it."""
+    index = next((i for i, w in enumerate(words) if w in WH_WORDS), None)
+    if index is None:
+        return None, None
+    wh, rest = words[index], words[index + 1:]
+    if wh in ("who", "whom", "whose"):
+        return Kind.PERSON, None
+    if wh == "when":
+        return Kind.DATE, None
+    if wh == "where":
+        return Kind.PLACE, None
+    if wh == "how":
+        return (Kind.NUMBER, rest[0]) if rest and rest[0] in HOW_QUANTITY else (None, None)
+    if wh not in ("which", "what") or not rest:
+        return None, None
+    if rest[0] in COPULAS:  # "what is the name of", "what was the population of"
+        noun = _noun_after([w for w in rest[1:] if w not in DETERMINERS])
+        if noun == "name":
+            return Kind.NAME, noun
+        kind = _kind_of(noun or "")
+        return (kind, noun) if kind else (None, None)
+    if rest[0] in AUXILIARIES or rest[0] in ("kind", "type", "sort"):
+        return None, None  # "what did he say", "what kind of missiles": a description, not a name
+    noun = _noun_after([w for w in rest if w not in DETERMINERS])
+    return (_kind_of(noun or "") or Kind.NAME), noun
+
+
+def analyse(text: str) -> Question:
+    tokens = WORD.findall(text)
+    words = [t.lower().replace("’", "'") for t in tokens]
+    kind, head = asked_kind(words)
+    if kind is Kind.PERSON and WHO_IS_NAME.match(text):
+        kind = None  # "Who is Ahmed Al-Faris?" asks for a description, not a name
+    names = []
+    for i, token in enumerate(tokens):
+        if i > 0 and (token[:1].isupper() or token.isupper()) and words[i] not in WH_WORDS:
+            names += terms(token)
+    numbers = tuple(t for t in words if any(c.isdigit() for c in t))
+    degree = tuple(sorted({w for w in words if DEGREE.match(w) and w not in NOT_DEGREE}))
+    negated = any(w in NEGATIONS or w.endswith("n't") for w in words)
+    return Question(text, kind, head, tuple(dict.fromkeys(terms(text))), tuple(dict.fromkeys(names)), numbers,
+                    degree, negated)

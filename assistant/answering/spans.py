@@ -1,0 +1,95 @@
+"""Spans of a kind (a date, a number, a name, a place) inside a sentence, with exact offsets.
+
+Regular expressions, not a model: no NER model ships on the package index, and dateparser's search
+(measured: ~33 ms a sentence, matches that take in neighbouring words such as "on December 13th in
+the") is too slow and too loose for exact quotes. Names are runs of capitalised words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .question import Kind
+
+MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+YEAR = r"(?:1[0-9]|20)\d\d"
+ORDINAL_WORD = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+                r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+                r"twenty-first)")
+DATE = re.compile(
+    rf"\b(?:(?:early|late|mid)[- ])?(?:{MONTH}\s+{DAY}(?:,?\s+{YEAR})?|{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?"
+    rf"|{MONTH},?\s+{YEAR}|{YEAR}(?:s|[–-]\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})\s+century(?:\s+(?:BC|AD|BCE|CE))?"
+    rf"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|tomorrow"
+    rf"|(?:January|February|March|April|June|July|August|September|October|November|December))\b",
+    re.IGNORECASE,
+)
+SCALE = r"(?:\s+(?:hundred|thousand|million|billion|trillion))?"
+UNIT = (r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+(?:km²|km2|km|kilomet(?:er|re)s?|mi|miles?|m|met(?:er|re)s?|feet|ft|"
+        r"inch(?:es)?|kg|kilograms?|pounds?|lb|tons?|tonnes?|square\s+\w+|cubic\s+\w+|years?|months?|weeks?|days?|"
+        r"hours?|minutes?|seconds?|people|points?|yards?|dollars?|euros?|acres?|hectares?|°C|°F|degrees?)\b)?")
+NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+               r"hundred|a\s+dozen|dozens?|hundreds|thousands|millions|billions)")
+NUMBER = re.compile(
+    rf"(?:[$€£]\s?)?\b(?:\d[\d,]*(?:\.\d+)?(?:[–-]\d[\d,]*(?:\.\d+)?)?|{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*)"
+    rf"{SCALE}{UNIT}",
+    re.IGNORECASE,
+)
+CAPITALISED = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|\d+\b(?![–-]))"
+CONNECTOR = r"(?:of|de|del|der|van|von|da|du|la|le|al|bin|the|and|&|for|on|upon|am|im)"
+NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED})*(?<!['’])")
+LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+(?:the\s+)?$",
+                      re.IGNORECASE)
+LEADING = re.compile(r"^(?:The|A|An|This|That|These|Those|His|Her|Its|Their|In|On|At|By|For|From|After|Before|"
+                     r"During|Since|When|While|However|But|And|Also|Although|Despite|As|Of|With|Both)\s+")
+WEEKDAY_OR_MONTH = re.compile(rf"^(?:{MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span of ``sentence`` (offsets relative to the sentence) that may answer the question."""
+
+    start: int
+    end: int
+    text: str
+    kind: Kind
+    locative: bool = False  # a name after "in", "at", "from": a place more likely than a person
+
+
+def _names(sentence: str) -> list[Candidate]:
+    dates = [(m.start(), m.end()) for m in DATE.finditer(sentence)]
+    found = []
+    for match in NAME.finditer(sentence):
+        start, text = match.start(), match.group()
+        while (lead := LEADING.match(text)) and len(text) > lead.end():  # "The Rhine" -> "Rhine"
+            start, text = start + lead.end(), text[lead.end():]
+        text = text.rstrip(".")
+        if not text or text[0].isdigit() or WEEKDAY_OR_MONTH.match(text) or LEADING.match(text + " "):
+            continue
+        if start == 0 and " " not in text and not text.isupper():
+            continue  # a lone capitalised first word is usually just the start of the sentence
+        if any(s < start + len(text) and start < e for s, e in dates):
+            continue  # "February 2016" is a date, not a name
+        before = sentence[:start]
+        found.append(Candidate(start, start + len(text), text, Kind.NAME, bool(LOCATIVE.search(before))))
+    return found
+
+
+def candidates(sentence: str, kind: Kind) -> list[Candidate]:
+    """Spans of the asked kind; names stand in for people, places and named things."""
+    if kind is Kind.DATE:
+        return [Candidate(m.start(), m.end(), m.group(), kind) for m in DATE.finditer(sentence)]
+    if kind is Kind.NUMBER:
+        dates = [(m.start(), m.end()) for m in DATE.finditer(sentence)]
+        return [Candidate(m.start(), m.end(), m.group().strip(), kind) for m in NUMBER.finditer(sentence)
+                if m.group().strip() and not any(s <= m.start() and m.end() <= e for s, e in dates)]
+    names = _names(sentence)
+    if kind is Kind.PLACE:
+        return [Candidate(c.start, c.end, c.text, kind, c.locative) for c in names]
+    if kind is Kind.PERSON:
+        return [Candidate(c.start, c.end, c.text, kind, c.locative) for c in names]
+    return names
