@@ -1,0 +1,89 @@
+"""The PyTorch backend: sentence-transformers behind LangChain's ``Embeddings``, loaded lazily.
+
+It is the reference the ONNX export is checked against, and what that backend falls back to for
+models it cannot export.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from functools import cached_property
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from ..settings import DEFAULT_MODEL, resolve_model_path
+
+
+def embedding_dimension(model) -> int:
+    """sentence-transformers 6 renamed ``get_sentence_embedding_dimension``; accept both."""
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter())
+
+
+class SentenceEmbedder(Embeddings):
+    """Unit-length vectors, so that cosine similarity is a dot product (PyTorch backend)."""
+
+    backend = "torch"
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32, device: str = "cpu") -> None:
+        if not model:
+            raise ValueError("embedding model must be a model name or path, got an empty string")
+        if batch_size < 1:
+            raise ValueError(f"batch_size={batch_size} must be at least 1")
+        self.model_name = model
+        self.batch_size = batch_size
+        self.device = device
+        self.texts_embedded = 0  # lets tests and reports see how much work an update did
+        self._lock = threading.Lock()
+
+    @cached_property
+    def model(self):
+        """The SentenceTransformer; importing it costs ~5 s (torch), so only on first use."""
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(resolve_model_path(self.model_name), device=self.device)
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    @property
+    def dimension(self) -> int:
+        return embedding_dimension(self.model)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, counted with the model's own tokenizer (no special tokens)."""
+        if not texts:
+            return []
+        encoded = self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """One unit vector per text, as a float32 array of shape ``(len(texts), dimension)``."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:  # on 2 cores concurrent encodes only fight over the same cores
+            vectors = self._encode(texts, progress)
+        self.texts_embedded += len(texts)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
+        return self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.model_name!r}, backend={self.backend!r})"
