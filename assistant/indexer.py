@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .chunk import Chunker
-from .embed import SentenceEmbedder, backend_identity
+from .embedders import Embedder, backend_identity
 from .lexical import LexicalIndex
 from .load import file_of, load_articles
 from .load import unreadable_files as unreadable
@@ -32,7 +32,7 @@ def index_identity(settings: Settings) -> dict:
 
 
 class Indexer:
-    def __init__(self, settings: Settings, embedder: SentenceEmbedder, store: ChromaStore) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store

@@ -12,7 +12,7 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .settings import Settings
@@ -73,63 +73,79 @@ def describe(settings: Settings) -> str:
     return "no LLM"
 
 
+def _llamacpp(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
+    """A local GGUF file run in-process by llama.cpp."""
+    path = settings.llm_model_path
+    if path is None:
+        raise LLMError("the llamacpp backend needs a GGUF file: set ASSISTANT_LLM_MODEL_PATH or --llm-model-path")
+    if not path.is_file():
+        raise LLMError(f"the GGUF model file {path} does not exist")
+    # llama.cpp's OpenMP threads spin while they wait; beside torch on a busy CPU that made prompt
+    # reading 5x slower (measured on 2 cores). Passive waiting costs nothing when the CPU is free.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    _import("llama_cpp", "Llama", "llamacpp")
+    chat_llama = _import("langchain_community.chat_models", "ChatLlamaCpp", "llamacpp")
+    kwargs: dict[str, Any] = {
+        "model_path": str(path),
+        "n_ctx": DEFAULT_CONTEXT,
+        "n_batch": 512,  # ChatLlamaCpp's default of 8 reads a prompt several times slower
+        "max_tokens": settings.llm_max_tokens,
+        "temperature": settings.llm_temperature,
+        "verbose": False,
+    }
+    try:
+        return chat_llama(**(kwargs | overrides))
+    except Exception as exc:  # a corrupt or unsupported file fails at load time
+        raise LLMError(f"llama.cpp could not load {path.name}: {exc}") from exc
+
+
+def _openai(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
+    """OpenAI itself, or any OpenAI-compatible server at ``llm_base_url`` (llama.cpp's, vLLM, ...)."""
+    key, base_url = api_key(), settings.llm_base_url
+    if not key and not base_url:
+        raise LLMError("the openai backend needs OPENAI_API_KEY, or ASSISTANT_LLM_BASE_URL for a local server")
+    chat_openai = _import("langchain_openai", "ChatOpenAI", "openai")
+    kwargs: dict[str, Any] = {
+        "model": settings.llm_model or (DEFAULT_OPENAI_MODEL if not base_url else "local-model"),
+        "api_key": key or "not-needed",  # local servers accept any key, the client insists on one
+        "base_url": base_url,
+        "timeout": settings.llm_timeout,
+        "max_retries": 1,
+        "temperature": settings.llm_temperature,
+    }
+    if base_url:  # llama.cpp's server and other compatible ones ignore max_completion_tokens
+        kwargs["extra_body"] = {"max_tokens": settings.llm_max_tokens}
+    else:
+        kwargs["max_completion_tokens"] = settings.llm_max_tokens
+    return chat_openai(**(kwargs | overrides))
+
+
+def _ollama(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
+    """A model served by Ollama."""
+    if not settings.llm_model:
+        raise LLMError("the ollama backend needs a model name: set ASSISTANT_LLM_MODEL or --llm-model")
+    chat_ollama = _import("langchain_ollama", "ChatOllama", "ollama")
+    kwargs: dict[str, Any] = {
+        "model": settings.llm_model,
+        "base_url": settings.llm_base_url,
+        "temperature": settings.llm_temperature,
+        "num_predict": settings.llm_max_tokens,
+        "client_kwargs": {"timeout": settings.llm_timeout},
+    }
+    return chat_ollama(**(kwargs | overrides))
+
+
+Builder = Callable[[Settings, dict[str, Any]], "BaseChatModel"]
+# One entry per ``llm_backend`` value: a new backend is one builder and one line here.
+BACKENDS: dict[str, Builder] = {"llamacpp": _llamacpp, "openai": _openai, "ollama": _ollama}
+
+
 def make_chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
     """A new chat model for ``settings.llm_backend``; ``overrides`` go to the LangChain class as-is."""
-    backend = settings.llm_backend
-    if backend == "llamacpp":
-        path = settings.llm_model_path
-        if path is None:
-            raise LLMError("the llamacpp backend needs a GGUF file: set ASSISTANT_LLM_MODEL_PATH or --llm-model-path")
-        if not path.is_file():
-            raise LLMError(f"the GGUF model file {path} does not exist")
-        # llama.cpp's OpenMP threads spin while they wait; beside torch on a busy CPU that made prompt
-        # reading 5x slower (measured on 2 cores). Passive waiting costs nothing when the CPU is free.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        _import("llama_cpp", "Llama", backend)
-        chat_llama = _import("langchain_community.chat_models", "ChatLlamaCpp", backend)
-        kwargs: dict[str, Any] = {
-            "model_path": str(path),
-            "n_ctx": DEFAULT_CONTEXT,
-            "n_batch": 512,  # ChatLlamaCpp's default of 8 reads a prompt several times slower
-            "max_tokens": settings.llm_max_tokens,
-            "temperature": settings.llm_temperature,
-            "verbose": False,
-        }
-        try:
-            return chat_llama(**(kwargs | overrides))
-        except Exception as exc:  # a corrupt or unsupported file fails at load time
-            raise LLMError(f"llama.cpp could not load {path.name}: {exc}") from exc
-    if backend == "openai":
-        key, base_url = api_key(), settings.llm_base_url
-        if not key and not base_url:
-            raise LLMError("the openai backend needs OPENAI_API_KEY, or ASSISTANT_LLM_BASE_URL for a local server")
-        chat_openai = _import("langchain_openai", "ChatOpenAI", backend)
-        kwargs = {
-            "model": settings.llm_model or (DEFAULT_OPENAI_MODEL if not base_url else "local-model"),
-            "api_key": key or "not-needed",  # local servers accept any key, the client insists on one
-            "base_url": base_url,
-            "timeout": settings.llm_timeout,
-            "max_retries": 1,
-            "temperature": settings.llm_temperature,
-        }
-        if base_url:  # llama.cpp's server and other compatible ones ignore max_completion_tokens
-            kwargs["extra_body"] = {"max_tokens": settings.llm_max_tokens}
-        else:
-            kwargs["max_completion_tokens"] = settings.llm_max_tokens
-        return chat_openai(**(kwargs | overrides))
-    if backend == "ollama":
-        if not settings.llm_model:
-            raise LLMError("the ollama backend needs a model name: set ASSISTANT_LLM_MODEL or --llm-model")
-        chat_ollama = _import("langchain_ollama", "ChatOllama", backend)
-        kwargs = {
-            "model": settings.llm_model,
-            "base_url": settings.llm_base_url,
-            "temperature": settings.llm_temperature,
-            "num_predict": settings.llm_max_tokens,
-            "client_kwargs": {"timeout": settings.llm_timeout},
-        }
-        return chat_ollama(**(kwargs | overrides))
-    raise LLMError(f"no LLM backend is configured (llm_backend={backend!r})")
+    build = BACKENDS.get(settings.llm_backend)
+    if build is None:
+        raise LLMError(f"no LLM backend is configured (llm_backend={settings.llm_backend!r})")
+    return build(settings, overrides)
 
 
 _models: dict[tuple, tuple[BaseChatModel, Lock]] = {}

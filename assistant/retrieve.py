@@ -11,7 +11,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from .embed import SentenceEmbedder
+from .embedders import Embedder
 from .lexical import LexicalIndex
 from .load import file_of
 from .readers.dates import normalize_date
@@ -125,7 +125,7 @@ def prefer_recent(scores: dict[str, float], passages: dict[str, Passage]) -> dic
 
 
 class HybridRetriever:
-    def __init__(self, embedder: SentenceEmbedder, store: ChromaStore,
+    def __init__(self, embedder: Embedder, store: ChromaStore,
                  lexical: Callable[[], LexicalIndex], candidates: int = 30, rrf_k: int = 60) -> None:
         if candidates < 1:
             raise ValueError(f"candidates={candidates} must be at least 1")

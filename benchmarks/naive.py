@@ -14,7 +14,7 @@ from common import DEFAULT_MODEL  # first: sets the offline environment
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.embed import resolve_model_path
+from assistant.settings import resolve_model_path
 from assistant.types import Answer, Citation, Passage
 
 CONTEXT_CHUNKS = 4

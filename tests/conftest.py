@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("ASSISTANT_MODELS_DIR", str(ROOT / "test-output" / "models"))
 
 from assistant import Assistant, Settings  # noqa: E402 - after the environment is set
-from assistant.embed import SentenceEmbedder, make_embedder  # noqa: E402
+from assistant.embedders import Embedder, SentenceEmbedder, make_embedder  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 SEED_ARTICLE = "coalition-strikes-syria.txt"
@@ -29,7 +29,7 @@ ASSISTANT_BIN = Path(sys.executable).with_name("assistant")
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceEmbedder:
+def embedder() -> Embedder:
     """The real bundled MiniLM with the default backend, loaded once for the whole run."""
     return make_embedder(Settings())
 
@@ -40,7 +40,7 @@ def torch_embedder() -> SentenceEmbedder:
     return SentenceEmbedder()
 
 
-def make_bot(embedder: SentenceEmbedder, articles: Path, index: Path, **settings) -> Assistant:
+def make_bot(embedder: Embedder, articles: Path, index: Path, **settings) -> Assistant:
     bot = Assistant(articles_dir=articles, index_dir=index, **settings)
     bot.__dict__["embedder"] = embedder  # share the loaded model instead of loading it per test
     return bot

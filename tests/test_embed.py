@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from assistant.embed import SentenceEmbedder, backend_identity, make_embedder, models_dir
-from assistant.embed_onnx import EXPORT_VERSION, OnnxEmbedder
+from assistant import embedders
+from assistant.embedders import Embedder, OnnxEmbedder, SentenceEmbedder, backend_identity, make_embedder, models_dir
+from assistant.embedders.onnx_format import EXPORT_VERSION
 from assistant.settings import Settings
 
 TEXTS = [
@@ -95,3 +97,33 @@ def test_a_models_dir_setting_shares_exports_between_indexes(tmp_path: Path) -> 
     shared = SimpleNamespace(index_dir=tmp_path / "index", models_dir=tmp_path / "shared")
     assert models_dir(shared) == tmp_path / "shared"
     assert models_dir(SimpleNamespace(index_dir=tmp_path / "index", models_dir=None)) == tmp_path / "index" / "models"
+
+
+def test_both_backends_keep_the_protocol(embedder: SentenceEmbedder, tmp_path: Path) -> None:
+    assert isinstance(embedder, Embedder)
+    assert isinstance(make_embedder(Settings(index_dir=tmp_path, embedding_backend="onnx")), Embedder)
+
+
+def test_imports_in_the_package_run_one_way() -> None:
+    """factory -> backends -> format: no circle, and the file format imports nothing of the package."""
+    package = Path(embedders.__file__).parent
+    graph = {path.stem: local_imports(path) for path in package.glob("*.py") if path.stem != "__init__"}
+    assert graph["onnx_format"] == set() and graph["protocol"] == set()
+    assert "factory" not in set().union(*graph.values())  # nothing below the factory reaches back up
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, f"import circle: {' -> '.join((*trail, module))}"
+        for imported in graph[module]:
+            visit(imported, (*trail, module))
+
+    for module in graph:
+        visit(module, ())
+
+
+def local_imports(path: Path) -> set[str]:
+    """Sibling modules that ``path`` imports (``from . import x``, ``from .x import y``), wherever written."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {alias.name for alias in node.names}
+    return found

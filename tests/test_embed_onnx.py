@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import onnx_export
-from assistant.embed import SentenceEmbedder
-from assistant.embed_onnx import OnnxEmbedder, cache_file, fingerprint, load_runtime
+from assistant.embedders import OnnxEmbedder, SentenceEmbedder, onnx_export
+from assistant.embedders.onnx_format import cache_file, fingerprint
+from assistant.embedders.onnx_runtime import load_runtime
 from assistant.settings import DEFAULT_MODEL
 
 from .conftest import SEEDS, make_bot
@@ -101,7 +101,7 @@ def test_cached_export_is_reused_without_torch(onnx_embedder: OnnxEmbedder, cach
     assert again.exports == 0
     assert (onnx_embedder.path.stat().st_ino, onnx_embedder.path.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
     # A fresh process that finds the file never imports torch: that is the start-up time users save.
-    code = ("import sys; from assistant.embed_onnx import OnnxEmbedder; "
+    code = ("import sys; from assistant.embedders import OnnxEmbedder; "
             f"e = OnnxEmbedder(cache_dir={str(cache)!r}); e.encode(['hi']); "
             "assert e.exports == 0; assert 'torch' not in sys.modules, 'torch imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from assistant import Assistant, Settings
+from assistant.cli import main
+from assistant.settings import UnknownSettingError
 
 
 def test_defaults_work_on_a_fresh_clone(monkeypatch):
@@ -35,3 +38,47 @@ def test_bad_values_are_named(field, value):
 def test_candidates_must_cover_k():
     with pytest.raises(ValidationError, match="candidates"):
         Settings(k=10, candidates=5)
+
+
+@pytest.mark.parametrize("make", [Settings, Assistant])
+def test_a_misspelt_keyword_is_refused_with_the_closest_field(make):
+    with pytest.raises(UnknownSettingError, match=r"unknown setting 'artciles_dir'; did you mean 'articles_dir'\?"):
+        make(artciles_dir="x")
+
+
+def test_an_unknown_setting_is_a_value_error_the_cli_reports():
+    assert issubclass(UnknownSettingError, ValueError)  # cli.main prints ValueErrors as "error: ..."
+
+
+def test_a_misspelt_key_in_the_env_file_is_refused(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("ASSISTANT_K=4\nASSISTANT_ARTCILES_DIR=news\n", encoding="utf-8")
+    with pytest.raises(UnknownSettingError, match=r"ASSISTANT_ARTCILES_DIR.*did you mean ASSISTANT_ARTICLES_DIR"):
+        Settings(_env_file=env_file)
+
+
+def test_other_tools_keys_in_the_env_file_are_left_alone(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("ASSISTANT_K=4\nOPENAI_API_KEY=sk-test\nCOMPOSE_PROJECT_NAME=news\n", encoding="utf-8")
+    assert Settings(_env_file=env_file).k == 4
+
+
+def test_the_cli_reports_a_misspelt_env_file_key(tmp_path, monkeypatch, capsys):
+    (tmp_path / ".env").write_text("ASSISTANT_INDX_DIR=elsewhere\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 2
+    assert "did you mean ASSISTANT_INDEX_DIR" in capsys.readouterr().err
+
+
+def test_an_unknown_environment_variable_is_a_warning(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_ARTCILES_DIR", "/news")
+    with pytest.warns(UserWarning, match=r"ASSISTANT_ARTCILES_DIR .*did you mean ASSISTANT_ARTICLES_DIR"):
+        settings = Settings(_env_file=None)
+    assert settings.articles_dir == Path("seeds")
+
+
+def test_variables_read_outside_settings_do_not_warn(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_LLM_API_KEY", "sk-test")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Settings(_env_file=None)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.chunk import split_sentences
-from assistant.embed import SentenceEmbedder
+from assistant.embedders import SentenceEmbedder
 from assistant.types import Passage
 from assistant.verify import CitationChecker, lexical_support, names_found, numbers_found, split_claims, strip_markers
 

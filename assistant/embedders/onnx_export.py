@@ -1,4 +1,4 @@
-"""Export a sentence-transformers model to one int8 ONNX file (used by :mod:`assistant.embed_onnx`).
+"""Export a sentence-transformers model to one int8 ONNX file (used by :mod:`.onnx_backend`).
 
 Recipe, measured on 2 shared cores with chunks of ~180 word pieces (see benchmarks/RESULTS.md):
 ``torch.onnx.export`` (TorchScript, ``dynamo=False``) with eager attention, so that onnxruntime's BERT
@@ -22,8 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import embedding_dimension, resolve_model_path
-from .embed_onnx import META_PREFIX, POOLINGS, encode_with, fingerprint, load_runtime
+from ..settings import resolve_model_path
+from .onnx_format import POOLINGS, fingerprint, to_metadata
+from .onnx_runtime import encode_with, load_runtime
+from .torch_backend import embedding_dimension
 
 # Cosine of the int8 vectors to the PyTorch ones on PROBES. Measured for MiniLM: 0.992-0.995 on sentences
 # and passages, 0.96-0.97 on a one-word text (dynamic int8 is coarsest there); int8 on every op
@@ -148,9 +150,9 @@ def export_int8(model_name: str, target: Path) -> None:
         for fused in attempts:
             quantize(fused_path if fused else float_path, int8_path, fused)
             proto = onnx.load(str(int8_path))
-            for key, value in meta.items():
+            for key, value in to_metadata(meta).items():
                 entry = proto.metadata_props.add()
-                entry.key, entry.value = META_PREFIX + key, value
+                entry.key, entry.value = key, value
             candidate = Path(work, "candidate.onnx")
             onnx.save(proto, str(candidate))
             runtime = load_runtime(candidate, meta["fingerprint"])

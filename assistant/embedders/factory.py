@@ -1,0 +1,35 @@
+"""Which embedder the settings ask for, where its exports are cached, and how its vectors are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..settings import Settings
+from .onnx_backend import OnnxEmbedder
+from .onnx_format import EXPORT_VERSION
+from .protocol import Embedder
+from .torch_backend import SentenceEmbedder
+
+MODELS_FOLDER = "models"  # inside the index folder: where exported models are cached
+
+
+def models_dir(settings: Settings) -> Path:
+    """Exported models live next to the index they serve, so deleting the index clears them too;
+    a ``models_dir`` setting, when there is one, shares them between indexes (tests, benchmarks)."""
+    return settings.models_dir or settings.index_dir / MODELS_FOLDER
+
+
+def backend_identity(settings: Settings) -> str:
+    """What the index identity should record about the backend: vectors differ slightly between
+    PyTorch and the int8 export (cosine ~0.99), and between export recipes."""
+    if settings.embedding_backend == "onnx":
+        return f"onnx-int8-v{EXPORT_VERSION}"
+    return "torch"
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for (backend chosen by ``embedding_backend``); nothing is loaded yet."""
+    if settings.embedding_backend == "onnx":
+        return OnnxEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.device,
+                            cache_dir=models_dir(settings))
+    return SentenceEmbedder(settings.embedding_model, settings.embedding_batch_size, settings.device)
