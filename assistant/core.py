@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .answer import ExtractiveAnswerer
-from .embed import SentenceEmbedder, make_embedder
-from .generate import condense_with_llm, make_answerer, stream_answer
+from .answering import ExtractiveAnswerer
+from .condense import Condenser
+from .embedders import Embedder, make_embedder
+from .events import AnswerEvent, Status, final_answer
+from .generate import Answerer, make_answerer
 from .indexer import Indexer, Progress, index_identity
 from .lexical import LexicalIndex
 from .locking import writer_lock
@@ -39,16 +41,21 @@ class IndexStatus:
 class Assistant:
     """``Assistant(articles_dir="seeds", index_dir="index")``; any :class:`Settings` field is a keyword."""
 
-    def __init__(self, settings: Settings | None = None, **overrides) -> None:
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 store: ChromaStore | None = None, answerer: Answerer | None = None, **overrides) -> None:
+        """Components may be handed in (a loaded embedder shared by several assistants, a test double
+        for the answerer); whatever is not is built from the settings on first use."""
         if overrides:  # validated like any other settings, so a bad value is named in the error
             settings = Settings(**{**(settings.model_dump() if settings else {}), **overrides})
         self.settings = settings or Settings()
         self._update_lock = threading.Lock()
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
+        given = {"embedder": embedder, "store": store, "answerer": answerer}
+        self.__dict__.update({name: part for name, part in given.items() if part is not None})
 
     @cached_property
-    def embedder(self) -> SentenceEmbedder:
+    def embedder(self) -> Embedder:
         return make_embedder(self.settings)
 
     @cached_property
@@ -65,9 +72,13 @@ class Assistant:
         return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, self.settings.abstain_below)
 
     @cached_property
-    def answerer(self):
+    def answerer(self) -> Answerer:
         """The extractive answerer, or the configured LLM that falls back to it."""
         return make_answerer(self.settings, self.embedder, self.extractive)
+
+    @cached_property
+    def condenser(self) -> Condenser:
+        return Condenser(self.settings)
 
     def update_index(self, full: bool = False, progress: Progress | None = None) -> UpdateReport:
         """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything.
@@ -105,19 +116,22 @@ class Assistant:
     def ask(self, question: str, history: list[str] | None = None, k: int | None = None,
             filters: Filters | None = None) -> Answer:
         """Answer from the articles, citing each sentence; ``history`` holds earlier user questions."""
-        *_, answer = self.ask_stream(question, history, k, filters)
-        return answer
+        return final_answer(self.ask_stream(question, history, k, filters))
 
     def ask_stream(self, question: str, history: list[str] | None = None, k: int | None = None,
-                   filters: Filters | None = None) -> Iterator[str | Answer]:
-        """Text as it is written, then the finished :class:`Answer` (whose text replaces the streamed
-        text: markers are renumbered after checking) as the last item."""
+                   filters: Filters | None = None) -> Iterator[AnswerEvent]:
+        """:class:`Status` lines, :class:`TextDelta` pieces as the text is written, then :class:`Done` with
+        the finished Answer (whose text replaces the pieces: markers are renumbered after checking).
+
+        The conversation (``history``) helps find passages; the answer answers ``question`` itself."""
         question = question.strip()
         if not question:
             raise ValueError("question is empty")
-        search_query = condense_with_llm(self.settings, question, history)
+        yield Status("Searching the articles")
+        search_query = self.condenser.run(question, history)
         passages = self.retrieve(search_query, k, filters)
-        yield from stream_answer(self.answerer, question, passages, search_query, history)
+        yield Status(f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
+        yield from self.answerer.stream(question, passages, search_query, history)
 
     def evaluate(self, questions_path: str | Path, k: int = 5):
         """Retrieval and answer quality on a JSONL questions file (see :mod:`assistant.eval`)."""

@@ -8,10 +8,12 @@ none does, the answerer abstains.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import numpy as np
 
+from ..events import AnswerEvent, Done, TextDelta
 from ..text import WORD, terms
 from ..types import Answer, Citation, Passage, ShortAnswer
 from .evidence import Sentence, coverage, is_heading, new_spans, shortfall, weighted_terms
@@ -84,6 +86,14 @@ class ExtractiveAnswerer:
                 score += 0.08 if new_spans(sentence.text, question) else -0.04
             sentence.score = round(score, 4)
         return sorted(sentences, key=lambda s: s.score, reverse=True)
+
+    def stream(self, question: str, passages: list[Passage], search_query: str | None = None,
+               history: Sequence[str] | None = None) -> Iterator[AnswerEvent]:
+        """The whole text at once (nothing to wait for), then the Answer: the stream every answerer gives."""
+        answer = self.run(question, passages, search_query)
+        if answer.text:
+            yield TextDelta(answer.text)
+        yield Done(answer)
 
     def run(self, question: str, passages: list[Passage], search_query: str | None = None) -> Answer:
         asked = analyse(question)
