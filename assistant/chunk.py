@@ -18,6 +18,8 @@ ABBREVIATIONS = frozenset(
 CANDIDATE_END = re.compile(r"[.!?…]+[\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9])")
 PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
 WORD_BEFORE = re.compile(r"([\w.]+)[.]+$")
+HEADING_WORDS = 14  # a line this short without a final stop is a title, dateline or byline
+HEADING_END = re.compile(r"[.!?…:;,\"'’”)\]–—-]\s*$")
 INITIALISM = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")  # "U.S", "J", "e.g" before the final period
 
 
@@ -32,23 +34,41 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return word.lower() in ABBREVIATIONS or bool(INITIALISM.match(word))
 
 
+def _blocks(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """A paragraph cut after the heading-like lines it opens with (a title, a dateline, a byline: short,
+    without a final stop, followed by a capitalised line), so that "Lantern festival postponed" does not
+    run into the sentence below it. Lines further down are soft line breaks, as in hard-wrapped text."""
+    blocks, first = [], start
+    for line in re.finditer(r"[^\n]+", text[start:stop]):
+        end = start + line.end()
+        words = line.group().split()
+        following = text[end + 1:end + 2]
+        if not (end < stop and words and len(words) <= HEADING_WORDS and not HEADING_END.search(line.group())
+                and (following.isupper() or following.isdigit())):
+            break
+        blocks.append((first, end))
+        first = end + 1
+    blocks.append((first, stop))
+    return blocks
+
+
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans over the whole text; never across a paragraph break."""
+    """Sentence spans over the whole text; never across a paragraph break or after a heading line."""
     spans: list[Span] = []
     for paragraph in PARAGRAPH.finditer(text):
-        start, stop = paragraph.start(), paragraph.end()
-        for match in CANDIDATE_END.finditer(text, start, stop):
-            end = match.end()
-            if match.group().startswith(".") and len(match.group().rstrip("\"'’”)]")) == 1 and _is_abbreviation(
-                text, match.start() + 1
-            ):
-                continue
-            spans.append(Span(start, end))
-            start = end
-            while start < stop and text[start].isspace():
-                start += 1
-        if start < stop:
-            spans.append(Span(start, len(text[:stop].rstrip())))
+        for start, stop in _blocks(text, paragraph.start(), paragraph.end()):
+            for match in CANDIDATE_END.finditer(text, start, stop):
+                end = match.end()
+                if match.group().startswith(".") and len(match.group().rstrip("\"'’”)]")) == 1 and _is_abbreviation(
+                    text, match.start() + 1
+                ):
+                    continue
+                spans.append(Span(start, end))
+                start = end
+                while start < stop and text[start].isspace():
+                    start += 1
+            if start < stop:
+                spans.append(Span(start, len(text[:stop].rstrip())))
     return [s for s in spans if s.end > s.start]
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pydantic import ValidationError
 
 from .core import Assistant
+from .events import AnswerEvent, Done, Status, TextDelta
 from .retrieve import Filters
 from .settings import Settings
 from .types import Answer, UpdateReport
@@ -134,15 +135,21 @@ def format_details(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def print_streamed(pieces) -> Answer:
+def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> Answer:
     """Print text as it comes, then the checked answer if it differs (markers renumbered, claims checked)."""
     streamed, answer = "", None
-    for piece in pieces:
-        if isinstance(piece, str):
-            print(piece, end="", flush=True)
-            streamed += piece
-        else:
-            answer = piece
+    for event in events:
+        match event:
+            case Status(message) if show_status:
+                sys.stderr.write(f"\r{message}…\x1b[K")
+                sys.stderr.flush()
+            case TextDelta(text):
+                if show_status and not streamed:
+                    sys.stderr.write("\r\x1b[K")
+                print(text, end="", flush=True)
+                streamed += text
+            case Done(answer):
+                pass
     print()
     if " ".join(answer.text.split()) != " ".join(streamed.split()):
         print(f"\nChecked answer: {answer.text}")
@@ -162,7 +169,7 @@ def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
 
 def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
     if args.stream and not args.json:
-        print_streamed(bot.ask_stream(args.question, k=args.k, filters=filters_from(args)))
+        print_streamed(bot.ask_stream(args.question, k=args.k, filters=filters_from(args)), sys.stderr.isatty())
         return 0
     answer = bot.ask(args.question, k=args.k, filters=filters_from(args))
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
@@ -179,7 +186,8 @@ def cmd_chat(bot: Assistant, args: argparse.Namespace) -> int:
             return 0
         if not question:
             return 0
-        print_streamed(bot.ask_stream(question, history=history, k=args.k, filters=filters_from(args)))
+        print_streamed(bot.ask_stream(question, history=history, k=args.k, filters=filters_from(args)),
+                       sys.stderr.isatty())
         history.append(question)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import string
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +20,8 @@ from .types import Answer
 
 MARKER = re.compile(r"\s*\[\d+\]")
 SPACE = re.compile(r"\s+")
+PUNCTUATION = frozenset(string.punctuation)
+ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -38,6 +42,29 @@ class Question:
 def normalize(text: str) -> str:
     """Case, curly quotes, dashes and runs of spaces do not decide whether an answer matches."""
     return SPACE.sub(" ", text.translate(FOLD)).strip().casefold()
+
+
+def squad_tokens(text: str) -> list[str]:
+    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
+    text = "".join(ch for ch in text.translate(FOLD).lower() if ch not in PUNCTUATION)
+    return ARTICLES.sub(" ", text).split()
+
+
+def exact_match(prediction: str, golds: list[str]) -> bool:
+    return any(squad_tokens(prediction) == squad_tokens(g) for g in golds if g.strip())
+
+
+def token_f1(prediction: str, golds: list[str]) -> float:
+    """SQuAD's token F1 against the best-matching gold answer."""
+    best = 0.0
+    predicted = squad_tokens(prediction)
+    for gold in golds:
+        expected = squad_tokens(gold)
+        same = sum((Counter(predicted) & Counter(expected)).values())
+        if same:
+            precision, recall = same / len(predicted), same / len(expected)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
 
 
 def contains(text: str, golds: list[str]) -> bool:
@@ -84,6 +111,9 @@ class Outcome:
     citation_correct: bool
     seconds: float
     answer: str
+    short_answer: str | None = None
+    short_exact: bool = False  # the short answer equals a gold answer (SQuAD normalisation)
+    short_f1: float = 0.0  # token F1 of the short answer (0 when there is none)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -109,6 +139,9 @@ class EvalReport:
     mrr_at_k: float
     answer_containment: float  # answerable questions whose answer text holds a gold answer
     citation_precision: float  # of those, the share where a cited quote holds it too
+    short_answer_rate: float  # answerable questions that got a short answer
+    short_answer_em: float  # exact match of the short answer, over all answerable questions
+    short_answer_f1: float  # token F1 of the short answer, over all answerable questions
     abstention: float  # unanswerable questions that got "the articles don't say"
     false_abstention: float  # answerable questions that got it
     latency_p50_ms: float
@@ -128,6 +161,8 @@ class EvalReport:
             f"  retrieval   hit@1 {self.hit_at_1:.1%}   hit@{k} {self.hit_at_k:.1%}   MRR@{k} {self.mrr_at_k:.3f}",
             f"  answers     contain a gold answer {self.answer_containment:.1%}   "
             f"citation precision {self.citation_precision:.1%}",
+            f"  short       given {self.short_answer_rate:.1%}   exact match {self.short_answer_em:.1%}   "
+            f"F1 {self.short_answer_f1:.1%}",
             f"  abstention  on unanswerable {self.abstention:.1%}   false, on answerable {self.false_abstention:.1%}",
             f"  latency     p50 {self.latency_p50_ms:.0f} ms   p95 {self.latency_p95_ms:.0f} ms",
         ]
@@ -145,8 +180,11 @@ def judge(item: Question, answer: Answer, k: int, seconds: float) -> Outcome:
     answered = not answer.abstained and not item.unanswerable
     answer_correct = answered and contains(text, item.answers)
     citation_correct = answer_correct and any(contains(c.quote, item.answers) for c in answer.citations)
+    short = answer.short_answer.text if answer.short_answer and answered else None
     return Outcome(item.id, item.question, item.unanswerable, None if item.unanswerable else rank,
-                   answer.abstained, answer_correct, citation_correct, round(seconds, 4), answer.text)
+                   answer.abstained, answer_correct, citation_correct, round(seconds, 4), answer.text, short,
+                   bool(short) and exact_match(short, item.answers),
+                   round(token_f1(short, item.answers), 4) if short else 0.0)
 
 
 def summarize(outcomes: list[Outcome], k: int) -> EvalReport:
@@ -165,6 +203,9 @@ def summarize(outcomes: list[Outcome], k: int) -> EvalReport:
         mrr_at_k=round(sum(1 / o.rank for o in answerable if o.rank) / len(answerable), 4) if answerable else 0.0,
         answer_containment=_ratio(len(correct), len(answerable)),
         citation_precision=_ratio(sum(o.citation_correct for o in correct), len(correct)),
+        short_answer_rate=_ratio(sum(o.short_answer is not None for o in answerable), len(answerable)),
+        short_answer_em=_ratio(sum(o.short_exact for o in answerable), len(answerable)),
+        short_answer_f1=round(sum(o.short_f1 for o in answerable) / len(answerable), 4) if answerable else 0.0,
         abstention=_ratio(sum(o.abstained for o in unanswerable), len(unanswerable)),
         false_abstention=_ratio(sum(o.abstained for o in answerable), len(answerable)),
         latency_p50_ms=round(percentile(latencies, 50), 1),

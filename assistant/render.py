@@ -16,8 +16,18 @@ def chat_text(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+def chat_status(message: str) -> str:
+    """A status line while the answer is being made ("Reading 5 passages…")."""
+    return f"*{chat_text(message)}…*"
+
+
 def chat_answer(answer: Answer) -> str:
-    parts = [chat_text(answer.text)]
+    """The answer for a chat bubble: the short answer first, in bold, then the cited sentences."""
+    short, text = answer.short_answer, answer.text
+    if short and text.startswith(f"{short.text}: "):
+        parts = [f"**{chat_text(short.text)}**: {chat_text(text[len(short.text) + 2:])}"]
+    else:
+        parts = [chat_text(text)]
     if answer.note:
         parts.append(f"*{chat_text(answer.note)}*")
     if answer.unverified:

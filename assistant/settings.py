@@ -80,8 +80,9 @@ class Settings(BaseSettings):
     candidates: int = Field(30, ge=1, le=500, description="hits taken from each retriever before fusion")
     rrf_k: int = Field(60, ge=1)
 
-    answer_sentences: int = Field(2, ge=1, le=5)
-    abstain_below: float = Field(0.42, description="best sentence score under which we abstain")
+    answer_sentences: int = Field(3, ge=1, le=3, description="at most this many cited sentences")
+    abstain_below: float = Field(
+        0.5, description="abstain when no sentence scores this high once what it lacks is counted against it")
 
     llm_backend: Literal["none", "llamacpp", "openai", "ollama"] = Field(
         "none", description="none: the extractive answerer, offline and exact"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 
 from Stemmer import Stemmer
 
@@ -32,8 +33,16 @@ def stem(word: str) -> str:
     return stemmer.stemWord(word)
 
 
+def fold(word: str) -> str:
+    """Lower case without accents: "Beyoncé" and "Beyonce" are one word."""
+    word = word.lower().replace("’", "'")
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+    return [fold(w) for w in WORD.findall(text)]
 
 
 def terms(text: str) -> list[str]:

@@ -14,8 +14,9 @@ from pathlib import Path
 import gradio as gr
 
 from .core import Assistant
+from .events import Done, Status, TextDelta
 from .remote import ServerRecord
-from .render import CSS, chat_answer, chat_text, sources_html
+from .render import CSS, chat_answer, chat_status, chat_text, sources_html
 from .retrieve import Filters
 from .types import Answer
 from .uploads import UploadError
@@ -66,15 +67,17 @@ class ChatPage:
         answer: Answer | None = None
         try:
             written = ""
-            for piece in self.bot.ask_stream(question, history=questions, k=int(k),
+            for event in self.bot.ask_stream(question, history=questions, k=int(k),
                                              filters=_filters(since, until, sources)):
-                if isinstance(piece, str):
-                    written += piece
-                    history[-1] = {"role": "assistant", "content": chat_text(written)}
-                    yield history, questions, gr.update(), ""
-                else:
-                    answer = piece
-            history[-1] = {"role": "assistant", "content": chat_answer(answer)}
+                match event:
+                    case Status(message):
+                        history[-1] = {"role": "assistant", "content": chat_status(message)}
+                    case TextDelta(text):
+                        written += text
+                        history[-1] = {"role": "assistant", "content": chat_text(written)}
+                    case Done(answer):
+                        history[-1] = {"role": "assistant", "content": chat_answer(answer)}
+                yield history, questions, gr.update(), ""
         except Exception as error:
             log.exception("question failed: %r", question)
             history[-1] = {"role": "assistant",

@@ -41,9 +41,7 @@ def torch_embedder() -> SentenceEmbedder:
 
 
 def make_bot(embedder: Embedder, articles: Path, index: Path, **settings) -> Assistant:
-    bot = Assistant(articles_dir=articles, index_dir=index, **settings)
-    bot.__dict__["embedder"] = embedder  # share the loaded model instead of loading it per test
-    return bot
+    return Assistant(articles_dir=articles, index_dir=index, embedder=embedder, **settings)  # one loaded model
 
 
 @pytest.fixture

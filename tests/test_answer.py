@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from assistant.answer import ABSTAIN_TEXT, ExtractiveAnswerer, with_marker
+from assistant.answering import ABSTAIN_TEXT, ExtractiveAnswerer, with_marker
+from assistant.events import Done, TextDelta
 from assistant.types import Passage, Span
 
+FESTIVAL = ("Lantern festival postponed\nThe Varel lantern festival was postponed by a week because of storms.  "
+            "More than 40,000 visitors came to the festival last year.  "
+            "Mayor Hanna Brink opened the festival on Friday evening with a parade along the harbour.")
 
-def passage(text: str, article: str = "a.md", start: int = 0) -> Passage:
+
+def passage(text: str, article: str = "a.md", start: int = 0, title: str = "Title") -> Passage:
     spans, offset = [], start
-    for sentence in text.split("  "):
+    for sentence in text.replace("\n", "  ").split("  "):
         spans.append(Span(offset, offset + len(sentence)))
-        offset += len(sentence) + 2
-    return Passage(f"{article}::0", article, "Title", text, start, start + len(text), spans, 0.1)
+        offset += len(sentence) + (2 if text[offset - start + len(sentence):][:2] == "  " else 1)
+    return Passage(f"{article}::0", article, title, text, start, start + len(text), spans, 0.1)
 
 
 def test_marker_goes_before_the_final_stop():
@@ -26,8 +31,60 @@ def test_answers_with_the_sentence_that_holds_the_answer(embedder):
     question = "Who led the rescue at the Kettlebrook quarry?"
     answer = ExtractiveAnswerer(embedder).run(question, [passage(text, start=40)])
     assert not answer.abstained and "Mira Okonkwo" in answer.text
-    first = answer.citations[0]
-    assert first.quote.startswith("Captain Mira Okonkwo") and first.start == 40 + text.index("Captain")
+    quoting = next(c for c in answer.citations if c.quote.startswith("Captain Mira Okonkwo"))
+    assert quoting.start == 40 + text.index("Captain")
+
+
+def test_short_answer_is_an_exact_span_of_the_asked_kind(embedder):
+    text = "Captain Mira Okonkwo led the rescue on 14 March 2024.  The lake is 40 metres deep."
+    article = "x" * 40 + text
+    answerer = ExtractiveAnswerer(embedder)
+    for question, expected in (("When did Captain Okonkwo lead the rescue?", "14 March 2024"),
+                               ("Who led the rescue?", "Mira Okonkwo"),
+                               ("How deep is the lake?", "40 metres")):
+        answer = answerer.run(question, [passage(text, start=40)])
+        short = answer.short_answer
+        assert short is not None, question
+        assert short.text == expected and article[short.start:short.end] == expected
+        assert answer.text.startswith(f"{expected}: ") and short.citation in {c.n for c in answer.citations}
+
+
+def test_no_short_answer_when_the_evidence_has_no_span_of_that_kind(embedder):
+    text = "Captain Mira Okonkwo led the rescue team.  The team used an inflatable boat."
+    answer = ExtractiveAnswerer(embedder).run("What did the rescue team use?", [passage(text)])
+    assert not answer.abstained and "inflatable boat" in answer.text and answer.short_answer is None
+
+
+def test_a_sentence_that_adds_the_asked_thing_beats_one_restating_the_question(embedder):
+    text = ("The festival in Varel was opened with a parade, the organisers said.  "
+            "Mayor Hanna Brink opened the festival on Friday evening.")
+    answer = ExtractiveAnswerer(embedder).run("Who opened the festival in Varel?", [passage(text)])
+    assert answer.short_answer and answer.short_answer.text == "Hanna Brink"
+    assert answer.citations[0].quote.startswith("Mayor Hanna Brink")
+
+
+def test_titles_are_never_quoted(embedder):
+    answer = ExtractiveAnswerer(embedder).run("Why was the lantern festival postponed?",
+                                              [passage(FESTIVAL, title="Lantern festival postponed")])
+    assert not answer.abstained and "storms" in answer.text
+    assert all(c.quote != "Lantern festival postponed" for c in answer.citations)
+
+
+def test_follow_up_answers_the_new_question(embedder):
+    festival = passage(FESTIVAL, title="Lantern festival postponed")
+    answerer = ExtractiveAnswerer(embedder)
+    first = answerer.run("How many visitors came?", [festival])
+    assert first.short_answer and "40,000" in first.short_answer.text
+    follow_up = answerer.run("Who opened the festival?", [festival],
+                             search_query="How many visitors came? Who opened the festival?")
+    assert follow_up.short_answer and follow_up.short_answer.text == "Hanna Brink"
+    assert "40,000" not in follow_up.citations[0].quote
+
+
+def test_abstains_when_a_name_the_question_gives_is_nowhere(embedder):
+    text = "Captain Mira Okonkwo led the rescue at the Kettlebrook quarry on Sunday."
+    answer = ExtractiveAnswerer(embedder).run("Who led the rescue at the Brackwater quarry?", [passage(text)])
+    assert answer.abstained and answer.citations == []
 
 
 def test_abstains_without_evidence(embedder):
@@ -35,3 +92,9 @@ def test_abstains_without_evidence(embedder):
                                               [passage("The council approved a bridge.  It opens in May.")])
     assert answer.abstained and answer.text == ABSTAIN_TEXT and answer.citations == []
     assert ExtractiveAnswerer(embedder).run("Anything?", []).abstained
+
+
+def test_stream_gives_the_text_then_the_answer(embedder):
+    text = "Captain Mira Okonkwo led the rescue team."
+    delta, done = ExtractiveAnswerer(embedder).stream("Who led the rescue team?", [passage(text)])
+    assert isinstance(delta, TextDelta) and isinstance(done, Done) and delta.text == done.answer.text

@@ -26,7 +26,9 @@ pytest.importorskip("llama_cpp")
 pytest.importorskip("langchain_community")
 
 from assistant import Assistant, Settings
-from assistant.generate import LLMAnswerer, condense_with_llm, make_answerer
+from assistant.condense import Condenser
+from assistant.events import AnswerEvent, Done, TextDelta
+from assistant.generate import LLMAnswerer, make_answerer
 from assistant.llm import make_chat_model
 from assistant.types import Answer, Passage
 
@@ -61,12 +63,12 @@ def passages(bot: Assistant) -> list[Passage]:
     return found
 
 
-def collect(items: Iterator[str | Answer]) -> tuple[list[str], Answer]:
-    """Deltas and the final Answer, checking that exactly one Answer comes, last."""
-    items = list(items)
-    assert items and isinstance(items[-1], Answer)
-    assert all(isinstance(i, str) for i in items[:-1])
-    return items[:-1], items[-1]
+def collect(events: Iterator[AnswerEvent]) -> tuple[list[str], Answer]:
+    """Text deltas and the final Answer, checking that exactly one Done comes, last."""
+    events = list(events)
+    assert events and isinstance(events[-1], Done)
+    assert all(isinstance(e, TextDelta) for e in events[:-1])
+    return [e.text for e in events[:-1]], events[-1].answer
 
 
 def check_contract(bot: Assistant, answer: Answer) -> None:
@@ -145,9 +147,9 @@ def test_timeout_gives_the_extractive_answer(bot, passages) -> None:
 
 
 def test_condense_with_the_real_model(bot) -> None:
-    rewritten = condense_with_llm(bot.settings, "When did it happen?", [QUESTION])
+    rewritten = Condenser(bot.settings).run("When did it happen?", [QUESTION])
     assert rewritten and "\n" not in rewritten and len(rewritten) < 300
-    assert condense_with_llm(bot.settings, "Who is Emily Carter?", []) == "Who is Emily Carter?"
+    assert Condenser(bot.settings).run("Who is Emily Carter?", []) == "Who is Emily Carter?"
 
 
 # --- the OpenAI-compatible server: python -m llama_cpp.server, reached with langchain_openai ----------------------

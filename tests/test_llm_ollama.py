@@ -18,8 +18,8 @@ import pytest
 pytest.importorskip("langchain_ollama")
 
 from assistant import Assistant
+from assistant.events import Done, TextDelta
 from assistant.generate import LLMAnswerer, make_answerer
-from assistant.types import Answer
 
 pytestmark = [pytest.mark.llm, pytest.mark.e2e]
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,9 +50,9 @@ def test_ollama_answer_streams_and_keeps_the_contract(tmp_path) -> None:
     bot.update_index()
     answerer = make_answerer(bot.settings, bot.embedder, bot.answerer)
     assert isinstance(answerer, LLMAnswerer)
-    items = list(answerer.stream(QUESTION, bot.retrieve(QUESTION)))
-    answer = items[-1]
-    assert isinstance(answer, Answer) and all(isinstance(i, str) for i in items[:-1])
+    events = list(answerer.stream(QUESTION, bot.retrieve(QUESTION)))
+    assert isinstance(events[-1], Done) and all(isinstance(e, TextDelta) for e in events[:-1])
+    answer = events[-1].answer
     assert "failed" not in answer.note and "could not be reached" not in answer.note
     article = (tmp_path / "articles" / "coalition-strikes-syria.txt").read_text(encoding="utf-8")
     assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)} == {c.n for c in answer.citations}

@@ -8,6 +8,7 @@ question asks for a thing, a span of that kind the question does not already giv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from functools import lru_cache
 
 from ..text import WORD, terms
@@ -16,6 +17,7 @@ from .question import NEGATIONS, Kind, Question
 from .spans import Candidate, candidates
 
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
+DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
 
 
 @lru_cache(maxsize=65536)
@@ -108,18 +110,24 @@ def _same_degree(word: str, present: set[str]) -> bool:
     return bool(group & present)
 
 
-def shortfall(question: Question, sentence: Sentence) -> dict[str, float]:
+def _near(term: str, retrieved: frozenset[str]) -> bool:
+    """Found, or close enough to be a misspelling ("Merceds") or too short to tell ("TV", "QB")."""
+    return len(term) <= 3 or term in retrieved or bool(get_close_matches(term, retrieved, n=1, cutoff=0.75))
+
+
+def shortfall(question: Question, sentence: Sentence, retrieved: frozenset[str] = frozenset()) -> dict[str, float]:
     """What the sentence lacks to answer the question, each with how much it counts (none: it answers).
 
     A name the question gives that neither the sentence, the one before it, the title nor the passage
-    holds is decisive; other missing specifics count partly, so one paraphrased word does not refuse.
+    holds counts fully, and when no retrieved passage holds it (``retrieved``: their terms) it decides;
+    other missing specifics count partly, so one paraphrased word does not refuse.
     """
     present = sentence.terms | sentence.context_terms
     passage_terms = frozenset(terms(sentence.passage.text))
     lacking: dict[str, float] = {}
     for term in specifics(question) - present:
         if term in question.names:
-            lacking[term] = 0.5 if term in passage_terms else 1.0
+            lacking[term] = 0.5 if term in passage_terms else 1.0 if _near(term, retrieved) else DECISIVE
         elif any(c.isdigit() for c in term):
             lacking[term] = 0.6
         else:
@@ -131,5 +139,6 @@ def shortfall(question: Question, sentence: Sentence) -> dict[str, float]:
     if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
         lacking["not"] = 0.6
     if question.kind is not None and question.kind is not Kind.NAME and not new_spans(sentence.text, question):
-        lacking[f"<{question.kind.value}>"] = 0.6
+        # "who" is often answered by a description ("a civilian translator"), not a name
+        lacking[f"<{question.kind.value}>"] = 0.3 if question.kind is Kind.PERSON else 0.6
     return lacking

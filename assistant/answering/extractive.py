@@ -99,12 +99,16 @@ class ExtractiveAnswerer:
         asked = analyse(question)
         search_query = search_query or question
         ranked = self.rank(asked, search_query, sentences_of(passages)) if passages else []
+        retrieved = frozenset(t for p in passages for t in terms(f"{p.title} {p.text}"))
         for sentence in ranked[: self.consider * 3]:  # what a sentence lacks lowers it
-            sentence.score = round(sentence.score - self.shortfall_weight * sum(shortfall(asked, sentence).values()), 4)
+            lacking = sum(shortfall(asked, sentence, retrieved).values())
+            sentence.score = round(sentence.score - self.shortfall_weight * lacking, 4)
         ranked = sorted(ranked[: self.consider * 3], key=lambda s: s.score, reverse=True)
         answering = [s for s in ranked[: self.consider] if s.score >= self.abstain_below]
         if not answering:
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
+        if asked.kind is not None:  # a sentence that gives the asked thing leads one that restates the question
+            answering.sort(key=lambda s: not new_spans(s.text, asked))
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
         citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]

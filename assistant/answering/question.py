@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from ..text import WORD, terms
 
@@ -35,7 +35,7 @@ WHO_IS_NAME = re.compile(r"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[A-Z][\w'’.
 WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The kind of span a question asks for; a short answer is a span of this kind."""
 
     PERSON = "person"

@@ -42,10 +42,14 @@ NUMBER = re.compile(
 CAPITALISED = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|\d+\b(?![–-]))"
 CONNECTOR = r"(?:of|de|del|der|van|von|da|du|la|le|al|bin|the|and|&|for|on|upon|am|im)"
 NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED})*(?<!['’])")
-LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+(?:the\s+)?$",
-                      re.IGNORECASE)
+LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+"
+                      r"(?:the\s+)?$", re.IGNORECASE)
 LEADING = re.compile(r"^(?:The|A|An|This|That|These|Those|His|Her|Its|Their|In|On|At|By|For|From|After|Before|"
                      r"During|Since|When|While|However|But|And|Also|Although|Despite|As|Of|With|Both)\s+")
+HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Captain|Capt|Colonel|Col|General|Gen|Lieutenant|Lt|Sergeant|"
+                       r"Sgt|Major|Admiral|Mayor|President|Prime Minister|Minister|Senator|Sen|Governor|Gov|"
+                       r"Representative|Rep|Judge|Justice|King|Queen|Prince|Princess|Pope|Bishop|Father|Rev|"
+                       r"Chancellor|Secretary|Spokesperson|Coach|Officer|Detective|Inspector|Chief)\.?\s+(?=[A-Z])")
 WEEKDAY_OR_MONTH = re.compile(rf"^(?:{MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
 
 
@@ -90,6 +94,11 @@ def candidates(sentence: str, kind: Kind) -> list[Candidate]:
     names = _names(sentence)
     if kind is Kind.PLACE:
         return [Candidate(c.start, c.end, c.text, kind, c.locative) for c in names]
-    if kind is Kind.PERSON:
-        return [Candidate(c.start, c.end, c.text, kind, c.locative) for c in names]
+    if kind is Kind.PERSON:  # "Captain Mira Okonkwo" -> "Mira Okonkwo"
+        people = []
+        for c in names:
+            cut = HONORIFIC.match(c.text)
+            start = c.start + (cut.end() if cut and " " in c.text[cut.end():] else 0)
+            people.append(Candidate(start, c.end, c.text[start - c.start:], kind, c.locative))
+        return people
     return names
