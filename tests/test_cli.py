@@ -24,6 +24,7 @@ def test_index_then_ask_json_contract(seed_copy, tmp_path):
     assert asked.returncode == 0, asked.stderr
     answer = json.loads(asked.stdout)
     assert "Sean Parnell" in answer["answer"] and answer["abstained"] is False
+    assert answer["short_answer"]["text"] == "Sean Parnell" and answer["answer"].startswith("Sean Parnell: ")
     first = answer["citations"][0]
     assert set(first) >= {"n", "title", "source", "quote", "start", "end", "score"}
     assert first["n"] == 1 and first["source"] == SEED_ARTICLE

@@ -57,7 +57,19 @@ def test_every_citation_quote_matches_its_article(seed_bot):
 
 def test_follow_up_question_uses_the_conversation(seed_bot):
     answer = seed_bot.ask("When did it happen?", history=["Who confirmed the Palmyra attack?"])
-    assert "December 13th" in answer.text
+    assert answer.short_answer and answer.short_answer.text == "December 13th"
+    assert answer.text.startswith("December 13th: ")
+
+
+def test_short_answer_has_exact_offsets_and_travels_in_json(seed_bot):
+    answer = seed_bot.ask("Who confirmed the Palmyra attack?")
+    short = answer.short_answer
+    article = load_file(seed_bot.settings.articles_dir / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0]
+    assert short and short.text == "Sean Parnell" and article.text[short.start:short.end] == "Sean Parnell"
+    assert answer.to_dict()["short_answer"] == {"text": "Sean Parnell", "start": short.start, "end": short.end,
+                                                "citation": short.citation}
+    assert len(answer.citations) <= 3
+    assert seed_bot.ask("What is the boiling point of water?").to_dict()["short_answer"] is None
     assert any("Palmyra" in p.text for p in answer.passages[:1])
 
 

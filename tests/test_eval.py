@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eval import EvalReport, contains, evaluate, load_questions, percentile
-from assistant.types import Answer, Citation, Passage, Span
+from assistant.eval import EvalReport, contains, evaluate, exact_match, load_questions, percentile, token_f1
+from assistant.types import Answer, Citation, Passage, ShortAnswer, Span
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_QUESTIONS = ROOT / "benchmarks" / "seed_questions.jsonl"
@@ -96,6 +96,21 @@ def test_report_serialises_and_reads_well(tmp_path: Path) -> None:
     assert "hit@3 75.0%" in text and "MRR@3 0.458" in text
     assert "abstention  on unanswerable 50.0%" in text
     assert "q3" in text  # the first misses are shown, so a user sees what to look at
+
+
+def test_short_answer_scores_use_squad_normalisation(tmp_path: Path) -> None:
+    assert exact_match("The Denver Broncos.", ["Denver Broncos"]) and not exact_match("Broncos", ["Denver Broncos"])
+    assert token_f1("Broncos", ["Denver Broncos", "Carolina"]) == pytest.approx(2 / 3)
+    assert token_f1("nothing alike", ["Denver Broncos"]) == 0.0
+    rows = [{"question": "q1", "answers": ["Sean Parnell"]}, {"question": "q2", "answers": ["December 13th"]}]
+    script = {"q1": answer("Sean Parnell: he confirmed it [1].", ["he confirmed it"], ["Sean Parnell"]),
+              "q2": answer("On the 13th [1].", ["On the 13th."], ["December 13th"])}
+    script["q1"].short_answer = ShortAnswer("Sean Parnell", 0, 12, 1)
+    script["q2"].short_answer = ShortAnswer("13th", 3, 7, 1)
+    report = evaluate(ScriptedBot(script), write(tmp_path / "q.jsonl", rows), k=5)
+    assert report.short_answer_rate == 1.0 and report.short_answer_em == 0.5
+    assert report.short_answer_f1 == pytest.approx((1.0 + 2 / 3) / 2, abs=1e-3)
+    assert "exact match 50.0%" in report.format()
 
 
 def test_matching_ignores_case_quotes_and_spacing() -> None:

@@ -16,6 +16,12 @@ XSS_ARTICLE = (
     "The Zorbex festival opened with <script>alert(1)</script> fireworks and "
     "<img src=x onerror=alert(1)> lanterns on Friday.\n"
 )
+FESTIVAL_ARTICLE = (
+    "Lantern festival postponed\n"
+    "The Varel lantern festival was postponed by a week because of the storms, the organisers said on Monday. "
+    "More than 40,000 visitors came to the festival last year. "
+    "Mayor Hanna Brink opened the festival on Friday evening with a parade along the harbour.\n"
+)
 NEW_ARTICLE = (
     "---\ntitle: Quarry lake rescue\ndate: 2025-03-02\nsource: Valley Herald\n---\n"
     "Firefighters rescued two hikers from the Kettlebrook quarry lake on Sunday. "
@@ -28,6 +34,7 @@ def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("browser")
     shutil.copytree(SEEDS, base / "articles")
     (base / "articles" / "festival.md").write_text(XSS_ARTICLE)
+    (base / "articles" / "lantern-festival.txt").write_text(FESTIVAL_ARTICLE)
     indexed = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
     assert indexed.returncode == 0, indexed.stderr
     server = Server(base / "articles", base / "index", base / "server.log")
@@ -62,23 +69,35 @@ def page(browser, server):
     page.close()
 
 
-def ask(page, question: str, expect: str) -> None:
+def ask(page, question: str, expect: str, short: str | None = None) -> None:
+    """Ask, then wait for the answer: for ``short``, the new bold short answer (an earlier answer may
+    already hold the text asked for)."""
     page.locator("#question textarea").fill(question)
     page.locator("#ask").click()
+    if short:
+        playwright.expect(page.locator("#chat strong").last).to_have_text(short, timeout=60_000)
     page.locator("#chat").get_by_text(expect).last.wait_for(timeout=60_000)
     page.locator("#sources .source").first.wait_for(timeout=30_000)
 
 
 def test_palmyra_question_shows_answer_and_highlighted_source(page):
-    ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell")
+    ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
     sources = page.locator("#sources")
     assert "Coalition strikes syria" in sources.inner_text()
     assert "Sean Parnell confirmed the attack" in sources.locator("mark").first.inner_text()
     assert "[1]" in page.locator("#chat").inner_text()
     page.screenshot(path=str(SHOTS / "palmyra.png"))
-    # a follow-up is understood in the context of the conversation
-    ask(page, "When did it happen?", "December 13th")
+    # a follow-up is understood in the context of the conversation, and answers the new thing asked
+    ask(page, "When did it happen?", "December 13th", short="December 13th")
     page.screenshot(path=str(SHOTS / "follow-up.png"))
+
+
+def test_follow_up_moves_on_to_the_new_question(page):
+    ask(page, "How many visitors came?", "40,000")
+    ask(page, "Who opened the festival?", "Hanna Brink", short="Hanna Brink")
+    marked = page.locator("#sources mark").first.inner_text()
+    assert "Hanna Brink opened the festival" in marked and "Lantern festival postponed" not in marked
+    page.screenshot(path=str(SHOTS / "festival-follow-up.png"))
 
 
 def test_article_text_is_shown_as_text_never_run(page):

@@ -77,10 +77,13 @@ class ExtractiveAnswerer:
         if len(queries) > 1:  # a follow-up: its own words lead, the conversation helps
             history = np.maximum(own @ vectors[1], self.context_discount * (windows @ vectors[1]))
             similarity = np.maximum(similarity, 0.8 * history)
-        weights = weighted_terms(question)
+        weightings = [(weighted_terms(question), 1.0)]
+        if len(queries) > 1:
+            weightings.append((weighted_terms(analyse(search_query)), 0.8))
         for sentence, sim in zip(sentences, similarity.tolist()):
-            lexical = max(coverage(weights, sentence.terms),
-                          self.context_discount * coverage(weights, sentence.terms | sentence.context_terms))
+            lexical = max(factor * max(coverage(weights, sentence.terms), self.context_discount
+                                       * coverage(weights, sentence.terms | sentence.context_terms))
+                          for weights, factor in weightings)
             score = self.semantic_weight * sim + (1 - self.semantic_weight) * lexical
             if question.kind is not None:
                 score += 0.08 if new_spans(sentence.text, question) else -0.04

@@ -40,7 +40,7 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 CAPITALISED = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|\d+\b(?![–-]))"
-CONNECTOR = r"(?:of|de|del|der|van|von|da|du|la|le|al|bin|the|and|&|for|on|upon|am|im)"
+CONNECTOR = r"(?:of|de|del|der|van|von|da|du|la|le|al|bin|the|&|for|upon|am|im)"
 NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED})*(?<!['’])")
 LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)

@@ -1,0 +1,104 @@
+"""Answers side by side in one run: the new answerer, the previous one (1b9406b) and the naive peer.
+
+squad-dev: every STRIDE-th question (answerable), and the same questions asked of an index holding only
+the other article (unanswerable, the easy kind). squad2-dev: every question of the "Rhine" article,
+208 of them written to look answerable. Same index, same retrieval, same questions for every system;
+only the answerer differs, so the latencies are comparable too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_quality import folders, ours, write_questions
+from common import bench_dir, out_path, shared_onnx_model, squad_dir, timed, write_json
+from naive import NaivePeer, naive_embeddings
+from previous_answerer import ExtractiveAnswerer as PreviousAnswerer
+
+from assistant.core import Assistant
+from assistant.eval import evaluate, summarize
+
+K = 5
+STRIDE = 6
+
+
+def scored(bot, questions: Path, unanswerable: list | None = None) -> dict:
+    report = evaluate(bot, questions, K)
+    outcomes = report.outcomes + (unanswerable or [])
+    full = summarize(outcomes, K)
+    answered = [o for o in report.outcomes if not o.abstained and not o.unanswerable]
+    data = full.to_dict(details=False)
+    data["sentences_mean"] = round(sum(o.answer.count("[") for o in answered) / max(1, len(answered)), 2)
+    data["misses"] = [{"question": o.question, "answer": o.answer[:240]} for o in report.outcomes
+                      if not o.unanswerable and not o.answer_correct][:6]
+    data["answered_unanswerable"] = [{"question": o.question, "answer": o.answer[:240]} for o in outcomes
+                                     if o.unanswerable and not o.abstained][:4]
+    return data
+
+
+def previous(bot: Assistant) -> Assistant:
+    """The same index and embedder, answered by the previous answerer."""
+    return Assistant(bot.settings, embedder=bot.embedder, answerer=PreviousAnswerer(bot.embedder))
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-answers-"))
+    result: dict = {"stride": STRIDE}
+    try:
+        _, model_file = timed(lambda: shared_onnx_model(work))
+        rows = [json.loads(line) for line in (squad_dir() / "questions.jsonl").read_text().splitlines() if line]
+        sample = rows[::STRIDE]
+        answerable = write_questions(work / "squad.jsonl", sample)
+        dirs = folders(work)
+        both, _ = ours(work / "idx-both", dirs["both"], "onnx", model_file)
+        only = {a: ours(work / f"idx-{a}", dirs[a], "onnx", model_file)[0] for a in dirs if a != "both"}
+        rhine_dir = work / "articles" / "rhine"
+        rhine_dir.mkdir(parents=True)
+        shutil.copy2(bench_dir() / "squad2-dev" / "articles" / "rhine.md", rhine_dir)
+        rhine, _ = ours(work / "idx-rhine", rhine_dir, "onnx", model_file)
+        squad2 = bench_dir() / "squad2-dev" / "questions.jsonl"
+
+        def unanswerable(make) -> list:
+            outcomes = []
+            for article, bot in only.items():
+                others = [{"question": q["question"], "answers": [], "unanswerable": True, "id": q["id"]}
+                          for q in sample if q["article"] != article]
+                outcomes += evaluate(make(bot), write_questions(work / f"vs-{article}.jsonl", others), K).outcomes
+            return outcomes
+
+        embeddings = naive_embeddings()
+        peers = {name: NaivePeer(folder, work / f"naive-{name}", embeddings, name.removesuffix(".md").replace("_", "-"))
+                 for name, folder in {**dirs, "rhine": rhine_dir}.items()}
+        systems = {
+            "new": (lambda b: b, both, rhine),
+            "previous": (previous, previous(both), previous(rhine)),
+        }
+        result["systems"] = {}
+        for name, (make, squad_bot, rhine_bot) in systems.items():
+            result["systems"][name] = {"squad": scored(squad_bot, answerable, unanswerable(make)),
+                                       "squad2": scored(rhine_bot, squad2)}
+            print(name, json.dumps({k: {m: v[m] for m in ("answer_containment", "abstention", "false_abstention",
+                                                          "short_answer_f1", "latency_p50_ms")}
+                                    for k, v in result["systems"][name].items()}), flush=True)
+        naive_un = []
+        for article in only:
+            others = [{"question": q["question"], "answers": [], "unanswerable": True, "id": q["id"]}
+                      for q in sample if q["article"] != article]
+            naive_un += evaluate(peers[article], write_questions(work / f"naive-vs-{article}.jsonl", others),
+                                 K).outcomes
+        result["systems"]["naive"] = {"squad": scored(peers["both"], answerable, naive_un),
+                                      "squad2": scored(peers["rhine"], squad2)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    write_json(out_path(sys.argv, "bench_answers.json"), result)
+    print(json.dumps({n: {k: {m: v[m] for m in ("answer_containment", "abstention", "false_abstention",
+                                                 "short_answer_f1", "latency_p50_ms")} for k, v in s.items()}
+                      for n, s in result["systems"].items()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

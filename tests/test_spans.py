@@ -1,0 +1,35 @@
+"""Spans of the asked kind, with offsets exact enough to quote."""
+
+from __future__ import annotations
+
+from assistant.answering.question import Kind
+from assistant.answering.spans import candidates
+
+SENTENCE = ("The Denver Broncos beat the Carolina Panthers 24–10 on February 7, 2016 at Levi's Stadium in "
+            "Santa Clara before 71,088 people, the 50th Super Bowl since 1967.")
+
+
+def texts(kind: Kind) -> list[str]:
+    found = candidates(SENTENCE, kind)
+    assert all(SENTENCE[c.start:c.end] == c.text for c in found)
+    return [c.text for c in found]
+
+
+def test_dates_numbers_and_names():
+    assert texts(Kind.DATE) == ["February 7, 2016", "1967"]
+    assert texts(Kind.NUMBER) == ["24–10", "71,088 people", "50"]  # the years are dates
+    names = texts(Kind.NAME)
+    assert {"Denver Broncos", "Carolina Panthers", "Levi's Stadium", "Santa Clara", "Super Bowl"} <= set(names)
+    assert not any("February" in n for n in names)  # a date is not a name
+
+
+def test_places_know_their_preposition_and_people_lose_their_title():
+    places = {c.text: c.locative for c in candidates(SENTENCE, Kind.PLACE)}
+    assert places["Santa Clara"] and not places["Denver Broncos"]
+    people = [c.text for c in candidates("Pentagon spokesperson Sean Parnell and Captain Mira Okonkwo spoke.",
+                                         Kind.PERSON)]
+    assert "Mira Okonkwo" in people and "Sean Parnell" in people
+
+
+def test_a_capitalised_first_word_alone_is_not_a_name():
+    assert [c.text for c in candidates("Firefighters rescued two hikers near Varel.", Kind.NAME)] == ["Varel"]
