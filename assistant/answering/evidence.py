@@ -127,6 +127,8 @@ def shortfall(question: Question, sentence: Sentence, retrieved: frozenset[str] 
     lacking: dict[str, float] = {}
     for term in specifics(question) - present:
         if term in question.names:
+            if get_close_matches(term, present, n=1, cutoff=0.8):
+                continue  # "Kenyan" and "Kenya", "Beyonce" and "Beyoncés"
             lacking[term] = 0.5 if term in passage_terms else 1.0 if _near(term, retrieved) else DECISIVE
         elif any(c.isdigit() for c in term):
             lacking[term] = 0.6
