@@ -34,6 +34,12 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return word.lower() in ABBREVIATIONS or bool(INITIALISM.match(word))
 
 
+def looks_like_heading(line: str) -> bool:
+    """Short and without a final stop: a title, a dateline or a byline rather than a sentence."""
+    words = line.split()
+    return bool(words) and len(words) <= HEADING_WORDS and not HEADING_END.search(line)
+
+
 def _blocks(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     """A paragraph cut after the heading-like lines it opens with (a title, a dateline, a byline: short,
     without a final stop, followed by a capitalised line), so that "Lantern festival postponed" does not
@@ -41,10 +47,8 @@ def _blocks(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     blocks, first = [], start
     for line in re.finditer(r"[^\n]+", text[start:stop]):
         end = start + line.end()
-        words = line.group().split()
         following = text[end + 1:end + 2]
-        if not (end < stop and words and len(words) <= HEADING_WORDS and not HEADING_END.search(line.group())
-                and (following.isupper() or following.isdigit())):
+        if not (end < stop and looks_like_heading(line.group()) and (following.isupper() or following.isdigit())):
             break
         blocks.append((first, end))
         first = end + 1

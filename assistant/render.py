@@ -23,11 +23,9 @@ def chat_status(message: str) -> str:
 
 def chat_answer(answer: Answer) -> str:
     """The answer for a chat bubble: the short answer first, in bold, then the cited sentences."""
-    short, text = answer.short_answer, answer.text
-    if short and text.startswith(f"{short.text}: "):
-        parts = [f"**{chat_text(short.text)}**: {chat_text(text[len(short.text) + 2:])}"]
-    else:
-        parts = [chat_text(text)]
+    short = answer.short_answer
+    body = short.body_of(answer.text) if short else None
+    parts = [f"**{chat_text(short.text)}**: {chat_text(body)}" if body is not None else chat_text(answer.text)]
     if answer.note:
         parts.append(f"*{chat_text(answer.note)}*")
     if answer.unverified:

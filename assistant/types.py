@@ -121,6 +121,15 @@ class ShortAnswer:
     end: int
     citation: int  # the [n] of the cited sentence it was cut from
 
+    def lead(self, body: str) -> str:
+        """The answer's text: this span first, then the cited sentences."""
+        return f"{self.text}: {body}"
+
+    def body_of(self, text: str) -> str | None:
+        """The cited sentences of a text that :meth:`lead` made, else None."""
+        prefix = self.lead("")
+        return text[len(prefix):] if text.startswith(prefix) else None
+
 
 @dataclass
 class Answer:

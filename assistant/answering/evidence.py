@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import lru_cache
 
-from ..text import WORD, terms
+from ..chunk import looks_like_heading
+from ..text import WORD, fold, terms
 from ..types import Passage, Span
 from .question import NEGATIONS, Kind, Question
 from .spans import Candidate, candidates
@@ -38,6 +39,9 @@ class Sentence:
     previous: str  # the sentence before it in the passage ("" for the first)
     terms: frozenset[str] = field(default_factory=frozenset)
     context_terms: frozenset[str] = field(default_factory=frozenset)  # previous sentence and title
+    passage_terms: frozenset[str] = field(default_factory=frozenset)  # its passage's title and text
+    spans: list[Candidate] = field(default_factory=list)  # of the asked kind, not given by the question
+    previous_key: tuple[str, int, int] | None = None  # the sentence before it, when there is one
     score: float = 0.0
 
     @property
@@ -52,7 +56,7 @@ def is_heading(sentence: str, title: str) -> bool:
         return True
     if stripped.lower().startswith(("by ", "photo:", "image:", "source:", "updated ", "published ")):
         return len(stripped.split()) <= 12
-    return stripped[-1] not in ".!?\"'’”)…:" and len(stripped.split()) <= 14
+    return looks_like_heading(stripped)
 
 
 def term_weight(term: str, word: str) -> float:
@@ -87,11 +91,10 @@ def new_spans(sentence: str, question: Question) -> list[Candidate]:
     """Spans of the asked kind that the question does not already give."""
     if question.kind is None:
         return []
-    asked = question.lowered_words
     out = []
     for candidate in candidates(sentence, question.kind):
-        words = {w.lower() for w in WORD.findall(candidate.text)}
-        if words and not words <= asked:
+        words = {fold(w) for w in WORD.findall(candidate.text)}
+        if words and not words <= question.words:
             out.append(candidate)
     return out
 
@@ -123,13 +126,12 @@ def shortfall(question: Question, sentence: Sentence, retrieved: frozenset[str] 
     other missing specifics count partly, so one paraphrased word does not refuse.
     """
     present = sentence.terms | sentence.context_terms
-    passage_terms = frozenset(terms(sentence.passage.text))
     lacking: dict[str, float] = {}
     for term in specifics(question) - present:
         if term in question.names:
             if get_close_matches(term, present, n=1, cutoff=0.8):
                 continue  # "Kenyan" and "Kenya", "Beyonce" and "Beyoncés"
-            lacking[term] = 0.5 if term in passage_terms else 1.0 if _near(term, retrieved) else DECISIVE
+            lacking[term] = 0.5 if term in sentence.passage_terms else 1.0 if _near(term, retrieved) else DECISIVE
         elif any(c.isdigit() for c in term):
             lacking[term] = 0.6
         else:
@@ -140,7 +142,7 @@ def shortfall(question: Question, sentence: Sentence, retrieved: frozenset[str] 
             lacking[degree] = 0.6
     if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
         lacking["not"] = 0.6
-    if question.kind is not None and question.kind is not Kind.NAME and not new_spans(sentence.text, question):
+    if question.kind is not None and question.kind is not Kind.NAME and not sentence.spans:
         # "who" is often answered by a description ("a civilian translator"), not a name
         lacking[f"<{question.kind.value}>"] = 0.3 if question.kind is Kind.PERSON else 0.6
     return lacking

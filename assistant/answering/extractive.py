@@ -16,7 +16,7 @@ import numpy as np
 from ..events import AnswerEvent, Done, TextDelta
 from ..text import WORD, terms
 from ..types import Answer, Citation, Passage, ShortAnswer
-from .evidence import Sentence, coverage, is_heading, new_spans, shortfall, weighted_terms
+from .evidence import Candidate, Sentence, coverage, is_heading, new_spans, shortfall, weighted_terms
 from .question import Kind, Question, analyse
 
 ABSTAIN_TEXT = "The indexed articles don't say."
@@ -26,19 +26,26 @@ class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
-def sentences_of(passages: list[Passage]) -> list[Sentence]:
-    """Each retrieved sentence once (passages overlap), with the sentence before it; no headings."""
+def passage_terms(passages: list[Passage]) -> dict[str, frozenset[str]]:
+    """Each retrieved passage's words (title and text), read once per question."""
+    return {p.chunk_id: frozenset(terms(f"{p.title} {p.text}")) for p in passages}
+
+
+def sentences_of(passages: list[Passage], question: Question, words: dict[str, frozenset[str]]) -> list[Sentence]:
+    """Each retrieved sentence once (passages overlap), with the sentence before it, read for this
+    question; no headings. ``words``: :func:`passage_terms` of the passages."""
     seen: dict[tuple[str, int, int], Sentence] = {}
     for passage in passages:
-        previous = ""
+        previous, previous_key = "", None
         title_terms = frozenset(terms(passage.title))
         for span in passage.sentences:
             text = passage.text[span.start - passage.start: span.end - passage.start]
             key = (passage.article_id, span.start, span.end)
             if key not in seen and not is_heading(text, passage.title):
                 seen[key] = Sentence(passage, span, text, previous, frozenset(terms(text)),
-                                     frozenset(terms(previous)) | title_terms)
-            previous = text
+                                     frozenset(terms(previous)) | title_terms, words[passage.chunk_id],
+                                     new_spans(text, question), previous_key)
+            previous, previous_key = text, key
     return list(seen.values())
 
 
@@ -71,14 +78,13 @@ class ExtractiveAnswerer:
         vectors = self.embedder.encode(queries + [s.text for s in sentences])
         own = vectors[len(queries):]
         index = {s.key: i for i, s in enumerate(sentences)}
-        before = np.array([index.get((s.passage.article_id, *_previous_span(s)), i) for i, s in enumerate(sentences)])
+        before = np.array([index.get(s.previous_key, i) for i, s in enumerate(sentences)])
         windows = _unit(own + own[before] * (before != np.arange(len(sentences)))[:, None])
         similarity = np.maximum(own @ vectors[0], self.context_discount * (windows @ vectors[0]))
+        weightings = [(weighted_terms(question), 1.0)]
         if len(queries) > 1:  # a follow-up: its own words lead, the conversation helps
             history = np.maximum(own @ vectors[1], self.context_discount * (windows @ vectors[1]))
             similarity = np.maximum(similarity, 0.8 * history)
-        weightings = [(weighted_terms(question), 1.0)]
-        if len(queries) > 1:
             weightings.append((weighted_terms(analyse(search_query)), 0.8))
         for sentence, sim in zip(sentences, similarity.tolist()):
             lexical = max(factor * max(coverage(weights, sentence.terms), self.context_discount
@@ -86,7 +92,7 @@ class ExtractiveAnswerer:
                           for weights, factor in weightings)
             score = self.semantic_weight * sim + (1 - self.semantic_weight) * lexical
             if question.kind is not None:
-                score += 0.08 if new_spans(sentence.text, question) else -0.04
+                score += 0.08 if sentence.spans else -0.04
             sentence.score = round(score, 4)
         return sorted(sentences, key=lambda s: s.score, reverse=True)
 
@@ -101,8 +107,10 @@ class ExtractiveAnswerer:
     def run(self, question: str, passages: list[Passage], search_query: str | None = None) -> Answer:
         asked = analyse(question)
         search_query = search_query or question
-        ranked = self.rank(asked, search_query, sentences_of(passages)) if passages else []
-        retrieved = frozenset(t for p in passages for t in terms(f"{p.title} {p.text}"))
+        words = passage_terms(passages)
+        sentences = sentences_of(passages, asked, words)
+        ranked = self.rank(asked, search_query, sentences) if sentences else []
+        retrieved = frozenset().union(*words.values())
         for sentence in ranked[: self.consider * 3]:  # what a sentence lacks lowers it
             lacking = sum(shortfall(asked, sentence, retrieved).values())
             sentence.score = round(sentence.score - self.shortfall_weight * lacking, 4)
@@ -111,20 +119,14 @@ class ExtractiveAnswerer:
         if not answering:
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
         if asked.kind is not None:  # a sentence that gives the asked thing leads one that restates the question
-            answering.sort(key=lambda s: not new_spans(s.text, asked))
+            answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
         citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
         short = short_answer(asked, chosen, citations)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
-        text = f"{short.text}: {body}" if short else body
+        text = short.lead(body) if short else body
         return Answer(text, citations, False, passages, question, search_query, short_answer=short)
-
-
-def _previous_span(sentence: Sentence) -> tuple[int, int]:
-    spans = sentence.passage.sentences
-    i = spans.index(sentence.span)
-    return (spans[i - 1].start, spans[i - 1].end) if i else (-1, -1)
 
 
 def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:
@@ -132,15 +134,14 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
     if question.kind is None:
         return None
     for sentence, citation in zip(chosen, citations):
-        found = new_spans(sentence.text, question)
-        if found:
-            best = max(found, key=lambda c: _closeness(question, sentence.text, c))
+        if sentence.spans:
+            best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
             start = sentence.span.start + best.start
             return ShortAnswer(best.text, start, start + len(best.text), citation.n)
     return None
 
 
-def _closeness(question: Question, sentence: str, candidate) -> float:
+def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:
     """Candidates next to the question's words (and its head noun) answer it; others are bystanders."""
     tokens = [(m.start(), m.group()) for m in WORD.finditer(sentence)]
     wanted = set(question.terms)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..text import WORD, terms
+from ..text import WORD, fold, terms
 
 AUXILIARIES = frozenset("is are was were be been do does did has have had can could will would shall should "
                         "may might must".split())
@@ -57,10 +57,7 @@ class Question:
     numbers: tuple[str, ...]  # numbers the question states
     degree: tuple[str, ...]  # superlatives and comparatives ("largest", "more"): the answer must say them too
     negated: bool
-
-    @property
-    def lowered_words(self) -> frozenset[str]:
-        return frozenset(w.lower() for w in WORD.findall(self.text))
+    words: frozenset[str]  # every word, folded: a span made only of these is no answer
 
 
 def _kind_of(noun: str) -> Kind | None:
@@ -110,7 +107,7 @@ def asked_kind(words: list[str]) -> tuple[Kind | None, str | None]:
 
 def analyse(text: str) -> Question:
     tokens = WORD.findall(text)
-    words = [t.lower().replace("’", "'") for t in tokens]
+    words = [fold(t) for t in tokens]
     kind, head = asked_kind(words)
     if kind is Kind.PERSON and WHO_IS_NAME.match(text):
         kind = None  # "Who is Ahmed Al-Faris?" asks for a description, not a name
@@ -122,4 +119,4 @@ def analyse(text: str) -> Question:
     degree = tuple(sorted({w for w in words if DEGREE.match(w) and w not in NOT_DEGREE}))
     negated = any(w in NEGATIONS or w.endswith("n't") for w in words)
     return Question(text, kind, head, tuple(dict.fromkeys(terms(text))), tuple(dict.fromkeys(names)), numbers,
-                    degree, negated)
+                    degree, negated, frozenset(words))
