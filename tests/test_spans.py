@@ -33,3 +33,8 @@ def test_places_know_their_preposition_and_people_lose_their_title():
 
 def test_a_capitalised_first_word_alone_is_not_a_name():
     assert [c.text for c in candidates("Firefighters rescued two hikers near Varel.", Kind.NAME)] == ["Varel"]
+
+
+def test_a_name_after_a_capitalised_first_word_loses_its_article():
+    found = candidates("But the Broncos defense halted the drive.", Kind.NAME)
+    assert [c.text for c in found] == ["Broncos"]

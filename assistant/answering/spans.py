@@ -44,7 +44,7 @@ CONNECTOR = r"(?:of|de|del|der|van|von|da|du|la|le|al|bin|the|&|for|upon|am|im)"
 NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED})*(?<!['’])")
 LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
-LEADING = re.compile(r"^(?:The|A|An|This|That|These|Those|His|Her|Its|Their|In|On|At|By|For|From|After|Before|"
+LEADING = re.compile(r"^(?:the|The|A|An|This|That|These|Those|His|Her|Its|Their|In|On|At|By|For|From|After|Before|"
                      r"During|Since|When|While|However|But|And|Also|Although|Despite|As|Of|With|Both)\s+")
 HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Captain|Capt|Colonel|Col|General|Gen|Lieutenant|Lt|Sergeant|"
                        r"Sgt|Major|Admiral|Mayor|President|Prime Minister|Minister|Senator|Sen|Governor|Gov|"
