@@ -1,9 +1,11 @@
 """Answers side by side in one run: the new answerer, the previous one (1b9406b) and the naive peer.
 
-squad-dev: every STRIDE-th question (answerable), and the same questions asked of an index holding only
-the other article (unanswerable, the easy kind). squad2-dev: every question of the "Rhine" article,
-208 of them written to look answerable. Same index, same retrieval, same questions for every system;
-only the answerer differs, so the latencies are comparable too.
+squad-dev: every 2nd question (every 12th with --quick), answerable, and the same questions asked of
+an index holding only the other article (unanswerable, the easy kind). squad2-dev: every question of the
+"Rhine" article (every 4th with --quick), 208 of them written to look answerable. Same index, same
+retrieval, same questions for every system; only the answerer differs, so the latencies are comparable
+too. Also what the recognisers cost per question: the answerer's regular expressions beside
+dateparser's search, on the same sentences.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench_quality import folders, ours, write_questions
@@ -19,11 +22,14 @@ from common import bench_dir, out_path, shared_onnx_model, squad_dir, timed, wri
 from naive import NaivePeer, naive_embeddings
 from previous_answerer import ExtractiveAnswerer as PreviousAnswerer
 
+from assistant.answering.evidence import specifics
+from assistant.answering.extractive import passage_terms, sentences_of
+from assistant.answering.question import Kind, analyse
+from assistant.answering.spans import candidates
 from assistant.core import Assistant
 from assistant.eval import evaluate, summarize
 
 K = 5
-STRIDE = 6
 
 
 def scored(bot, questions: Path, unanswerable: list | None = None) -> dict:
@@ -45,13 +51,42 @@ def previous(bot: Assistant) -> Assistant:
     return Assistant(bot.settings, embedder=bot.embedder, answerer=PreviousAnswerer(bot.embedder))
 
 
+def recogniser_cost(bot: Assistant, questions: list[dict], dateparser_questions: int) -> dict:
+    """Milliseconds per question to read the question and find every kind of span in the sentences of
+    its retrieved passages; dateparser's search_dates on the same sentences for a few questions."""
+    import dateparser.search
+
+    ours, theirs, sentences = [], [], 0
+    for number, q in enumerate(questions):
+        passages = bot.retrieve(q["question"], K)
+        began = time.perf_counter()
+        asked = analyse(q["question"])
+        specifics(asked)
+        found = sentences_of(passages, asked, passage_terms(passages))
+        for sentence in found:
+            for kind in Kind:
+                candidates(sentence.text, kind)
+        ours.append(time.perf_counter() - began)
+        sentences += len(found)
+        if number < dateparser_questions:
+            began = time.perf_counter()
+            for sentence in found:
+                dateparser.search.search_dates(sentence.text, languages=["en"])
+            theirs.append(time.perf_counter() - began)
+    return {"questions": len(questions), "sentences_per_question": round(sentences / len(questions), 1),
+            "ours_ms": round(1000 * sum(ours) / len(ours), 2),
+            "dateparser_questions": len(theirs), "dateparser_ms": round(1000 * sum(theirs) / len(theirs), 1)}
+
+
 def main() -> None:
+    quick = "--quick" in sys.argv
+    stride = 12 if quick else 2
     work = Path(tempfile.mkdtemp(prefix="bench-answers-"))
-    result: dict = {"stride": STRIDE}
+    result: dict = {"stride": stride}
     try:
         _, model_file = timed(lambda: shared_onnx_model(work))
         rows = [json.loads(line) for line in (squad_dir() / "questions.jsonl").read_text().splitlines() if line]
-        sample = rows[::STRIDE]
+        sample = rows[::stride]
         answerable = write_questions(work / "squad.jsonl", sample)
         dirs = folders(work)
         both, _ = ours(work / "idx-both", dirs["both"], "onnx", model_file)
@@ -61,6 +96,10 @@ def main() -> None:
         shutil.copy2(bench_dir() / "squad2-dev" / "articles" / "rhine.md", rhine_dir)
         rhine, _ = ours(work / "idx-rhine", rhine_dir, "onnx", model_file)
         squad2 = bench_dir() / "squad2-dev" / "questions.jsonl"
+        if quick:
+            squad2 = write_questions(work / "squad2.jsonl", [json.loads(line) for line in
+                                                             squad2.read_text().splitlines() if line][::4])
+        result["squad2_questions"] = sum(1 for line in squad2.read_text().splitlines() if line.strip())
 
         def unanswerable(make) -> list:
             outcomes = []
@@ -92,6 +131,7 @@ def main() -> None:
                                  K).outcomes
         result["systems"]["naive"] = {"squad": scored(peers["both"], answerable, naive_un),
                                       "squad2": scored(peers["rhine"], squad2)}
+        result["recognisers"] = recogniser_cost(both, sample[:100], 10)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     write_json(out_path(sys.argv, "bench_answers.json"), result)

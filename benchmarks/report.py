@@ -56,6 +56,51 @@ def quality(q: dict) -> list[str]:
     return lines
 
 
+def answers(a: dict) -> list[str]:
+    """The answerer beside the previous one and the naive peer, on squad-dev and squad2-dev."""
+    names = {"new": "**new answerer** (`assistant/answering/`)", "previous": "previous answerer (1b9406b)",
+             "naive": "naive peer (best chunk, never abstains)"}
+
+    def row(name: str, s: dict) -> list[object]:
+        sq, s2 = s["squad"], s["squad2"]
+        return [names[name], pct(sq["answer_containment"]), pct(sq["false_abstention"]), pct(sq["abstention"]),
+                f"{pct(sq['short_answer_em'])} / {pct(sq['short_answer_f1'])}", pct(s2["answer_containment"]),
+                pct(s2["false_abstention"]), pct(s2["abstention"]), sq["sentences_mean"],
+                f"{sq['latency_p50_ms']:.0f} / {s2['latency_p50_ms']:.0f}"]
+
+    systems = a["systems"]
+    new = systems["new"]
+    lines = [
+        "## Answers, side by side: the new answerer, the previous one and the naive peer",
+        "",
+        f"squad-dev: every {a['stride']}th question ({new['squad']['answerable']} answerable), and the same "
+        f"questions asked of an index holding only the other article ({new['squad']['unanswerable']} "
+        f"unanswerable). squad2-dev: {a['squad2_questions']} questions of the \"Rhine\" article, "
+        f"{new['squad2']['unanswerable']} of them written to look answerable. The whole flow through "
+        "`Assistant.ask`; same index, embedder and retrieval for ours, only the answerer differs "
+        "(`benchmarks/bench_answers.py`).",
+        "",
+    ]
+    lines += table(["answerer", "squad-dev contains gold", "false abstention", "abstains (other article)",
+                    "short answer EM / F1", "squad2 contains gold", "squad2 false abstention",
+                    "squad2 abstains on unanswerable", "cited sentences (mean)", "latency p50 ms squad / squad2"],
+                   [row(name, systems[name]) for name in ("new", "previous", "naive") if name in systems])
+    r = a.get("recognisers")
+    if r:
+        lines += [f"Recognisers, per question over {r['questions']} squad-dev questions "
+                  f"(~{r['sentences_per_question']:.0f} retrieved sentences each): reading the question and finding "
+                  f"every kind of span (dates, numbers, names, places) takes {r['ours_ms']:.1f} ms; dateparser's "
+                  f"`search_dates` on the same sentences takes {r['dateparser_ms']:.0f} ms "
+                  f"({r['dateparser_questions']} questions), and its matches take in neighbouring words, so the "
+                  "answerer does not use it.", ""]
+    misses = new["squad"]["misses"][:3] + new["squad2"]["answered_unanswerable"][:3]
+    if misses:
+        lines += ["What the new answerer still gets wrong (answerable questions missed, then squad2-dev's "
+                  "unanswerable questions answered):", ""]
+        lines += [f"- *{m['question']}* → {m['answer'][:220]}" for m in misses] + [""]
+    return lines
+
+
 def embedder(i: dict, q: dict | None) -> list[str]:
     e = i["embedder"]
     lines = ["## The faster embedder: ONNX int8 vs PyTorch (same weights, same run)", ""]
@@ -135,6 +180,8 @@ def render(results: dict) -> str:
         lines += ["**Quick run: subsampled, for development only.**", ""]
     if "quality" in results:
         lines += quality(results["quality"])
+    if "answers" in results:
+        lines += answers(results["answers"])
     if "indexing" in results:
         lines += embedder(results["indexing"], results.get("quality"))
         lines += indexing(results["indexing"])

@@ -23,7 +23,8 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = {"quality": "bench_quality.py", "indexing": "bench_indexing.py", "latency": "bench_latency.py"}
+BENCHES = {"quality": "bench_quality.py", "answers": "bench_answers.py", "indexing": "bench_indexing.py",
+           "latency": "bench_latency.py"}
 
 
 def machine() -> dict:
