@@ -7,6 +7,10 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def table(header: list[str], rows: list[list[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows] + [""]
@@ -30,7 +34,7 @@ def quality(q: dict) -> list[str]:
     lines = [
         "## Quality on squad-dev, side by side with the naive peer",
         "",
-        f"Retrieval columns: all {q['questions']} questions. Answer columns: every {q['stride']}th question "
+        f"Retrieval columns: all {q['questions']} questions. Answer columns: every {ordinal(q['stride'])} question "
         f"({sample} answerable; {unanswerable} unanswerable, made by asking each article's sampled questions "
         "of an index holding only the other article). A passage or answer *contains* the answer when a gold "
         "string occurs in it (case-insensitive). Both systems are scored by `assistant.eval`.",
@@ -45,7 +49,7 @@ def quality(q: dict) -> list[str]:
         "The naive peer has no answerer: its \"answer\" is its best chunk (~1,000 characters, cited whole), so "
         "answer containment and citation precision flatter it, and it never abstains. Its hit@5 uses its top 5 "
         "chunks, the same k as ours. Latency is question to answer, warm: ours embeds every sentence of the 5 "
-        "retrieved passages (~60 texts) to pick and cite the answering ones; the peer embeds only the question.",
+        "retrieved passages (~25 texts) to pick and cite the answering ones; the peer embeds only the question.",
         "",
     ]
     misses = ours["answers"]["misses"][:4] + ours["answers"]["wrongly_answered_unanswerable"][:2]
@@ -73,7 +77,7 @@ def answers(a: dict) -> list[str]:
     lines = [
         "## Answers, side by side: the new answerer, the previous one and the naive peer",
         "",
-        f"squad-dev: every {a['stride']}th question ({new['squad']['answerable']} answerable), and the same "
+        f"squad-dev: every {ordinal(a['stride'])} question ({new['squad']['answerable']} answerable), and the same "
         f"questions asked of an index holding only the other article ({new['squad']['unanswerable']} "
         f"unanswerable). squad2-dev: {a['squad2_questions']} questions of the \"Rhine\" article, "
         f"{new['squad2']['unanswerable']} of them written to look answerable. The whole flow through "

@@ -1,6 +1,6 @@
 """Run every benchmark, one process at a time, and regenerate benchmarks/RESULTS.md.
 
-    python benchmarks/run_all.py            # the full run (~15-20 min on 2 cores)
+    python benchmarks/run_all.py            # the full run (~30 min on 2 cores)
     python benchmarks/run_all.py --quick    # subsampled, for development; writes /tmp/RESULTS-quick.md
     python benchmarks/run_all.py --only quality,indexing
     python benchmarks/run_all.py --render   # RESULTS.md again from results.json, nothing re-run
