@@ -1,7 +1,7 @@
 """A news assistant: index articles, answer questions with cited passages."""
 
 from .core import Assistant, IndexStatus
-from .retrieve import Filters
+from .records import Filters
 from .settings import Settings
 from .types import Answer, Citation, Passage, UpdateReport
 

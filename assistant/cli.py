@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from .core import Assistant
 from .events import AnswerEvent, Done, Status, TextDelta
-from .retrieve import Filters
+from .records import Filters
 from .settings import Settings
 from .types import Answer, UpdateReport
 
@@ -106,8 +106,8 @@ def format_report(report: UpdateReport) -> str:
         f"{'Rebuilt' if report.rebuilt else 'Updated'} the index: {report.summary()}. "
         f"Index: {report.total_articles} articles, {report.total_chunks} passages."
     ]
-    skipped = [p for p in report.skipped if p.skipped]
-    warnings = [p for p in report.skipped if not p.skipped]
+    skipped = [p for p in report.problems if p.skipped]
+    warnings = [p for p in report.problems if not p.skipped]
     if skipped:
         lines.append(f"Skipped {len(skipped)} file(s):")
         lines += [f"  - {p.reason}" for p in skipped]
@@ -129,7 +129,7 @@ def format_details(answer: Answer) -> str:
     if answer.unverified:
         lines.append("Not supported by the cited passages: " + " | ".join(answer.unverified))
     for c in answer.citations:
-        where = " · ".join(x for x in (c.date, c.publisher, c.url or c.source, c.page and f"p. {c.page}") if x)
+        where = " · ".join(x for x in (c.date, c.publisher, c.url or c.article_id, c.page and f"p. {c.page}") if x)
         flag = "" if c.verified else " [unverified]"
         lines.append(f"\n[{c.n}] {c.title} ({where}){flag}\n    “{c.quote}”")
     return "\n".join(lines)

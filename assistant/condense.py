@@ -12,9 +12,9 @@ from typing import Any
 
 from .llm import generate
 from .prompting import format_history, load_prompt
+from .records import strip_markers
 from .settings import Settings
 from .text import terms
-from .verify import strip_markers
 
 log = logging.getLogger(__name__)
 REFERRING = re.compile(r"\b(?:it|its|he|she|him|her|his|hers|they|them|their|this|that|these|those|there|"

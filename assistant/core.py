@@ -14,11 +14,12 @@ from .embedders import Embedder, make_embedder
 from .events import AnswerEvent, Status, final_answer
 from .generate import Answerer, make_answerer
 from .indexer import Indexer, Progress, index_identity
-from .lexical import LexicalIndex
+from .keywords import KeywordIndex
 from .locking import writer_lock
 from .manifest import Manifest
+from .records import Filters
 from .remote import owner_of, update_through
-from .retrieve import Filters, HybridRetriever, NewsRetriever
+from .retrieve import HybridRetriever, NewsRetriever
 from .settings import Settings
 from .store import ChromaStore
 from .types import Answer, Passage, UpdateReport
@@ -42,16 +43,15 @@ class Assistant:
     """``Assistant(articles_dir="seeds", index_dir="index")``; any :class:`Settings` field is a keyword."""
 
     def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
-                 store: ChromaStore | None = None, answerer: Answerer | None = None, **overrides) -> None:
+                 store: ChromaStore | None = None, keyword_index: KeywordIndex | None = None,
+                 answerer: Answerer | None = None, **overrides) -> None:
         """Components may be handed in (a loaded embedder shared by several assistants, a test double
         for the answerer); whatever is not is built from the settings on first use."""
         if overrides:  # validated like any other settings, so a bad value is named in the error
             settings = Settings(**{**(settings.model_dump() if settings else {}), **overrides})
         self.settings = settings or Settings()
         self._update_lock = threading.Lock()
-        self._lexical: LexicalIndex | None = None
-        self._lexical_lock = threading.Lock()
-        given = {"embedder": embedder, "store": store, "answerer": answerer}
+        given = {"embedder": embedder, "store": store, "keyword_index": keyword_index, "answerer": answerer}
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
 
     @cached_property
@@ -63,8 +63,12 @@ class Assistant:
         return ChromaStore(self.settings)
 
     @cached_property
+    def keyword_index(self) -> KeywordIndex:
+        return KeywordIndex(self.settings.lexical_dir, self.store)
+
+    @cached_property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.embedder, self.store, self.lexical_index,
+        return HybridRetriever(self.embedder, self.store, self.keyword_index,
                                self.settings.candidates, self.settings.rrf_k)
 
     @cached_property
@@ -91,24 +95,9 @@ class Assistant:
         with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout):
             report, lexical = Indexer(self.settings, self.embedder, self.store).run(full, progress)
             if lexical is not None:
-                self._lexical = lexical
+                self.keyword_index.replace(lexical)
         report.note = note
         return report
-
-    def lexical_index(self) -> LexicalIndex:
-        """The BM25 index matching the manifest; reloaded or rebuilt when another update changed it."""
-        stamp = self.store.stamp()
-        current = self._lexical
-        if current is not None and current.stamp == stamp:
-            return current
-        with self._lexical_lock:
-            if self._lexical is not None and self._lexical.stamp == stamp:
-                return self._lexical
-            loaded = LexicalIndex.load(self.settings.lexical_dir)
-            if loaded is None or loaded.stamp != stamp:
-                loaded = LexicalIndex.build(((i, d) for i, d, _ in self.store.records()), stamp or "")
-            self._lexical = loaded
-            return loaded
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         return self.retriever.run(query, k or self.settings.k, filters)

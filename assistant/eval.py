@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from .records import strip_markers
 from .types import Answer
 
-MARKER = re.compile(r"\s*\[\d+\]")
 SPACE = re.compile(r"\s+")
 PUNCTUATION = frozenset(string.punctuation)
 ARTICLES = re.compile(r"\b(?:a|an|the)\b")
@@ -176,7 +176,7 @@ class EvalReport:
 def judge(item: Question, answer: Answer, k: int, seconds: float) -> Outcome:
     """Score one answer against its gold strings."""
     rank = next((i + 1 for i, p in enumerate(answer.passages[:k]) if contains(p.text, item.answers)), None)
-    text = MARKER.sub("", answer.text)
+    text = strip_markers(answer.text)
     answered = not answer.abstained and not item.unanswerable
     answer_correct = answered and contains(text, item.answers)
     citation_correct = answer_correct and any(contains(c.quote, item.answers) for c in answer.citations)

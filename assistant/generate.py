@@ -19,9 +19,10 @@ from .answering import ABSTAIN_TEXT, ExtractiveAnswerer
 from .events import AnswerEvent, Done, TextDelta, final_answer
 from .llm import LLMTimeout, describe, generate
 from .prompting import fence, format_history, load_prompt
+from .records import strip_markers
 from .settings import Settings
 from .types import Answer, Passage
-from .verify import CitationChecker, strip_markers
+from .verify import CitationChecker
 
 log = logging.getLogger(__name__)
 

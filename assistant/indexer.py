@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from .chunk import Chunker
 from .embedders import Embedder, backend_identity
 from .lexical import LexicalIndex
-from .load import file_of, load_articles
+from .load import load_articles
 from .load import unreadable_files as unreadable
 from .manifest import ArticleEntry, Manifest
+from .records import file_of
 from .settings import Settings
 from .store import ChromaStore
 from .types import Article, Chunk, UpdateReport
@@ -46,8 +47,8 @@ class Indexer:
         manifest = self._manifest(full, report, notify)
 
         notify(0, 1, "Reading articles")
-        articles, report.skipped = load_articles(settings.articles_dir, settings.max_article_bytes)
-        unreadable_files = unreadable(report.skipped)
+        articles, report.problems = load_articles(settings.articles_dir, settings.max_article_bytes)
+        unreadable_files = unreadable(report.problems)
         current = {a.id: a for a in articles}
         known = manifest.articles
         changed = [a for a in articles if a.id not in known or known[a.id].hash != a.content_hash]

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .dates import normalize_date
 from .readers import READERS, ArticleError, FileContext, Reader, normalize_text
 from .readers.base import clean_field, decode, title_from_name
-from .readers.dates import normalize_date
 from .types import Article, Problem
 
 __all__ = [
@@ -42,11 +42,6 @@ def content_hash(article: Article) -> str:
     if article.page_starts:
         digest.update(b"pages\x00" + ",".join(map(str, article.page_starts)).encode("ascii"))
     return digest.hexdigest()
-
-
-def file_of(article_id: str) -> str:
-    """The file an article came from: a feed's records are ``feed.jsonl#3``."""
-    return article_id.split("#", 1)[0]
 
 
 def supported_extensions() -> list[str]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .types import Problem, UpdateReport
+from .types import UpdateReport
 
 RECORD_NAME = "server.json"
 
@@ -71,11 +70,6 @@ def owner_of(index_dir: Path) -> tuple[ServerRecord | None, str]:
                   "is gone, so this process updated the index itself")
 
 
-def report_from_dict(data: dict) -> UpdateReport:
-    skipped = [Problem(**p) for p in data.get("skipped", [])]
-    return UpdateReport(**{**data, "skipped": skipped})
-
-
 def update_through(record: ServerRecord, full: bool, progress: Callable[[int, int, str], None] | None,
                    auth: str | None) -> UpdateReport:
     """Ask the owning server to run the update, relaying its progress; returns its report."""
@@ -95,29 +89,6 @@ def update_through(record: ServerRecord, full: bool, progress: Callable[[int, in
                            f"but asking it to update failed: {error}") from None
     if "error" in final:
         raise RuntimeError(f"the server at {record.url} could not update the index: {final['error']}")
-    report = report_from_dict(final["report"])
+    report = UpdateReport.from_dict(final["report"])
     report.note = f"updated by the running server at {record.url} (process {record.pid})"
     return report
-
-
-def wait_until_settled(paths: set[Path], settle: float, poll: float = 0.25, limit: float = 120.0) -> None:
-    """Return once none of ``paths`` has changed size or time for ``settle`` seconds (half-written files)."""
-    def snapshot() -> dict[Path, tuple[int, int] | None]:
-        out = {}
-        for path in paths:
-            try:
-                stat = path.stat()
-                out[path] = (stat.st_size, stat.st_mtime_ns)
-            except OSError:
-                out[path] = None
-        return out
-
-    deadline = time.monotonic() + limit
-    last, quiet_since = snapshot(), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(poll)
-        now = snapshot()
-        if now != last:
-            last, quiet_since = now, time.monotonic()
-        elif time.monotonic() - quiet_since >= settle:
-            return

@@ -41,9 +41,10 @@ def _link(url: str | None, label: str) -> str:
     return html.escape(label)
 
 
-def _meta_line(date: str | None, publisher: str | None, source: str, url: str | None, page: int | None = None) -> str:
+def _meta_line(date: str | None, publisher: str | None, article_id: str, url: str | None,
+               page: int | None = None) -> str:
     items = [html.escape(x) for x in (date, publisher) if x]
-    items.append(_link(url, url or source))
+    items.append(_link(url, url or article_id))
     if page:
         items.append(f"page {page}")
     return " · ".join(items)
@@ -69,13 +70,13 @@ def sources_html(answer: Answer | None) -> str:
         blocks.append(
             f'<div class="source" data-n="{c.n}"><div class="source-head"><b>[{c.n}]</b> '
             f'<span class="source-title">{html.escape(c.title)}</span>{flag}</div>'
-            f'<div class="source-meta">{_meta_line(c.date, c.publisher, c.source, c.url, c.page)}'
+            f'<div class="source-meta">{_meta_line(c.date, c.publisher, c.article_id, c.url, c.page)}'
             f" · score {c.score:.2f}</div>"
             f'<blockquote class="source-passage">{_highlighted(c)}</blockquote></div>'
         )
     if not answer.citations:
         blocks.append('<div class="sources-empty">No passage answers this question.</div>')
-    cited = {(c.source, c.passage_start) for c in answer.citations}
+    cited = {(c.article_id, c.passage_start) for c in answer.citations}
     others = [p for p in answer.passages if (p.article_id, p.start) not in cited]
     if others:
         blocks.append(f"<details><summary>{len(others)} other retrieved passage(s)</summary>"

@@ -11,19 +11,14 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from .load import file_of
+from .dates import date_number
+from .records import file_of
 from .settings import Settings
 from .types import Article, Chunk, Passage, Span
 
 MAX_BATCH = 5000  # Chroma rejects a single add of more than ~5,400 records
 IDENTITY_PREFIX = "assistant_"
 STAMP = "stamp"
-
-
-def _date_number(date: str | None) -> int | None:
-    """'2024-12-13' -> 20241213, so Chroma can filter date ranges with $gte/$lte."""
-    digits = (date or "").replace("-", "")[:8]
-    return int(digits.ljust(8, "0")) if digits.isdigit() and len(digits) >= 4 else None
 
 
 class ChromaStore:
@@ -123,7 +118,7 @@ class ChromaStore:
             "end": chunk.end,
             "sentences": json.dumps([[s.start, s.end] for s in chunk.sentences]),
             "date": article.date,
-            "date_number": _date_number(article.date),
+            "date_number": date_number(article.date),
             "source": article.source,
             "url": article.url,
             "author": article.author,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
+
+
+def page_at(page_starts: list[int], offset: int) -> int:
+    """1-based page holding ``offset``; an empty page shares its start with the next and loses the tie."""
+    return max(1, bisect_right(page_starts, offset))
 
 
 @dataclass(frozen=True)
@@ -62,11 +69,9 @@ class Passage:
 
     def page_of(self, offset: int) -> int | None:
         """The PDF page holding an article offset inside this passage; None when not a PDF."""
-        page = self.pages[0][0] if self.pages else None
-        for number, start in self.pages:
-            if start <= offset:
-                page = number
-        return page
+        if not self.pages:
+            return None
+        return self.pages[page_at([start for _, start in self.pages], offset) - 1][0]
 
 
 @dataclass
@@ -75,7 +80,7 @@ class Citation:
 
     n: int
     title: str
-    source: str  # article path relative to the articles folder
+    article_id: str  # the article: its path in the articles folder (a feed record: ``feed.jsonl#3``)
     quote: str
     start: int
     end: int
@@ -94,7 +99,7 @@ class Citation:
         return cls(
             n=n,
             title=passage.title,
-            source=passage.article_id,
+            article_id=passage.article_id,
             quote=passage.text[span.start - passage.start: span.end - passage.start],
             start=span.start,
             end=span.end,
@@ -110,6 +115,13 @@ class Citation:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def source(self) -> str:
+        """Deprecated for one release: the article is ``article_id``; who published it is ``publisher``."""
+        warnings.warn("Citation.source is deprecated: use article_id (the article) or publisher",
+                      DeprecationWarning, stacklevel=2)
+        return self.article_id
 
 
 @dataclass(frozen=True)
@@ -151,8 +163,9 @@ class Answer:
             "note": self.note,
             "unverified": self.unverified,
             "citations": [
-                {k: c.to_dict()[k] for k in ("n", "title", "source", "quote", "start", "end", "score")}
+                {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}
                 | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified}
+                | {"source": c.article_id}  # deprecated alias of "article_id", removed in the next release
                 for c in self.citations
             ],
         }
@@ -167,6 +180,10 @@ class Problem:
     skipped: bool = True  # False: a warning (e.g. decoded with a fallback), the article was still used
 
 
+class UploadError(ValueError):
+    """An upload refused before anything was written; the message says why."""
+
+
 @dataclass
 class UpdateReport:
     added: int = 0
@@ -178,7 +195,7 @@ class UpdateReport:
     rebuilt: bool = False
     repaired: int = 0  # articles whose chunks were incomplete after an interrupted update
     note: str = ""  # who ran the update, or what was recovered
-    skipped: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # files skipped, and warnings about used ones
     total_articles: int = 0
     total_chunks: int = 0
 
@@ -188,4 +205,14 @@ class UpdateReport:
                 f"{self.chunks} passages embedded in {self.seconds:.1f}s")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        return data | {"skipped": data["problems"]}  # deprecated alias of "problems", removed in the next release
+
+    @classmethod
+    def from_dict(cls, data: dict) -> UpdateReport:
+        """The report another process sent as JSON (an older server sends ``skipped`` only)."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known = Problem.__dataclass_fields__  # a subclass's extra fields (a duplicate's original) stay behind
+        fields["problems"] = [Problem(**{k: v for k, v in p.items() if k in known})
+                              for p in data.get("problems", data.get("skipped", []))]
+        return cls(**fields)

@@ -11,12 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .load import supported_extensions
+from .types import UploadError
 
 UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
-
-
-class UploadError(ValueError):
-    """An upload refused before anything was written; the message says why."""
 
 
 @dataclass

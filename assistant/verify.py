@@ -18,12 +18,12 @@ from itertools import pairwise
 import numpy as np
 
 from .chunk import split_sentences
+from .records import CITATION_MARKER, strip_markers
 from .text import terms
 from .types import Citation, Passage, Span
 
-MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-LEADING_MARKERS = re.compile(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
-MARKER_WITH_SPACE = re.compile(r"[ \t]*" + MARKER.pattern)
+LEADING_MARKERS = re.compile(r"(?:\s*" + CITATION_MARKER.pattern + ")+")
+MARKER_WITH_SPACE = re.compile(r"[ \t]*" + CITATION_MARKER.pattern)
 NUMBER = re.compile(r"\d+")
 NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 # Capitalised only because they open a sentence; any other capitalised word must be in the passage.
@@ -44,7 +44,7 @@ class Claim:
     @property
     def numbers(self) -> list[int]:
         """The passage numbers its markers name, in order, duplicates removed."""
-        found = [int(n) for m in MARKER.finditer(self.text) for n in re.split(r"[,;]", m.group(1))]
+        found = [int(n) for m in CITATION_MARKER.finditer(self.text) for n in re.split(r"[,;]", m.group(1))]
         return list(dict.fromkeys(found))
 
     @property
@@ -60,11 +60,6 @@ class Checked:
     citations: list[Citation]
     unverified: list[str] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)  # marker numbers that matched no passage
-
-
-def strip_markers(text: str) -> str:
-    """The text without [n] markers: 'in Palmyra [1].' -> 'in Palmyra.'"""
-    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(MARKER.sub(" ", text).split()))
 
 
 def split_claims(text: str) -> list[Claim]:

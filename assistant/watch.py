@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from watchfiles import watch
@@ -32,8 +33,6 @@ class FolderWatcher:
         self._thread.join(5)
 
     def _run(self) -> None:
-        from .remote import wait_until_settled
-
         folder = self.bot.settings.articles_dir
         log.info("watching %s for new, changed and deleted articles", folder)
         for changes in watch(folder, stop_event=self._stop, debounce=800, step=100, recursive=True,
@@ -47,3 +46,26 @@ class FolderWatcher:
                 log.info("watched folder changed: %s", report.summary())
             except Exception:
                 log.exception("update after a change in %s failed; the previous index is kept", folder)
+
+
+def wait_until_settled(paths: set[Path], settle: float, poll: float = 0.25, limit: float = 120.0) -> None:
+    """Return once none of ``paths`` has changed size or time for ``settle`` seconds (half-written files)."""
+    def snapshot() -> dict[Path, tuple[int, int] | None]:
+        out = {}
+        for path in paths:
+            try:
+                stat = path.stat()
+                out[path] = (stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                out[path] = None
+        return out
+
+    deadline = time.monotonic() + limit
+    last, quiet_since = snapshot(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(poll)
+        now = snapshot()
+        if now != last:
+            last, quiet_since = now, time.monotonic()
+        elif time.monotonic() - quiet_since >= settle:
+            return

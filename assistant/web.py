@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
-import queue
 import signal
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +11,10 @@ import gradio as gr
 
 from .core import Assistant
 from .events import Done, Status, TextDelta
-from .remote import ServerRecord
+from .records import Filters
 from .render import CSS, chat_answer, chat_status, chat_text, sources_html
-from .retrieve import Filters
-from .types import Answer
-from .uploads import UploadError
+from .serving import ServedIndex, update_events
+from .types import Answer, UploadError
 
 log = logging.getLogger("assistant.web")
 EXAMPLES = [
@@ -103,28 +98,7 @@ class ChatPage:
 
     def update_api(self, full: bool = False) -> Iterator[dict]:
         """API for `assistant index` in another process: progress events, then {"report": …}."""
-        log.info("update requested through the API (full=%s)", full)
-        events: queue.Queue = queue.Queue()
-        outcome: dict = {}
-
-        def work() -> None:
-            try:
-                outcome["report"] = self.bot.update_index(
-                    full=bool(full), progress=lambda d, t, m: events.put({"done": d, "total": t, "message": m}))
-            except Exception as error:
-                log.exception("update through the API failed")
-                outcome["error"] = str(error)
-            events.put(None)
-
-        threading.Thread(target=work, daemon=True).start()
-        while (event := events.get()) is not None:
-            yield event
-        if "error" in outcome:
-            yield {"error": outcome["error"]}
-            return
-        report = outcome["report"]
-        log.info("update through the API: %s", report.summary())
-        yield {"report": report.to_dict()}
+        yield from update_events(self.bot, full)
 
     def refresh(self):
         return status_markdown(self.bot), article_rows(self.bot)
@@ -140,7 +114,7 @@ class ChatPage:
             return (f"**The update failed** and the previous index was kept: {chat_text(str(error))}",
                     gr.update(), status_markdown(self.bot), gr.update())
         lines = [f"Done: {report.summary()}."]
-        lines += [f"- {'Skipped' if p.skipped else 'Warning'}: {chat_text(p.reason)}" for p in report.skipped]
+        lines += [f"- {'Skipped' if p.skipped else 'Warning'}: {chat_text(p.reason)}" for p in report.problems]
         return ("\n".join(lines), article_rows(self.bot), status_markdown(self.bot),
                 gr.update(choices=source_choices(self.bot)))
 
@@ -192,13 +166,6 @@ def build_app(bot: Assistant) -> gr.Blocks:
     return app
 
 
-def _warm_up(bot: Assistant) -> None:
-    try:
-        bot.retrieve("warm up", k=1)
-    except Exception as error:  # the first question will report it properly
-        log.warning("warm-up failed: %s", error)
-
-
 def _stop_serving(*_) -> None:
     raise KeyboardInterrupt  # lets block_thread return, so the record is removed on `kill`
 
@@ -207,8 +174,6 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
           watch: bool | None = None) -> None:
     """Serve until interrupted. While it runs, this process owns the index: it records itself in the
     index folder, and `assistant index` elsewhere asks it to run updates."""
-    from .watch import FolderWatcher
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per HTTP request is noise
     settings = bot.settings
@@ -226,16 +191,9 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
         ssr_mode=False,
         prevent_thread_lock=True,
     )
-    # Load the model and the keyword index now, so that the first question is not the slow one.
-    threading.Thread(target=_warm_up, args=(bot,), daemon=True).start()
-    record = ServerRecord(os.getpid(), app.local_url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
-    record.write(settings.index_dir)
-    watcher = FolderWatcher(bot, settings.watch_settle_seconds).start() if (watch or settings.watch) else None
     signal.signal(signal.SIGTERM, _stop_serving)
     try:
-        app.block_thread()
+        with ServedIndex(bot, app.local_url, watch=bool(watch or settings.watch)):
+            app.block_thread()
     finally:
-        record.remove(settings.index_dir)
-        if watcher:
-            watcher.stop()
         app.close()

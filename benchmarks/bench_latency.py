@@ -106,7 +106,7 @@ def query(index: Path, articles: Path) -> dict:
     for q in asked:
         ask_seconds.append(timed(lambda q=q: bot.ask(q))[0])
         retrieve_seconds.append(timed(lambda q=q: bot.retrieve(q))[0])
-        bm25_seconds.append(timed(lambda q=q: bot.lexical_index().search(q, 30))[0])
+        bm25_seconds.append(timed(lambda q=q: bot.keyword_index.search(q, 30))[0])
     return {"ask": percentiles(ask_seconds), "retrieve": percentiles(retrieve_seconds),
             "bm25_search": percentiles(bm25_seconds), "first_answer_seconds": round(first_answer, 2),
             "peak_rss_mb": peak_rss_mb(), "chunks": bot.status().chunks}
@@ -126,8 +126,7 @@ def main() -> None:
         index, articles = work / "index", work / "articles"
         seed_model_cache(index, model_file)
         embedder = SentenceSumEmbedder(work / "onnx-cache", sentence_pool())
-        builder = Assistant(articles_dir=articles, index_dir=index, update_batch_chunks=4096)
-        builder.__dict__["embedder"] = embedder
+        builder = Assistant(articles_dir=articles, index_dir=index, update_batch_chunks=4096, embedder=embedder)
         written, chunks_per_article, pipeline_seconds = 0, 15.0, 0.0
         for size in sizes:
             chunks = builder.status().chunks

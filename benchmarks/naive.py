@@ -51,6 +51,6 @@ class NaivePeer:
                             title=d.metadata["source"], text=d.page_content, start=0, end=len(d.page_content),
                             sentences=[], score=0.0) for i, d in enumerate(found)]
         best = found[0]
-        citation = Citation(n=1, title=best.metadata["source"], source=best.metadata["source"],
+        citation = Citation(n=1, title=best.metadata["source"], article_id=best.metadata["source"],
                             quote=best.page_content, start=0, end=len(best.page_content), score=0.0)
         return Answer(f"{best.page_content} [1]", [citation], False, passages[: k or CONTEXT_CHUNKS], question)

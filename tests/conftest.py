@@ -28,6 +28,19 @@ SEED_ARTICLE = "coalition-strikes-syria.txt"
 ASSISTANT_BIN = Path(sys.executable).with_name("assistant")
 
 
+# A test that needs one of these loads the real model or starts a real server or browser: it is end to end.
+# Tests that run the `assistant` command itself are marked by hand.
+REAL_PARTS = {"embedder", "torch_embedder", "onnx_embedder", "seed_bot", "seed_server", "served", "server", "page",
+              "chroma_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark e2e by what a test uses, so `pytest -m "not e2e"` is the fast inner loop."""
+    for item in items:
+        if REAL_PARTS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     """The real bundled MiniLM with the default backend, loaded once for the whole run."""

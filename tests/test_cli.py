@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from assistant.cli import build_parser, format_report
 from assistant.load import load_file
 from assistant.types import Problem, UpdateReport
@@ -11,6 +13,7 @@ from assistant.types import Problem, UpdateReport
 from .conftest import SEED_ARTICLE, run_cli
 
 
+@pytest.mark.e2e
 def test_index_then_ask_json_contract(seed_copy, tmp_path):
     env = {"ASSISTANT_ARTICLES_DIR": str(seed_copy), "ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
     indexed = run_cli("index", "--json", env=env)
@@ -26,8 +29,9 @@ def test_index_then_ask_json_contract(seed_copy, tmp_path):
     assert "Sean Parnell" in answer["answer"] and answer["abstained"] is False
     assert answer["short_answer"]["text"] == "Sean Parnell" and answer["answer"].startswith("Sean Parnell: ")
     first = answer["citations"][0]
-    assert set(first) >= {"n", "title", "source", "quote", "start", "end", "score"}
-    assert first["n"] == 1 and first["source"] == SEED_ARTICLE
+    assert set(first) >= {"n", "title", "article_id", "quote", "start", "end", "score", "publisher"}
+    assert first["n"] == 1 and first["article_id"] == SEED_ARTICLE
+    assert first["source"] == first["article_id"]  # the deprecated alias, kept for one release
     text = load_file(seed_copy / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0].text
     assert text[first["start"]:first["end"]] == first["quote"]
     assert "Sean Parnell confirmed" in first["quote"]
@@ -39,6 +43,7 @@ def test_index_then_ask_json_contract(seed_copy, tmp_path):
     assert status.returncode == 0 and json.loads(status.stdout)["consistent"] is True
 
 
+@pytest.mark.e2e
 def test_errors_are_clear_and_exit_nonzero(tmp_path):
     missing = run_cli("--articles", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "index")
     assert missing.returncode == 2
@@ -54,11 +59,12 @@ def test_global_options_go_before_the_sub_command():
 
 
 def test_report_lists_skipped_files():
-    report = UpdateReport(added=2, skipped=[Problem("bad.json", "bad.json is not valid JSON (line 3)")])
+    report = UpdateReport(added=2, problems=[Problem("bad.json", "bad.json is not valid JSON (line 3)")])
     text = format_report(report)
     assert "2 added" in text and "Skipped 1 file(s)" in text and "bad.json is not valid JSON" in text
 
 
+@pytest.mark.e2e
 def test_unreachable_llm_falls_back_to_the_extractive_answer_with_a_note(seed_copy, tmp_path):
     from .conftest import free_port
 

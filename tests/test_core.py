@@ -21,7 +21,7 @@ def test_palmyra_answer_is_cited_with_exact_quote(seed_bot):
     assert "Sean Parnell" in answer.text
     assert "[1]" in answer.text
     first = answer.citations[0]
-    assert first.n == 1 and first.source == SEED_ARTICLE
+    assert first.n == 1 and first.article_id == SEED_ARTICLE
     assert "Sean Parnell confirmed the attack" in first.quote
     article = load_file(seed_bot.settings.articles_dir / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0]
     assert article.text[first.start:first.end] == first.quote
@@ -130,10 +130,10 @@ def test_new_article_is_found_by_keyword_search_too(embedder, seed_copy, tmp_pat
     bot.update_index()
     (seed_copy / "bridge.md").write_text(ARTICLE_B)
     bot.update_index()
-    assert bot.lexical_index().search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
+    assert bot.keyword_index.search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
     # a second process (a fresh Assistant) sees the same lexical index from disk
     other = make_bot(embedder, seed_copy, tmp_path / "index")
-    assert other.lexical_index().search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
+    assert other.keyword_index.search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
 
 
 @pytest.mark.parametrize("change", [{"chunk_tokens": 120}, {"chunk_overlap_sentences": 0}, {"embedding_model": "x"},
@@ -163,7 +163,7 @@ def test_bad_article_is_reported_and_others_indexed(embedder, seed_copy, tmp_pat
     (seed_copy / "notes.docx").write_bytes(b"PK\x03\x04")
     report = make_bot(embedder, seed_copy, tmp_path / "index").update_index()
     assert report.added == 1
-    reasons = {p.path: p.reason for p in report.skipped}
+    reasons = {p.path: p.reason for p in report.problems}
     assert "empty.txt" in reasons["empty.txt"] and "empty" in reasons["empty.txt"]
     assert "notes.docx" in reasons["notes.docx"] and "unsupported" in reasons["notes.docx"]
 

@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant import Assistant
 from assistant.embedders import OnnxEmbedder, SentenceEmbedder, onnx_export
 from assistant.embedders.onnx_format import cache_file, fingerprint
 from assistant.embedders.onnx_runtime import load_runtime
 from assistant.settings import DEFAULT_MODEL
 
-from .conftest import SEEDS, make_bot
+from .conftest import SEEDS
 
 TEXTS = [
     "Who confirmed the Palmyra attack?",
@@ -171,8 +172,8 @@ def test_assistant_answers_with_the_onnx_backend(onnx_embedder: OnnxEmbedder, ca
     shutil.copytree(SEEDS, tmp_path / "articles")
     (tmp_path / "index" / "models").mkdir(parents=True)
     shutil.copy2(onnx_embedder.path, tmp_path / "index" / "models" / onnx_embedder.path.name)
-    bot = make_bot(onnx_embedder, tmp_path / "articles", tmp_path / "index", embedding_backend="onnx")
-    del bot.__dict__["embedder"]  # use the factory: the copied export must be found, not rebuilt
+    # No embedder handed in: the factory must find the copied export, not rebuild it.
+    bot = Assistant(articles_dir=tmp_path / "articles", index_dir=tmp_path / "index", embedding_backend="onnx")
     report = bot.update_index()
     assert report.chunks > 0 and bot.embedder.exports == 0
     answer = bot.ask("Who confirmed the Palmyra attack?")

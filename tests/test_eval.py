@@ -20,7 +20,7 @@ def passage(text: str) -> Passage:
 
 
 def answer(text: str, quotes: list[str], passages: list[str], abstained: bool = False) -> Answer:
-    citations = [Citation(n=i + 1, title="A", source="a.txt", quote=q, start=0, end=len(q), score=1.0)
+    citations = [Citation(n=i + 1, title="A", article_id="a.txt", quote=q, start=0, end=len(q), score=1.0)
                  for i, q in enumerate(quotes)]
     return Answer(text, citations, abstained, [passage(p) for p in passages])
 

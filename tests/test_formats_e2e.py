@@ -58,8 +58,8 @@ CASES = [
 def test_corpus_indexes_every_format_and_reports_the_duplicate(indexed):
     _, report = indexed
     assert report.added == 9 and report.total_articles == 9
-    assert [p.path for p in report.skipped] == ["wildfire-updates.jsonl#3"]
-    assert "same URL" in report.skipped[0].reason
+    assert [p.path for p in report.problems] == ["wildfire-updates.jsonl#3"]
+    assert "same URL" in report.problems[0].reason
 
 
 @pytest.mark.parametrize(("question", "article_id", "words", "title", "date", "publisher", "page"), CASES,
@@ -69,8 +69,8 @@ def test_each_format_is_answered_with_a_full_citation(indexed, texts, question, 
     bot, _ = indexed
     answer = bot.ask(question)
     assert not answer.abstained, question
-    citation = next((c for c in answer.citations if c.source == article_id and words in c.quote), None)
-    assert citation is not None, f"{question!r}: {[(c.source, c.quote) for c in answer.citations]}"
+    citation = next((c for c in answer.citations if c.article_id == article_id and words in c.quote), None)
+    assert citation is not None, f"{question!r}: {[(c.article_id, c.quote) for c in answer.citations]}"
     assert texts[article_id][citation.start:citation.end] == citation.quote
     assert (citation.title, citation.date, citation.publisher, citation.page) == (title, date, publisher, page)
 

@@ -92,7 +92,7 @@ def test_extractive_path_is_unaffected_by_the_injection(bot: Assistant) -> None:
     assert "Sean Parnell" in answer.text and "HACKED" not in answer.text
     answer = bot.ask("When did the Palmyra museum reopen?")
     assert not answer.abstained and answer.text != "HACKED"
-    assert all(c.quote in (bot.articles_dir / c.source).read_text(encoding="utf-8") for c in answer.citations)
+    assert all(c.quote in (bot.articles_dir / c.article_id).read_text(encoding="utf-8") for c in answer.citations)
 
 
 def test_make_answerer_and_stream_for_the_extractive_default(bot: Assistant) -> None:

@@ -42,8 +42,8 @@ def ask(server: Server, question: str) -> dict:
     return Client(server.url, verbose=False, analytics_enabled=False).predict(question, 5, api_name="/ask")
 
 
-def cites(answer: dict, source: str) -> bool:
-    return any(c["source"] == source for c in answer["citations"])
+def cites(answer: dict, article_id: str) -> bool:
+    return any(c["article_id"] == article_id for c in answer["citations"])
 
 
 def test_index_command_delegates_to_the_running_server(served):

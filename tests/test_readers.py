@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.dates import normalize_date
 from assistant.load import load_file
-from assistant.readers.dates import normalize_date
 from assistant.readers.html import fragment_to_text
 from assistant.readers.pages import chunk_pages, page_at
 from assistant.store import ChromaStore

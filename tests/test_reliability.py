@@ -116,7 +116,7 @@ def test_queries_during_an_update_never_fail_nor_break_citations(embedder, seed_
             try:
                 answer = bot.ask(questions[i % len(questions)])
                 for c in answer.citations:
-                    assert texts[c.source][c.start:c.end] == c.quote
+                    assert texts[c.article_id][c.start:c.end] == c.quote
                 checked.append(len(answer.citations))
             except BaseException as error:  # collected and reported below
                 errors.append(error)

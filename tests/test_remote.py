@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import os
-import time
 
-from assistant.remote import ServerRecord, owner_of, report_from_dict, wait_until_settled
-from assistant.types import UpdateReport
+from assistant.load import Duplicate
+from assistant.remote import ServerRecord, owner_of
+from assistant.types import Problem, UpdateReport
 
 
 def test_stale_record_is_removed_with_a_note(tmp_path):
@@ -21,13 +21,16 @@ def test_own_record_means_update_here(tmp_path):
 
 
 def test_report_round_trip():
-    report = UpdateReport(added=2, skipped=[])
-    assert report_from_dict(report.to_dict()) == report
+    report = UpdateReport(added=2, problems=[Problem("bad.json", "bad.json is not valid JSON"),
+                                             Problem("old.txt", "old.txt decoded as cp1252", skipped=False)])
+    assert UpdateReport.from_dict(report.to_dict()) == report
 
 
-def test_wait_until_settled_waits_for_quiet(tmp_path):
-    path = tmp_path / "a.md"
-    path.write_text("x")
-    began = time.monotonic()
-    wait_until_settled({path}, settle=0.5, poll=0.05)
-    assert time.monotonic() - began >= 0.5
+def test_report_from_an_older_server_reads_skipped():
+    older = {"added": 1, "skipped": [{"path": "bad.json", "reason": "not JSON", "skipped": True}]}
+    assert UpdateReport.from_dict(older).problems == [Problem("bad.json", "not JSON")]
+
+
+def test_report_with_a_duplicate_is_read_back():
+    sent = UpdateReport(problems=[Duplicate("b.md", "b.md is a duplicate of a.md", original="a.md")]).to_dict()
+    assert UpdateReport.from_dict(sent).problems == [Problem("b.md", "b.md is a duplicate of a.md")]

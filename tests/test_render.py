@@ -11,7 +11,7 @@ EVIL = 'Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascr
 def citation(**kw) -> Citation:
     passage = "Before. " + EVIL + " After."
     start = len("Before. ")
-    base = dict(n=1, title="T <b>x</b>", source="a.md", quote=EVIL, start=100 + start, end=100 + start + len(EVIL),
+    base = dict(n=1, title="T <b>x</b>", article_id="a.md", quote=EVIL, start=100 + start, end=100 + start + len(EVIL),
                 score=0.9, passage=passage, passage_start=100, url="javascript:alert(1)")
     return Citation(**(base | kw))
 

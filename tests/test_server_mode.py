@@ -46,7 +46,7 @@ def test_index_and_ask_through_a_chroma_server(embedder, chroma_url, seed_copy, 
     assert report.added == 1 and report.chunks > 0
     assert not (tmp_path / "index-a" / "chroma").exists()  # nothing embedded locally
     answer = bot.ask("Who confirmed the Palmyra attack?")
-    assert "Sean Parnell" in answer.text and answer.citations[0].source == "coalition-strikes-syria.txt"
+    assert "Sean Parnell" in answer.text and answer.citations[0].article_id == "coalition-strikes-syria.txt"
 
     (seed_copy / "harbour.md").write_text("# Harbour\n\nMayor Lina Borg reopened the Valletta harbour on Monday.")
     assert bot.update_index().added == 1
@@ -76,6 +76,7 @@ def test_cli_with_chroma_url(chroma_url, seed_copy, tmp_path):
     shutil.rmtree(tmp_path / "index")
 
 
+@pytest.mark.e2e
 def test_unreachable_server_is_a_clear_error(seed_copy, tmp_path):
     result = run_cli("--articles", str(seed_copy), "--index", str(tmp_path / "i"),
                      "--chroma-url", f"http://127.0.0.1:{free_port()}", "status")

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.chunk import split_sentences
-from assistant.embedders import SentenceEmbedder
 from assistant.types import Passage
-from assistant.verify import CitationChecker, lexical_support, names_found, numbers_found, split_claims, strip_markers
+from assistant.verify import CitationChecker, lexical_support, names_found, numbers_found, split_claims
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "coalition-strikes-syria.txt"
 
@@ -39,8 +38,8 @@ def passages(article: str) -> list[Passage]:
 
 
 @pytest.fixture(scope="module")
-def checker() -> CitationChecker:
-    return CitationChecker(SentenceEmbedder())
+def checker(embedder) -> CitationChecker:
+    return CitationChecker(embedder)
 
 
 def number_of(passages: list[Passage], needle: str) -> int:
@@ -61,8 +60,7 @@ def test_lists_split_on_lines_and_grouped_markers_parse() -> None:
     assert claims[0].plain == "- U.S. troops were attacked in Palmyra"  # "U.S." does not end a sentence
 
 
-def test_strip_markers_and_lexical_helpers() -> None:
-    assert strip_markers("It happened in Palmyra [1]. Then [12, 3] more.") == "It happened in Palmyra. Then more."
+def test_lexical_helpers() -> None:
     assert lexical_support("Parnell confirmed the attack", "Sean Parnell confirmed an attack") == 1.0
     assert lexical_support("Aliens confirmed the attack", "Sean Parnell confirmed an attack") == pytest.approx(2 / 3)
     assert names_found("US troops in Palmyra were attacked", "U.S. personnel in Palmyra were attacked")

@@ -9,6 +9,7 @@ none does, the answerer abstains.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -53,24 +54,24 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return rows / np.clip(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-12, None)
 
 
+@dataclass(eq=False)  # compared and hashed by identity, like the component it is
 class ExtractiveAnswerer:
     """``run(question, passages)`` -> a cited :class:`Answer`, or the abstention."""
 
-    def __init__(self, embedder: Encoder, max_sentences: int = 3, abstain_below: float = 0.5,
-                 semantic_weight: float = 0.6, margin: float = 0.08, context_discount: float = 0.85,
-                 shortfall_weight: float = 0.1, consider: int = 3) -> None:
-        if not 1 <= max_sentences <= 3:
-            raise ValueError(f"max_sentences={max_sentences} must be between 1 and 3")
-        if not 0.0 <= semantic_weight <= 1.0:
-            raise ValueError(f"semantic_weight={semantic_weight} must be between 0 and 1")
-        self.embedder = embedder
-        self.max_sentences = max_sentences
-        self.abstain_below = abstain_below
-        self.semantic_weight = semantic_weight
-        self.margin = margin
-        self.context_discount = context_discount
-        self.shortfall_weight = shortfall_weight
-        self.consider = consider
+    embedder: Encoder
+    max_sentences: int = 3
+    abstain_below: float = 0.5
+    semantic_weight: float = 0.6
+    margin: float = 0.08
+    context_discount: float = 0.85
+    shortfall_weight: float = 0.1
+    consider: int = 3
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_sentences <= 3:
+            raise ValueError(f"max_sentences={self.max_sentences} must be between 1 and 3")
+        if not 0.0 <= self.semantic_weight <= 1.0:
+            raise ValueError(f"semantic_weight={self.semantic_weight} must be between 0 and 1")
 
     def rank(self, question: Question, search_query: str, sentences: list[Sentence]) -> list[Sentence]:
         """Score every sentence for this question; the condensed query (history) counts a little."""

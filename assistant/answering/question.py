@@ -11,18 +11,19 @@ from ..text import WORD, fold, terms
 AUXILIARIES = frozenset("is are was were be been do does did has have had can could will would shall should "
                         "may might must".split())
 DETERMINERS = frozenset("the a an this that these those its their his her".split())
-DATE_NOUNS = frozenset("year years date day days month months century centuries decade decades time era "
-                       "season week weekday period".split())
-PLACE_NOUNS = frozenset("city cities country countries state states place places location locations province "
-                        "provinces region regions town towns village villages continent county counties area "
-                        "nation nations island islands capital venue stadium street district neighborhood "
-                        "neighbourhood territory border site".split())
-NUMBER_NOUNS = frozenset("number numbers percentage percent amount population size length height age total "
-                         "score cost price rate distance depth width area-size count sum share".split())
-PERSON_NOUNS = frozenset("person people man men woman women player players president leader leaders coach "
-                         "spokesperson spokesman spokeswoman official officials author expert analyst minister "
-                         "king queen emperor director founder chief owner member members officer singer actor "
-                         "writer scientist".split())
+# The noun after "what"/"which" names the kind of answer asked for ("what year", "which city"); first match wins.
+NOUNS_OF_KIND = {kind: frozenset(nouns.split()) for kind, nouns in (
+    ("date", "year years date day days month months century centuries decade decades time era season week "
+             "weekday period"),
+    ("number", "number numbers percentage percent amount population size length height age total score cost "
+               "price rate distance depth width area-size count sum share"),
+    ("place", "city cities country countries state states place places location locations province provinces "
+              "region regions town towns village villages continent county counties area nation nations island "
+              "islands capital venue stadium street district neighborhood neighbourhood territory border site"),
+    ("person", "person people man men woman women player players president leader leaders coach spokesperson "
+               "spokesman spokeswoman official officials author expert analyst minister king queen emperor "
+               "director founder chief owner member members officer singer actor writer scientist"),
+)}
 COPULAS = frozenset("is are was were".split())
 ADJECTIVES = frozenset("other another major main new old same former current original official".split())
 HOW_QUANTITY = frozenset("many much long old far tall big large high wide deep heavy fast".split())
@@ -61,11 +62,7 @@ class Question:
 
 
 def _kind_of(noun: str) -> Kind | None:
-    for nouns, kind in ((DATE_NOUNS, Kind.DATE), (NUMBER_NOUNS, Kind.NUMBER), (PLACE_NOUNS, Kind.PLACE),
-                        (PERSON_NOUNS, Kind.PERSON)):
-        if noun in nouns:
-            return kind
-    return None
+    return next((Kind(kind) for kind, nouns in NOUNS_OF_KIND.items() if noun in nouns), None)
 
 
 def _noun_after(words: list[str]) -> str | None:

@@ -40,7 +40,7 @@ class FileContext:
 
     def date(self, value: object, where: str = "") -> str | None:
         """An ISO date from whatever the source gave; an unreadable one is a warning, not a failure."""
-        from .dates import date_or_warning
+        from ..dates import date_or_warning
 
         date, warning = date_or_warning(value)
         if warning:

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 
-from ..types import Article
-
-
-def page_at(page_starts: list[int], offset: int) -> int:
-    """1-based page holding ``offset``; an empty page shares its start with the next and loses the tie."""
-    return max(1, bisect_right(page_starts, offset))
+from ..types import Article, page_at
 
 
 def chunk_pages(article: Article, start: int, end: int) -> str | None:

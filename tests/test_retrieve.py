@@ -1,12 +1,11 @@
-"""Metadata filters and the preference for newer articles, with fake retrievers (no model, no Chroma)."""
+"""Hybrid retrieval and the preference for newer articles, with fakes (no model, no Chroma)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from assistant.lexical import LexicalIndex
-from assistant.retrieve import Filters, HybridRetriever, prefer_recent, wants_recent
+from assistant.retrieve import HybridRetriever, prefer_recent, wants_recent
 from assistant.types import Passage
 
 
@@ -33,8 +32,13 @@ class FakeStore:
         return [p for p in self.passages if p.chunk_id in ids]
 
 
+class NoKeywords:
+    def search(self, query, n):
+        return []
+
+
 def retriever(passages: list[Passage]) -> HybridRetriever:
-    return HybridRetriever(FakeEmbedder(), FakeStore(passages), lambda: LexicalIndex([], None), candidates=10)
+    return HybridRetriever(FakeEmbedder(), FakeStore(passages), NoKeywords(), candidates=10)
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -53,27 +57,3 @@ def test_latest_question_lifts_a_close_newer_passage_but_not_a_distant_one():
     assert neutral == ["old.txt", "new.txt", "u"]  # without "latest", rank order stands
     scores = prefer_recent({"a": 1.0, "b": 0.5}, {"a": passage("a", "2020-01-01"), "b": passage("b", "2025-01-01")})
     assert scores["a"] > scores["b"]  # far apart in score: recency does not overturn relevance
-
-
-def test_filter_dates_are_normalised_and_whole_years_are_inclusive():
-    filters = Filters(("Wire",), since="Dec 1, 2024", until="2025")
-    assert (filters.since, filters.until) == ("2024-12-01", "2025")
-    assert filters.accepts(passage("a::0", "2025-12-31")) and filters.accepts(passage("b::0", "2024-12-01"))
-    assert not filters.accepts(passage("c::0", "2024-11-30")) and not filters.accepts(passage("d::0", None))
-    where = filters.where()
-    assert {"date_number": {"$lte": 20259999}} in where["$and"]
-    assert {"date_number": {"$gte": 20241201}} in where["$and"]
-
-
-def test_source_filter_matches_publisher_article_or_feed_file():
-    filters = Filters(("feed.jsonl",))
-    assert filters.accepts(passage("x::0", None, source="Other", article_id="feed.jsonl#3"))
-    assert not filters.accepts(passage("y::0", None, source="Other", article_id="other.jsonl#3"))
-    assert {"file": {"$in": ["feed.jsonl"]}} in filters.where()["$or"]
-    assert not Filters(("  ",))  # blank sources are no filter
-
-
-@pytest.mark.parametrize(("since", "until"), [("yesterday", None), (None, "2024-13"), ("2025-02-01", "2025-01-01")])
-def test_bad_filter_dates_are_refused_with_the_value(since, until):
-    with pytest.raises(ValueError, match=r"since|until"):
-        Filters(since=since, until=until)

@@ -93,3 +93,12 @@ def date_or_warning(value: object) -> tuple[str | None, str | None]:
     except ValueError as error:
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         return None, f"has a date {shown} that could not be read ({error}); it was indexed without a date"
+
+
+def date_number(date: str | None, upper: bool = False) -> int | None:
+    """'2024-12-13' -> 20241213, so dates compare as numbers (Chroma filters with $gte/$lte). A year or
+    month ('2024-12') counts from its first day, or to its last when ``upper``: 20241200 / 20241299."""
+    digits = (date or "").replace("-", "")[:8]
+    if not digits.isdigit() or len(digits) < 4:
+        return None
+    return int(digits.ljust(8, "9" if upper else "0"))

@@ -1,0 +1,74 @@
+"""A serving process owns its index: it records itself in the index folder, runs the updates other
+processes ask for, and (when asked) watches the articles folder. The web server enters :class:`ServedIndex`
+once it listens; the page itself lives in :mod:`assistant.web`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator
+
+from .core import Assistant
+from .remote import ServerRecord
+from .watch import FolderWatcher
+
+log = logging.getLogger("assistant.serving")
+
+
+class ServedIndex:
+    """``with ServedIndex(bot, url, watch=True):`` while the block runs, this process owns the index."""
+
+    def __init__(self, bot: Assistant, url: str, watch: bool = False) -> None:
+        self.bot = bot
+        self.record = ServerRecord(os.getpid(), url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
+        self.watch = watch
+        self._watcher: FolderWatcher | None = None
+
+    def __enter__(self) -> ServedIndex:
+        # Load the model and the keyword index now, so that the first question is not the slow one.
+        threading.Thread(target=self._warm_up, daemon=True).start()
+        self.record.write(self.bot.settings.index_dir)
+        if self.watch:
+            self._watcher = FolderWatcher(self.bot, self.bot.settings.watch_settle_seconds).start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.record.remove(self.bot.settings.index_dir)
+        if self._watcher:
+            self._watcher.stop()
+
+    def _warm_up(self) -> None:
+        try:
+            self.bot.retrieve("warm up", k=1)
+        except Exception as error:  # the first question will report it properly
+            log.warning("warm-up failed: %s", error)
+
+
+def update_events(bot: Assistant, full: bool = False) -> Iterator[dict]:
+    """An update run for another process (``assistant index`` asks through the API): progress events
+    ``{"done", "total", "message"}``, then ``{"report": …}`` or ``{"error": …}``."""
+    log.info("update requested through the API (full=%s)", full)
+    events: queue.Queue = queue.Queue()
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["report"] = bot.update_index(
+                full=bool(full), progress=lambda d, t, m: events.put({"done": d, "total": t, "message": m}))
+        except Exception as error:
+            log.exception("update through the API failed")
+            outcome["error"] = str(error)
+        events.put(None)
+
+    threading.Thread(target=work, daemon=True).start()
+    while (event := events.get()) is not None:
+        yield event
+    if "error" in outcome:
+        yield {"error": outcome["error"]}
+        return
+    report = outcome["report"]
+    log.info("update through the API: %s", report.summary())
+    yield {"report": report.to_dict()}

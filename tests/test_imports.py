@@ -1,0 +1,69 @@
+"""The house rules of docs/architecture.md, read from the code: imports run one way, modules stay small."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
+INTERFACES = {"assistant.cli", "assistant.web"}
+FACADE_AND_RECORDS = {"assistant.core", "assistant.serving", "assistant.types", "assistant.events",
+                      "assistant.records", "assistant.settings", "assistant.render", *INTERFACES}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES: dict[str, Path] = {}
+
+
+def imports_of(path: Path) -> set[str]:
+    """The assistant modules ``path`` imports, at module level or inside functions."""
+    package = module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            # `from . import onnx_export` imports the submodule; `from .types import Answer`, the module
+            found |= {f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+MODULES.update({module_name(p): p for p in PACKAGE.rglob("*.py")})
+GRAPH = {name: {m for m in imports_of(path) if m in MODULES and m != name} for name, path in MODULES.items()}
+
+
+def test_no_import_circle():
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        for target in GRAPH[name]:
+            assert target not in trail, " -> ".join((*trail, target))
+            if target not in done:
+                visit(target, (*trail, target))
+        done.add(name)
+
+    done: set[str] = set()
+    for name in sorted(GRAPH):
+        visit(name, (name,))
+
+
+def test_no_stage_imports_an_interface():
+    for name, targets in GRAPH.items():
+        if name not in INTERFACES and name != "assistant.__main__":
+            assert not targets & INTERFACES, f"{name} imports {targets & INTERFACES}"
+
+
+def test_interfaces_import_only_the_facade_and_the_records():
+    for name in INTERFACES:
+        assert GRAPH[name] <= FACADE_AND_RECORDS, f"{name} imports {GRAPH[name] - FACADE_AND_RECORDS}"
+
+
+def test_no_module_over_250_lines():
+    long = {name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > 250}
+    assert not long, long

@@ -1,0 +1,38 @@
+"""While a server is inside ServedIndex, its record says it owns the index; leaving removes the record."""
+
+from __future__ import annotations
+
+import os
+import threading
+from types import SimpleNamespace
+
+from assistant.remote import ServerRecord
+from assistant.serving import ServedIndex
+
+
+class StandInAssistant:
+    def __init__(self, tmp_path) -> None:
+        self.settings = SimpleNamespace(index_dir=tmp_path / "index", articles_dir=tmp_path / "articles",
+                                        watch_settle_seconds=0.1)
+        self.warmed = threading.Event()
+
+    def retrieve(self, query, k=None):
+        self.warmed.set()
+        return []
+
+
+def test_served_index_records_this_process_warms_up_and_cleans_up(tmp_path):
+    bot = StandInAssistant(tmp_path)
+    with ServedIndex(bot, "http://127.0.0.1:7860/", watch=True) as served:
+        record = ServerRecord.read(bot.settings.index_dir)
+        assert record == served.record and record.pid == os.getpid() and record.url == "http://127.0.0.1:7860"
+        assert bot.warmed.wait(5)  # the model and keyword index load before the first question
+        assert bot.settings.articles_dir.is_dir()  # the watcher made the folder it watches
+    assert ServerRecord.read(bot.settings.index_dir) is None
+
+
+def test_a_newer_servers_record_is_left_alone(tmp_path):
+    bot = StandInAssistant(tmp_path)
+    with ServedIndex(bot, "http://127.0.0.1:7860"):
+        ServerRecord(os.getpid() + 1, "http://127.0.0.1:7861", "later").write(bot.settings.index_dir)
+    assert ServerRecord.read(bot.settings.index_dir).url == "http://127.0.0.1:7861"

@@ -1,0 +1,137 @@
+"""The web chat's handlers in-process, with a stand-in façade: what each one puts on the page.
+
+`test_web.py` serves the real app over HTTP and `test_web_browser.py` drives it in Chromium; these run in
+milliseconds and reach the failure paths a browser cannot easily provoke."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from assistant.events import Done, Status, TextDelta
+from assistant.types import Answer, Citation, Passage, Problem, ShortAnswer, UpdateReport, UploadError
+from assistant.web import ChatPage
+
+QUOTE = "Sean Parnell confirmed the attack."
+PASSAGE = Passage("a.md::0", "a.md", "Palmyra <b>attack</b>", "Before. " + QUOTE, 100, 142, [], 0.9,
+                  date="2024-12-13", source="Wire")
+ANSWER = Answer(
+    text=f"Sean Parnell: {QUOTE} [1]",
+    citations=[Citation.quoting(1, PASSAGE, SimpleNamespace(start=108, end=142), 0.8)],
+    abstained=False, passages=[PASSAGE], short_answer=ShortAnswer("Sean Parnell", 108, 120, 1))
+
+
+class StandInAssistant:
+    """Answers one way, stores uploads in memory, and can be told to fail."""
+
+    def __init__(self, fail: Exception | None = None) -> None:
+        self.settings = SimpleNamespace(k=5)
+        self.fail = fail
+        self.asked: list[dict] = []
+        self.saved: dict[str, bytes] = {}
+
+    def ask_stream(self, question, history=None, k=None, filters=None):
+        self.asked.append({"question": question, "history": list(history or []), "k": k, "filters": filters})
+        yield Status("Searching the articles")
+        if self.fail:
+            raise self.fail
+        yield TextDelta("Sean Parnell")
+        yield Done(ANSWER)
+
+    def ask(self, question, k=None):
+        return ANSWER
+
+    def add_file(self, name, data):
+        if not name.endswith(".md"):
+            raise UploadError(f"{name}: .exe files are not articles")
+        self.saved[name] = data
+        return SimpleNamespace(message=f"{name} saved")
+
+    def update_index(self, full=False, progress=None):
+        if self.fail:
+            raise self.fail
+        if progress:
+            progress(1, 2, "Embedding")
+        return UpdateReport(added=1, problems=[Problem("bad.json", "bad.json is not valid JSON")])
+
+    def status(self):
+        return SimpleNamespace(articles=1, chunks=3, model="m", last_update=None, consistent=True)
+
+    def articles(self):
+        return [{"id": "a.md", "title": "A", "date": "2024-12-13", "chunks": 3, "source": "Wire"}]
+
+
+def respond(page: ChatPage, message: str, history=(), questions=(), since="", until="", sources=None) -> list:
+    """Every step the page would show, copied as Gradio sends it (the handler reuses its history list)."""
+    steps = page.respond(message, list(history), list(questions), 5, since, until, sources)
+    return [([dict(m) for m in shown], *rest) for shown, *rest in steps]
+
+
+def test_answer_streams_status_then_text_then_the_cited_answer():
+    bot = StandInAssistant()
+    steps = respond(ChatPage(bot), "  Who confirmed it? ", questions=["Where was it?"])
+    bubbles = [history[-1]["content"] for history, *_ in steps]
+    assert bubbles[0] == "…" and bubbles[1] == "*Searching the articles…*" and bubbles[2] == "Sean Parnell"
+    assert bubbles[-1].startswith("**Sean Parnell**: Sean Parnell confirmed the attack") and "\\[1\\]" in bubbles[-1]
+    history, questions, sources, box = steps[-1]
+    assert [m["role"] for m in history] == ["user", "assistant"] and box == ""
+    assert questions == ["Where was it?", "Who confirmed it?"]  # the history the next question is read with
+    assert bot.asked[0]["history"] == ["Where was it?"] and bot.asked[0]["question"] == "Who confirmed it?"
+    assert QUOTE in sources and "<b>attack</b>" not in sources  # the title is shown as text, not as HTML
+
+
+def test_empty_message_changes_nothing():
+    bot = StandInAssistant()
+    assert respond(ChatPage(bot), "   ", history=[{"role": "user", "content": "x"}])[-1][0] == [
+        {"role": "user", "content": "x"}]
+    assert bot.asked == []
+
+
+def test_filters_from_the_options_reach_the_facade():
+    bot = StandInAssistant()
+    respond(ChatPage(bot), "Who?", since=" 2024-12 ", until="", sources=["Wire"])
+    filters = bot.asked[0]["filters"]
+    assert (filters.sources, filters.since, filters.until) == (("Wire",), "2024-12", None)
+
+
+def test_bad_filter_or_failing_question_is_an_apology_not_a_crash():
+    page = ChatPage(StandInAssistant())
+    *_, (history, questions, _, _) = respond(page, "Who?", since="yesterday")
+    assert questions == ["Who?"]  # a failed question still counts as asked
+    assert history[-1]["content"].startswith("Sorry, this question failed") and "yesterday" in history[-1]["content"]
+    page = ChatPage(StandInAssistant(fail=RuntimeError("store <gone>")))
+    *_, (history, _, _, _) = respond(page, "Who?")
+    assert "store &lt;gone&gt;" in history[-1]["content"]  # the error is shown as text
+
+
+def test_upload_saves_articles_and_names_each_refusal(tmp_path: Path):
+    good, bad = tmp_path / "new.md", tmp_path / "tool.exe"
+    good.write_text("# New\n\nText.")
+    bad.write_bytes(b"MZ")
+    bot = StandInAssistant()
+    message, cleared = ChatPage(bot).upload([str(good), str(bad), str(tmp_path / "missing.md")])
+    assert bot.saved == {"new.md": b"# New\n\nText."} and cleared is None
+    assert "Saved: new.md saved" in message and "**Rejected:** tool.exe: .exe files are not articles" in message
+    assert message.count("**Rejected:**") == 2 and "Update index" in message  # an unreadable file is refused too
+
+
+def test_update_reports_problems_and_a_failure_keeps_the_page_working():
+    message, rows, status, choices = ChatPage(StandInAssistant()).update(progress=lambda *a, **k: None)
+    assert message.startswith("Done: 1 added") and "- Skipped: bad.json is not valid JSON" in message
+    assert rows == [["A", "2024-12-13", 3, "a.md"]] and "**1** articles" in status
+    assert choices["choices"] == ["Wire", "a.md"]  # the source filter offers publishers and files
+    message, *_ = ChatPage(StandInAssistant(fail=OSError("disk full"))).update(progress=lambda *a, **k: None)
+    assert "The update failed" in message and "previous index was kept" in message and "disk full" in message
+
+
+def test_update_api_relays_progress_then_the_report_or_the_error():
+    events = list(ChatPage(StandInAssistant()).update_api(full=True))
+    assert events[0] == {"done": 1, "total": 2, "message": "Embedding"}
+    assert events[-1]["report"]["added"] == 1 and events[-1]["report"]["problems"][0]["path"] == "bad.json"
+    assert list(ChatPage(StandInAssistant(fail=OSError("disk full"))).update_api()) == [{"error": "disk full"}]
+
+
+def test_ask_api_returns_the_cli_json():
+    data = ChatPage(StandInAssistant()).ask_api("Who confirmed it?", 3)
+    assert data["short_answer"]["text"] == "Sean Parnell" and data["citations"][0]["quote"] == QUOTE
+    assert data["citations"][0]["article_id"] == "a.md"
