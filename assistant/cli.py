@@ -6,14 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from .core import Assistant
 from .events import AnswerEvent, Done, Status, TextDelta
 from .records import Filters
-from .settings import Settings
 from .types import Answer, UpdateReport
+
+if TYPE_CHECKING:  # the façade is imported once a command runs, so that --help answers at once
+    from .core import Assistant
 
 GLOBAL_OPTIONS = {  # flag -> settings field
     "articles": "articles_dir",
@@ -160,7 +160,8 @@ def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> 
 
 
 def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
-    report = bot.update_index(full=args.full, progress=progress_bar(not args.json and sys.stderr.isatty()))
+    report = bot.update_index(full=args.full, progress=progress_bar(not args.json and sys.stderr.isatty()),
+                              waiting=lambda message: print(message, file=sys.stderr, flush=True))
     if report.note:
         print(f"note: {report.note}", file=sys.stderr)
     print(json.dumps(report.to_dict()) if args.json else format_report(report))
@@ -216,6 +217,11 @@ def cmd_eval(bot: Assistant, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     overrides = {field: getattr(args, flag) for flag, field in GLOBAL_OPTIONS.items() if getattr(args, flag)}
+    from pydantic import ValidationError
+
+    from .core import Assistant
+    from .settings import Settings
+
     try:
         bot = Assistant(Settings(**overrides))
         return args.run(bot, args)

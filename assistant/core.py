@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ from .locking import writer_lock
 from .manifest import Manifest
 from .records import Filters
 from .remote import owner_of, update_through
-from .retrieve import HybridRetriever, NewsRetriever
+from .retrieve import HybridRetriever
 from .settings import Settings
 from .store import ChromaStore
 from .types import Answer, Passage, UpdateReport
@@ -84,15 +84,17 @@ class Assistant:
     def condenser(self) -> Condenser:
         return Condenser(self.settings)
 
-    def update_index(self, full: bool = False, progress: Progress | None = None) -> UpdateReport:
+    def update_index(self, full: bool = False, progress: Progress | None = None,
+                     waiting: Callable[[str], None] | None = None) -> UpdateReport:
         """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything.
 
         While ``assistant serve`` runs on this index, it owns the store: the update is run by that
-        server (through its API) and this process never writes beside it."""
+        server (through its API) and this process never writes beside it. When another process is
+        updating, ``waiting`` is told at once, and this update runs when that one is done."""
         owner, note = owner_of(self.settings.index_dir)
         if owner is not None:
             return update_through(owner, full, progress, self.settings.auth)
-        with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout):
+        with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout, waiting):
             report, lexical = Indexer(self.settings, self.embedder, self.store).run(full, progress)
             if lexical is not None:
                 self.keyword_index.replace(lexical)
@@ -128,7 +130,10 @@ class Assistant:
 
         return evaluate(self, Path(questions_path), k)
 
-    def as_retriever(self, k: int | None = None, filters: Filters | None = None) -> NewsRetriever:
+    def as_retriever(self, k: int | None = None, filters: Filters | None = None):
+        """A LangChain ``BaseRetriever`` over the same hybrid retrieval."""
+        from .langchain_retriever import NewsRetriever
+
         return NewsRetriever(retriever=self.retriever, k=k or self.settings.k, filters=filters)
 
     def status(self) -> IndexStatus:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
-
-from langchain_core.messages import BaseMessage
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .answering import ABSTAIN_TEXT, ExtractiveAnswerer
 from .events import AnswerEvent, Done, TextDelta, final_answer
@@ -22,6 +20,9 @@ from .prompting import fence, format_history, load_prompt
 from .records import strip_markers
 from .settings import Settings
 from .types import Answer, Passage
+
+if TYPE_CHECKING:  # LangChain is imported only on the LLM path
+    from langchain_core.messages import BaseMessage
 from .verify import CitationChecker
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,13 +25,22 @@ def _holder(owner: Path) -> str:
 
 
 @contextmanager
-def writer_lock(index_dir: Path, timeout: float) -> Iterator[None]:
-    """Hold the index's update lock; wait up to ``timeout`` seconds, then refuse with who holds it."""
+def writer_lock(index_dir: Path, timeout: float, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the index's update lock; wait up to ``timeout`` seconds, then refuse with who holds it.
+
+    When the lock is taken, ``waiting`` hears so at once (who holds it, how long this one waits)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / ".update.lock"))
     owner = index_dir / ".update.owner"
     try:
-        lock.acquire(timeout=timeout)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if timeout <= 0:
+                raise
+            if waiting:
+                waiting(f"Another update of the index is running ({_holder(owner)}); waiting up to {timeout:g} s…")
+            lock.acquire(timeout=timeout)
     except Timeout:
         raise IndexBusyError(
             f"another update of the index {index_dir} is running ({_holder(owner)}); "

@@ -6,12 +6,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from typing import TYPE_CHECKING
 
 from .llm import LLMError
 from .settings import Settings
 from .types import Passage
+
+if TYPE_CHECKING:  # LangChain is imported only on the LLM path
+    from langchain_core.messages import BaseMessage
 
 SECTION = re.compile(r"^=== *(system|user) *===[ \t]*$", re.MULTILINE)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -39,6 +41,8 @@ class PromptTemplate:
 
         def fill(template: str) -> str:
             return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+        from langchain_core.messages import HumanMessage, SystemMessage  # the LLM path only
 
         system = [SystemMessage(fill(self.system))] if self.system else []
         return [*system, HumanMessage(fill(self.user))]

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from .dates import date_number
 from .embedders import Embedder
@@ -76,22 +71,3 @@ class HybridRetriever:
             fused = prefer_recent(fused, by_id)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         return [replace(by_id[cid], score=round(fused[cid], 6)) for cid in best]
-
-
-class NewsRetriever(BaseRetriever):
-    """The hybrid retriever as a LangChain retriever, for use in users' own chains."""
-
-    retriever: Any
-    k: int = 5
-    filters: Any = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-                                ) -> list[Document]:
-        return [
-            Document(
-                page_content=p.text,
-                id=p.chunk_id,
-                metadata={k: v for k, v in vars(p).items() if k not in ("text", "sentences") and v is not None},
-            )
-            for p in self.retriever.run(query, self.k, self.filters)
-        ]

@@ -108,7 +108,8 @@ class ChatPage:
             progress((done, max(total, 1)), desc=message)
 
         try:
-            report = self.bot.update_index(progress=report_progress)
+            report = self.bot.update_index(progress=report_progress,
+                                           waiting=lambda message: report_progress(0, 1, message))
         except Exception as error:
             log.exception("update failed")
             return (f"**The update failed** and the previous index was kept: {chat_text(str(error))}",

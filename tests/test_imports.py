@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
@@ -67,3 +69,21 @@ def test_interfaces_import_only_the_facade_and_the_records():
 def test_no_module_over_250_lines():
     long = {name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > 250}
     assert not long, long
+
+
+def loaded_after(statement: str) -> set[str]:
+    """Which heavy packages a fresh interpreter has loaded after ``statement``."""
+    probe = (f"import sys; {statement}; heavy = {sorted(HEAVY)!r}; "
+             "print(' '.join(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    return set(done.stdout.split())
+
+
+HEAVY = {"torch", "sentence_transformers", "gradio", "chromadb", "langchain_core", "bm25s", "onnxruntime"}
+
+
+def test_the_command_line_loads_nothing_heavy_before_a_command_runs():
+    assert loaded_after("import assistant.cli; assistant.cli.build_parser()") == set()
+    # The façade class alone: the model, Chroma and the web stack wait until they are used.
+    facade = loaded_after("from assistant import Assistant, Filters")
+    assert not facade & {"torch", "sentence_transformers", "gradio", "chromadb", "onnxruntime"}, facade

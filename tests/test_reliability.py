@@ -15,6 +15,7 @@ import pytest
 
 from assistant.chunk import Chunker
 from assistant.load import load_articles
+from assistant.locking import writer_lock
 from assistant.manifest import Manifest
 
 from .conftest import ASSISTANT_BIN, make_bot, run_cli
@@ -153,6 +154,21 @@ def test_a_waiting_update_runs_after_the_first(embedder, tmp_path):
     reports = [json.loads(p.communicate(timeout=300)[0]) for p in (first, second)]
     assert sorted(r["added"] for r in reports) == [0, 60]
     assert_exact(make_bot(embedder, articles, index), embedder, articles)
+
+
+@pytest.mark.e2e
+def test_a_waiting_update_says_so_at_once_then_reports(tmp_path):
+    articles, index = tmp_path / "articles", tmp_path / "index"
+    write_corpus(articles, 2, seed=9)
+    with writer_lock(index, timeout=0):  # another writer holds the index
+        waiting = start_index(articles, index, ASSISTANT_LOCK_TIMEOUT="120")
+        first_line = waiting.stderr.readline()  # said before the lock is free, or this would block
+        assert waiting.poll() is None, first_line
+    report, errors = waiting.communicate(timeout=300)
+    assert first_line.startswith("Another update of the index is running (process "), first_line
+    assert "waiting up to 120 s" in first_line
+    assert waiting.returncode == 0, errors
+    assert json.loads(report)["added"] == 2
 
 
 @pytest.mark.parametrize("damage", ["manifest", "keyword-index"])

@@ -47,9 +47,11 @@ class StandInAssistant:
         self.saved[name] = data
         return SimpleNamespace(message=f"{name} saved")
 
-    def update_index(self, full=False, progress=None):
+    def update_index(self, full=False, progress=None, waiting=None):
         if self.fail:
             raise self.fail
+        if waiting:
+            waiting("Another update of the index is running (process 1); waiting up to 600 s…")
         if progress:
             progress(1, 2, "Embedding")
         return UpdateReport(added=1, problems=[Problem("bad.json", "bad.json is not valid JSON")])
@@ -116,7 +118,10 @@ def test_upload_saves_articles_and_names_each_refusal(tmp_path: Path):
 
 
 def test_update_reports_problems_and_a_failure_keeps_the_page_working():
-    message, rows, status, choices = ChatPage(StandInAssistant()).update(progress=lambda *a, **k: None)
+    shown: list[str] = []
+    message, rows, status, choices = ChatPage(StandInAssistant()).update(
+        progress=lambda fraction, desc: shown.append(desc))
+    assert shown == ["Another update of the index is running (process 1); waiting up to 600 s…", "Embedding"]
     assert message.startswith("Done: 1 added") and "- Skipped: bad.json is not valid JSON" in message
     assert rows == [["A", "2024-12-13", 3, "a.md"]] and "**1** articles" in status
     assert choices["choices"] == ["Wire", "a.md"]  # the source filter offers publishers and files
