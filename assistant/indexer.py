@@ -18,7 +18,7 @@ from .store import ChromaStore
 from .types import Article, Chunk, UpdateReport
 
 Progress = Callable[[int, int, str], None]
-SCHEMA_VERSION = 2  # 2: Snowball stems in the keyword index
+SCHEMA_VERSION = 3  # 2: Snowball stems in the keyword index; 3: sentence vectors stored with each chunk
 
 
 def index_identity(settings: Settings) -> dict:
@@ -73,7 +73,8 @@ class Indexer:
         stale = LexicalIndex.load(settings.lexical_dir)
         if stale is None or stale.stamp != manifest.updated_at:
             notify(1, 1, "Rebuilding the keyword index")
-            lexical = LexicalIndex.build(((i, d) for i, d, _ in self.store.records()), manifest.updated_at)
+            lexical = LexicalIndex.build(((i, d) for i, d, _ in self.store.records(metadatas=False)),
+                                          manifest.updated_at)
             lexical.save(settings.lexical_dir)
         report.total_articles = len(manifest.articles)
         report.total_chunks = manifest.chunk_count
@@ -113,8 +114,11 @@ class Indexer:
         done = 0
         for batch in self._batches(changed, chunker, settings.update_batch_chunks):
             texts = [c.text for _, chunks in batch for c in chunks]
-            notify(done, len(changed), f"Embedding {len(texts)} passages")
-            vectors = self.embedder.encode(texts)
+            sentences = {(a.id, s.start, s.end): a.text[s.start:s.end]
+                         for a, chunks in batch for c in chunks for s in c.sentences}  # overlaps embedded once
+            notify(done, len(changed), f"Embedding {len(texts)} passages and their {len(sentences)} sentences")
+            vectors = self.embedder.encode(texts + list(sentences.values()))
+            row = {key: len(texts) + i for i, key in enumerate(sentences)}
             offset = 0
             for article, chunks in batch:
                 if article.id in manifest.articles:
@@ -122,7 +126,8 @@ class Indexer:
                     report.updated += 1
                 else:
                     report.added += 1
-                self.store.add(article, chunks, vectors[offset:offset + len(chunks)])
+                self.store.add(article, chunks, vectors[offset:offset + len(chunks)],
+                               [vectors[[row[(article.id, s.start, s.end)] for s in c.sentences]] for c in chunks])
                 offset += len(chunks)
                 report.chunks += len(chunks)
                 manifest.articles[article.id] = ArticleEntry(

@@ -29,7 +29,7 @@ class KeywordIndex:
                 return self._index
             loaded = LexicalIndex.load(self.folder)
             if loaded is None or loaded.stamp != stamp:
-                loaded = LexicalIndex.build(((i, d) for i, d, _ in self.store.records()), stamp or "")
+                loaded = LexicalIndex.build(((i, d) for i, d, _ in self.store.records(metadatas=False)), stamp or "")
             self._index = loaded
             return loaded
 

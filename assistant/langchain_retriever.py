@@ -10,6 +10,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+INTERNAL = ("text", "sentences", "sentence_vectors")  # the page content, and what only the answerer reads
+
 
 class NewsRetriever(BaseRetriever):
     """The hybrid retriever as a LangChain retriever, for use in users' own chains."""
@@ -24,7 +26,7 @@ class NewsRetriever(BaseRetriever):
             Document(
                 page_content=p.text,
                 id=p.chunk_id,
-                metadata={k: v for k, v in vars(p).items() if k not in ("text", "sentences") and v is not None},
+                metadata={k: v for k, v in vars(p).items() if k not in INTERNAL and v is not None},
             )
             for p in self.retriever.run(query, self.k, self.filters)
         ]

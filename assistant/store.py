@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import threading
@@ -19,6 +20,25 @@ from .types import Article, Chunk, Passage, Span
 MAX_BATCH = 5000  # Chroma rejects a single add of more than ~5,400 records
 IDENTITY_PREFIX = "assistant_"
 STAMP = "stamp"
+
+
+def pack_vectors(vectors: np.ndarray) -> str:
+    """Rows of unit vectors as one metadata string (Chroma metadata holds only scalars): int8 with a
+    float16 scale per row, base64; a row costs dim + 2 bytes, and cosine moves by about 1e-3."""
+    scales = np.abs(vectors).max(axis=1, keepdims=True) / 127.0
+    scales[scales == 0] = 1.0
+    quantized = np.round(vectors / scales).astype(np.int8)
+    return base64.b64encode(scales.astype(np.float16).tobytes() + quantized.tobytes()).decode("ascii")
+
+
+def unpack_vectors(packed: str, rows: int) -> np.ndarray | None:
+    """:func:`pack_vectors` reversed, as unit float32 rows; None when it does not hold ``rows`` rows."""
+    data = base64.b64decode(packed)
+    if rows <= 0 or (len(data) - 2 * rows) % rows:
+        return None
+    scales = np.frombuffer(data[:2 * rows], dtype=np.float16).astype(np.float32)[:, None]
+    vectors = np.frombuffer(data[2 * rows:], dtype=np.int8).reshape(rows, -1).astype(np.float32) * scales
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
 class ChromaStore:
@@ -93,17 +113,21 @@ class ChromaStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def add(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    def add(self, article: Article, chunks: list[Chunk], vectors: np.ndarray,
+            sentence_vectors: list[np.ndarray] | None = None) -> None:
         """Upsert an article's chunks; each carries the article's hash and chunk count, so that the
-        manifest can be rebuilt from the store alone (after a crash, or by another client of a server)."""
+        manifest can be rebuilt from the store alone (after a crash, or by another client of a server),
+        and its sentences' vectors, so that they are written, replaced and removed with it."""
         version = {"hash": article.content_hash, "chunks": len(chunks)}
+        packed = [pack_vectors(v) for v in sentence_vectors] if sentence_vectors else [None] * len(chunks)
         for first in range(0, len(chunks), MAX_BATCH):
             batch = chunks[first:first + MAX_BATCH]
             self.collection.upsert(
                 ids=[c.id for c in batch],
                 embeddings=vectors[first:first + MAX_BATCH],
                 documents=[c.text for c in batch],
-                metadatas=[self._metadata(article, c) | version for c in batch],
+                metadatas=[self._metadata(article, c) | version | ({"sentence_vectors": p} if p else {})
+                           for c, p in zip(batch, packed[first:first + MAX_BATCH])],
             )
 
     @staticmethod
@@ -155,22 +179,27 @@ class ChromaStore:
                  zip(result["ids"], result["documents"], result["metadatas"])}
         return [found[i] for i in ids if i in found]
 
-    def records(self, documents: bool = True, page: int = 5000) -> Iterator[tuple[str, str | None, dict]]:
-        """Every (id, document, metadata), paged, for rebuilding the lexical index or the manifest."""
-        include = ["documents", "metadatas"] if documents else ["metadatas"]
+    def records(self, documents: bool = True, metadatas: bool = True, page: int = 5000
+                ) -> Iterator[tuple[str, str | None, dict | None]]:
+        """Every (id, document, metadata), paged, for rebuilding the keyword index (documents only: the
+        metadata holds the sentence vectors) or the manifest (metadata only)."""
+        include = [name for name, wanted in (("documents", documents), ("metadatas", metadatas)) if wanted]
         offset = 0
         while True:
             result = self.collection.get(limit=page, offset=offset, include=include)
             if not result["ids"]:
                 return
-            texts = result["documents"] if documents else [None] * len(result["ids"])
-            yield from zip(result["ids"], texts, result["metadatas"])
+            nothing = [None] * len(result["ids"])
+            yield from zip(result["ids"], result["documents"] if documents else nothing,
+                           result["metadatas"] if metadatas else nothing)
             offset += len(result["ids"])
 
     @staticmethod
     def _passage(chunk_id: str, document: str, meta: dict, similarity: float | None) -> Passage:
         from .readers.pages import parse_pages
 
+        sentences = [Span(s, e) for s, e in json.loads(meta.get("sentences", "[]"))]
+        packed = meta.get("sentence_vectors")
         return Passage(
             chunk_id=chunk_id,
             article_id=meta["article_id"],
@@ -178,7 +207,7 @@ class ChromaStore:
             text=document,
             start=int(meta["start"]),
             end=int(meta["end"]),
-            sentences=[Span(s, e) for s, e in json.loads(meta.get("sentences", "[]"))],
+            sentences=sentences,
             score=similarity or 0.0,
             dense_score=similarity,
             date=meta.get("date"),
@@ -186,4 +215,5 @@ class ChromaStore:
             url=meta.get("url"),
             author=meta.get("author"),
             pages=parse_pages(meta["pages"]) if "pages" in meta else [],
+            sentence_vectors=unpack_vectors(packed, len(sentences)) if packed else None,
         )

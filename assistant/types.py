@@ -5,6 +5,10 @@ from __future__ import annotations
 import warnings
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def page_at(page_starts: list[int], offset: int) -> int:
@@ -66,6 +70,8 @@ class Passage:
     url: str | None = None
     author: str | None = None
     pages: list[tuple[int, int]] = field(default_factory=list)  # PDFs: (page number, offset it begins at)
+    # Row i is the embedding of sentences[i], made when the passage was indexed (None: an older index).
+    sentence_vectors: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def page_of(self, offset: int) -> int | None:
         """The PDF page holding an article offset inside this passage; None when not a PDF."""

@@ -61,7 +61,7 @@ def main() -> None:
         write_articles(articles, 30 if quick else 120, seed=1, paragraphs=(3, 6))
         onnx_bot, onnx_run = pipeline(articles, work / "idx-onnx", "onnx", model_file)
         torch_bot, torch_run = pipeline(articles, work / "idx-torch", "torch", model_file)
-        texts = [document for _, document, _ in onnx_bot.store.records()]
+        texts = [document for _, document, _ in onnx_bot.store.records(metadatas=False)]
         model = torch_bot.embedder.model  # the SentenceTransformer itself: the limit users compare with
         plain_seconds, _ = timed(lambda: model.encode(texts, batch_size=32, normalize_embeddings=True))
         plain = round(len(texts) / plain_seconds, 1)

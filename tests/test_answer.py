@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answering import ABSTAIN_TEXT, ExtractiveAnswerer, with_marker
 from assistant.events import Done, TextDelta
+from assistant.store import pack_vectors, unpack_vectors
 from assistant.types import Passage, Span
 
 FESTIVAL = ("Lantern festival postponed\nThe Varel lantern festival was postponed by a week because of storms.  "
@@ -98,3 +101,31 @@ def test_stream_gives_the_text_then_the_answer(embedder):
     text = "Captain Mira Okonkwo led the rescue team."
     delta, done = ExtractiveAnswerer(embedder).stream("Who led the rescue team?", [passage(text)])
     assert isinstance(delta, TextDelta) and isinstance(done, Done) and delta.text == done.answer.text
+
+
+class CountingEncoder:
+    """The real model, counting what it is asked to embed."""
+
+    def __init__(self, embedder) -> None:
+        self.embedder, self.texts = embedder, []
+
+    def encode(self, texts):
+        self.texts += list(texts)
+        return self.embedder.encode(texts)
+
+
+def test_sentence_vectors_stored_at_index_time_are_read_not_embedded_again(embedder):
+    fresh = passage(FESTIVAL, title="Lantern festival postponed")
+    text_of = [FESTIVAL[s.start:s.end] for s in fresh.sentences]
+    stored = passage(FESTIVAL, title="Lantern festival postponed")
+    stored.sentence_vectors = unpack_vectors(pack_vectors(embedder.encode(text_of)), len(text_of))
+    question = "Who opened the festival?"
+    counting = CountingEncoder(embedder)
+    with_stored = ExtractiveAnswerer(counting).run(question, [stored])
+    assert counting.texts == [question]  # only the question is embedded at question time
+    embedded_now = ExtractiveAnswerer(embedder).run(question, [fresh])
+    assert with_stored.text == embedded_now.text and with_stored.short_answer.text == "Hanna Brink"
+    # Not identical: the int8 model quantises activations per batch, so a vector moves by ~0.01 of
+    # cosine with what it was embedded beside (at index time, its article; now, the question).
+    assert [c.score for c in with_stored.citations] == pytest.approx([c.score for c in embedded_now.citations],
+                                                                     abs=0.02)

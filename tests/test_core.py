@@ -94,6 +94,12 @@ def chunk_ids(bot: Assistant, article_id: str) -> list[str]:
     return bot.store.collection.get(where={"article_id": article_id})["ids"]
 
 
+def sentence_count(bot: Assistant, article_id: str) -> int:
+    """Distinct sentences of an article's stored chunks (overlapping chunks share one)."""
+    metas = bot.store.collection.get(where={"article_id": article_id}, include=["metadatas"])["metadatas"]
+    return len({tuple(span) for meta in metas for span in json.loads(meta["sentences"])})
+
+
 def test_incremental_update_embeds_only_what_changed(embedder, seed_copy, tmp_path):
     bot = make_bot(embedder, seed_copy, tmp_path / "index")
     first = bot.update_index()
@@ -104,8 +110,11 @@ def test_incremental_update_embeds_only_what_changed(embedder, seed_copy, tmp_pa
     before = embedder.texts_embedded
     added = bot.update_index()
     assert (added.added, added.updated, added.removed, added.unchanged) == (1, 0, 0, 1)
-    assert embedder.texts_embedded - before == added.chunks == len(chunk_ids(bot, "harbour.md"))
+    assert added.chunks == len(chunk_ids(bot, "harbour.md"))
+    assert embedder.texts_embedded - before == added.chunks + sentence_count(bot, "harbour.md")  # each once
+    before = embedder.texts_embedded
     assert "Lina Borg" in bot.ask("Who cut the ribbon at the harbour?").text
+    assert embedder.texts_embedded - before == 2  # the question, to search and to read: no sentence again
 
     (seed_copy / "harbour.md").write_text(ARTICLE_A.replace("Lina Borg", "Paul Vella"))
     updated = bot.update_index()

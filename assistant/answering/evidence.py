@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..chunk import looks_like_heading
 from ..text import WORD, fold, terms
 from ..types import Passage, Span
 from .question import NEGATIONS, Kind, Question
 from .spans import Candidate, candidates
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
 DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
@@ -42,6 +46,7 @@ class Sentence:
     passage_terms: frozenset[str] = field(default_factory=frozenset)  # its passage's title and text
     spans: list[Candidate] = field(default_factory=list)  # of the asked kind, not given by the question
     previous_key: tuple[str, int, int] | None = None  # the sentence before it, when there is one
+    vector: np.ndarray | None = field(default=None, repr=False)  # embedded at index time, when stored
     score: float = 0.0
 
     @property

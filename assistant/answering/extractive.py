@@ -39,13 +39,15 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
     for passage in passages:
         previous, previous_key = "", None
         title_terms = frozenset(terms(passage.title))
-        for span in passage.sentences:
+        stored = passage.sentence_vectors
+        for i, span in enumerate(passage.sentences):
             text = passage.text[span.start - passage.start: span.end - passage.start]
             key = (passage.article_id, span.start, span.end)
             if key not in seen and not is_heading(text, passage.title):
                 seen[key] = Sentence(passage, span, text, previous, frozenset(terms(text)),
                                      frozenset(terms(previous)) | title_terms, words[passage.chunk_id],
-                                     new_spans(text, question), previous_key)
+                                     new_spans(text, question), previous_key,
+                                     stored[i] if stored is not None and i < len(stored) else None)
             previous, previous_key = text, key
     return list(seen.values())
 
@@ -76,8 +78,11 @@ class ExtractiveAnswerer:
     def rank(self, question: Question, search_query: str, sentences: list[Sentence]) -> list[Sentence]:
         """Score every sentence for this question; the condensed query (history) counts a little."""
         queries = [question.text] + ([search_query] if search_query != question.text else [])
-        vectors = self.embedder.encode(queries + [s.text for s in sentences])
-        own = vectors[len(queries):]
+        unread = [s for s in sentences if s.vector is None]  # an index made before sentences were stored
+        vectors = self.embedder.encode(queries + [s.text for s in unread])
+        for sentence, vector in zip(unread, vectors[len(queries):]):
+            sentence.vector = vector
+        own = np.stack([s.vector for s in sentences]).astype(np.float32)
         index = {s.key: i for i, s in enumerate(sentences)}
         before = np.array([index.get(s.previous_key, i) for i, s in enumerate(sentences)])
         windows = _unit(own + own[before] * (before != np.arange(len(sentences)))[:, None])
