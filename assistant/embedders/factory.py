@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..settings import Settings
@@ -10,13 +11,12 @@ from .onnx_format import EXPORT_VERSION
 from .protocol import Embedder
 from .torch_backend import SentenceEmbedder
 
-MODELS_FOLDER = "models"  # inside the index folder: where exported models are cached
-
 
 def models_dir(settings: Settings) -> Path:
-    """Exported models live next to the index they serve, so deleting the index clears them too;
-    a ``models_dir`` setting, when there is one, shares them between indexes (tests, benchmarks)."""
-    return settings.models_dir or settings.index_dir / MODELS_FOLDER
+    """Exported models live in the user's cache, shared by every index: an export takes ~10 s and 1 GB
+    of memory, and its file name says which model files and recipe made it. ``models_dir`` moves it."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return settings.models_dir or cache / "news-assistant" / "models"
 
 
 def backend_identity(settings: Settings) -> str:
