@@ -119,19 +119,20 @@ class Indexer:
             notify(done, len(changed), f"Embedding {len(texts)} passages and their {len(sentences)} sentences")
             vectors = self.embedder.encode(texts + list(sentences.values()))
             row = {key: len(texts) + i for i, key in enumerate(sentences)}
-            offset = 0
+            replaced = [article.id for article, _ in batch if article.id in manifest.articles]
+            self.store.delete_articles(replaced)  # an updated article's old chunks, numbered differently
+            writes, offset = [], 0
             for article, chunks in batch:
-                if article.id in manifest.articles:
-                    self.store.delete_article(article.id)
-                    report.updated += 1
-                else:
-                    report.added += 1
-                self.store.add(article, chunks, vectors[offset:offset + len(chunks)],
-                               [vectors[[row[(article.id, s.start, s.end)] for s in c.sentences]] for c in chunks])
+                sentence_vectors = [vectors[[row[(article.id, s.start, s.end)] for s in c.sentences]] for c in chunks]
+                writes.append((article, chunks, vectors[offset:offset + len(chunks)], sentence_vectors))
                 offset += len(chunks)
+            self.store.add_many(writes)  # one write for the batch, not one per article
+            for article, chunks in batch:
                 report.chunks += len(chunks)
                 manifest.articles[article.id] = ArticleEntry(
                     article.content_hash, article.title, len(chunks), article.date, article.source)
+            report.updated += len(replaced)
+            report.added += len(batch) - len(replaced)
             done += len(batch)
             manifest.save(settings.manifest_path)  # a crash loses at most the batch in flight
 

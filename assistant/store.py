@@ -115,20 +115,24 @@ class ChromaStore:
 
     def add(self, article: Article, chunks: list[Chunk], vectors: np.ndarray,
             sentence_vectors: list[np.ndarray] | None = None) -> None:
-        """Upsert an article's chunks; each carries the article's hash and chunk count, so that the
-        manifest can be rebuilt from the store alone (after a crash, or by another client of a server),
-        and its sentences' vectors, so that they are written, replaced and removed with it."""
-        version = {"hash": article.content_hash, "chunks": len(chunks)}
-        packed = [pack_vectors(v) for v in sentence_vectors] if sentence_vectors else [None] * len(chunks)
-        for first in range(0, len(chunks), MAX_BATCH):
-            batch = chunks[first:first + MAX_BATCH]
-            self.collection.upsert(
-                ids=[c.id for c in batch],
-                embeddings=vectors[first:first + MAX_BATCH],
-                documents=[c.text for c in batch],
-                metadatas=[self._metadata(article, c) | version | ({"sentence_vectors": p} if p else {})
-                           for c, p in zip(batch, packed[first:first + MAX_BATCH])],
-            )
+        """Upsert an article's chunks (see :meth:`add_many`)."""
+        self.add_many([(article, chunks, vectors, sentence_vectors)])
+
+    def add_many(self, articles: list[tuple[Article, list[Chunk], np.ndarray, list[np.ndarray] | None]]) -> None:
+        """Upsert the chunks of several articles in as few writes as Chroma allows. Each chunk carries its
+        article's hash and chunk count, so that the manifest can be rebuilt from the store alone (after a
+        crash, or by another client of a server), and its sentences' vectors, so that they are written,
+        replaced and removed with it."""
+        rows = []
+        for article, chunks, vectors, sentence_vectors in articles:
+            version = {"hash": article.content_hash, "chunks": len(chunks)}
+            packed = [pack_vectors(v) for v in sentence_vectors] if sentence_vectors else [None] * len(chunks)
+            rows += [(c, vector, self._metadata(article, c) | version | ({"sentence_vectors": p} if p else {}))
+                     for c, vector, p in zip(chunks, vectors, packed)]
+        for first in range(0, len(rows), MAX_BATCH):
+            batch = rows[first:first + MAX_BATCH]
+            self.collection.upsert(ids=[c.id for c, _, _ in batch], embeddings=np.stack([v for _, v, _ in batch]),
+                                   documents=[c.text for c, _, _ in batch], metadatas=[m for _, _, m in batch])
 
     @staticmethod
     def _metadata(article: Article, chunk: Chunk) -> dict:
@@ -152,7 +156,12 @@ class ChromaStore:
         return {k: v for k, v in meta.items() if v is not None}
 
     def delete_article(self, article_id: str) -> None:
-        self.collection.delete(where={"article_id": article_id})
+        self.delete_articles([article_id])
+
+    def delete_articles(self, article_ids: list[str]) -> None:
+        """Remove every chunk of these articles, in one write."""
+        if article_ids:
+            self.collection.delete(where={"article_id": {"$in": list(article_ids)}})
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Passage]:
         n = min(n, self.count())
