@@ -117,13 +117,17 @@ class Indexer:
             sentences = {(a.id, s.start, s.end): a.text[s.start:s.end]
                          for a, chunks in batch for c in chunks for s in c.sentences}  # overlaps embedded once
             notify(done, len(changed), f"Embedding {len(texts)} passages and their {len(sentences)} sentences")
-            vectors = self.embedder.encode(texts + list(sentences.values()))
-            row = {key: len(texts) + i for i, key in enumerate(sentences)}
+            # Two calls: the int8 model quantises activations per batch, so passages embedded beside
+            # sentences would move a little, and retrieval would change with how they were indexed.
+            vectors = self.embedder.encode(texts)
+            sentence_rows = self.embedder.encode(list(sentences.values()))
+            row = {key: i for i, key in enumerate(sentences)}
             replaced = [article.id for article, _ in batch if article.id in manifest.articles]
             self.store.delete_articles(replaced)  # an updated article's old chunks, numbered differently
             writes, offset = [], 0
             for article, chunks in batch:
-                sentence_vectors = [vectors[[row[(article.id, s.start, s.end)] for s in c.sentences]] for c in chunks]
+                sentence_vectors = [sentence_rows[[row[(article.id, s.start, s.end)] for s in c.sentences]]
+                                    for c in chunks]
                 writes.append((article, chunks, vectors[offset:offset + len(chunks)], sentence_vectors))
                 offset += len(chunks)
             self.store.add_many(writes)  # one write for the batch, not one per article
