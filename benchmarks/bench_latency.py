@@ -1,7 +1,7 @@
 """Query latency (question to cited answer, warm) and peak memory at 1k, 10k and 100k chunks.
 
-The corpus grows in one index through the real update pipeline (loading, chunking, Chroma, BM25;
-past the first size Chroma upserts are batched, see BufferedUpserts). Only the vectors are synthetic,
+The corpus grows in one index through the real update pipeline (loading, chunking, Chroma written a
+batch of 4,096 passages at a time, BM25, each passage's sentence vectors). Only the vectors are synthetic,
 because embedding 100k chunks would take an hour here: a chunk's vector is the normalised sum of the
 real (ONNX) embeddings of its sentences, which are real English sentences from squad-dev and the
 seed, so neighbours in the index are meaningful. Questions are squad-dev questions, embedded for
@@ -61,33 +61,6 @@ class SentenceSumEmbedder(OnnxEmbedder):
         return out
 
 
-class BufferedUpserts:
-    """Benchmark shim around the Chroma collection: the pipeline upserts once per article, ~25 ms a
-    call here (383 records/s in 6-record calls vs 1,800 in large ones), which alone would take ~5 min
-    at 100k chunks. Upserts are collected and written 4,096 at a time; any other call flushes first,
-    so the index ends up exactly as the pipeline wrote it. Used only to build the large sizes."""
-
-    def __init__(self, collection) -> None:
-        self._collection = collection
-        self._pending: dict[str, list] = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
-
-    def upsert(self, ids, embeddings, documents, metadatas) -> None:
-        for key, values in zip(self._pending, (ids, list(embeddings), documents, metadatas), strict=True):
-            self._pending[key].extend(values)
-        if len(self._pending["ids"]) >= 4096:
-            self.flush()
-
-    def flush(self) -> None:
-        pending, self._pending = self._pending, {key: [] for key in self._pending}
-        for first in range(0, len(pending["ids"]), 4096):
-            part = {key: values[first:first + 4096] for key, values in pending.items()}
-            self._collection.upsert(**part | {"embeddings": np.asarray(part["embeddings"], dtype=np.float32)})
-
-    def __getattr__(self, name: str):
-        self.flush()
-        return getattr(self._collection, name)
-
-
 def questions() -> list[str]:
     rows = [json.loads(line) for line in (squad_dir() / "questions.jsonl").read_text().splitlines() if line]
     return [r["question"] for r in rows[:: max(1, len(rows) // QUESTIONS)]][:QUESTIONS]
@@ -136,8 +109,6 @@ def main() -> None:
                 written += count
                 seconds, report = timed(builder.update_index)
                 pipeline_seconds += seconds
-                if not isinstance(builder.store.collection, BufferedUpserts):  # after the first build's reset
-                    builder.store.__dict__["collection"] = BufferedUpserts(builder.store.collection)
                 chunks_per_article = report.total_chunks / written
                 chunks = report.total_chunks
             build_seconds, _ = timed(
