@@ -28,18 +28,29 @@ GLOBAL_OPTIONS = {  # flag -> settings field
 }
 
 
+def add_global_options(parser: argparse.ArgumentParser, **defaults) -> argparse.ArgumentParser:
+    parser.add_argument("--articles", metavar="DIR", help="articles folder (default ./seeds)", **defaults)
+    parser.add_argument("--index", metavar="DIR", help="index folder (default ./index)", **defaults)
+    parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server instead of the index folder",
+                        **defaults)
+    parser.add_argument("--model", metavar="NAME", help="sentence-transformers model name or path", **defaults)
+    parser.add_argument("--embedding-backend", choices=["torch", "onnx"], **defaults)
+    parser.add_argument("--llm", choices=["none", "llamacpp", "openai", "ollama"], help="answer with an LLM",
+                        **defaults)
+    parser.add_argument("--llm-model-path", metavar="GGUF", **defaults)
+    parser.add_argument("--llm-base-url", metavar="URL", **defaults)
+    parser.add_argument("--llm-model", metavar="NAME", **defaults)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="assistant", description="Ask questions about your news articles.")
-    parser.add_argument("--articles", metavar="DIR", help="articles folder (default ./seeds)")
-    parser.add_argument("--index", metavar="DIR", help="index folder (default ./index)")
-    parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server instead of the index folder")
-    parser.add_argument("--model", metavar="NAME", help="sentence-transformers model name or path")
-    parser.add_argument("--embedding-backend", choices=["torch", "onnx"])
-    parser.add_argument("--llm", choices=["none", "llamacpp", "openai", "ollama"], help="answer with an LLM")
-    parser.add_argument("--llm-model-path", metavar="GGUF")
-    parser.add_argument("--llm-base-url", metavar="URL")
-    parser.add_argument("--llm-model", metavar="NAME")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = add_global_options(
+        argparse.ArgumentParser(prog="assistant", description="Ask questions about your news articles."))
+    # The same options after the sub-command (`assistant ask --articles news "…"`); not given there, they
+    # leave what was given before it alone.
+    after = add_global_options(argparse.ArgumentParser(add_help=False), default=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True,
+                                     parser_class=lambda **kw: argparse.ArgumentParser(parents=[after], **kw))
 
     index = commands.add_parser("index", help="update the index from the articles folder")
     index.add_argument("--full", action="store_true", help="rebuild everything")

@@ -118,6 +118,9 @@ class Assistant:
         question = question.strip()
         if not question:
             raise ValueError("question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise ValueError(f"the question is {len(question):,} characters long; the limit is "
+                             f"{self.settings.max_question_chars:,} (setting max_question_chars)")
         yield Status("Searching the articles")
         search_query = self.condenser.run(question, history)
         passages = self.retrieve(search_query, k, filters)

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from urllib.parse import urlparse
 
 from .types import Answer, Citation, Passage
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")
+
+
+def counted(n: int, noun: str) -> str:
+    """'**1** article', '**5** articles'."""
+    return f"**{n}** {noun}{'' if n == 1 else 's'}"
+
+
+def local_time(stamp: str | None) -> str:
+    """An ISO UTC stamp ('2026-11-26T12:58:07.123456+00:00') as this machine's local time, to the minute."""
+    if not stamp:
+        return "never"
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 def chat_text(text: str) -> str:

@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     port: int = Field(7860, ge=0, le=65535)
     auth: str | None = Field(None, description="user:password for the web chat")
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    max_question_chars: int = Field(2000, ge=1, description="longer questions are refused with a message")
     concurrency_limit: int = Field(4, ge=1)
     watch: bool = Field(False, description="serve: update the index when the articles folder changes")
     watch_settle_seconds: float = Field(1.0, ge=0, description="quiet time before a changed file is read")

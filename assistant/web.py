@@ -12,7 +12,7 @@ import gradio as gr
 from .core import Assistant
 from .events import Done, Status, TextDelta
 from .records import Filters
-from .render import CSS, chat_answer, chat_status, chat_text, sources_html
+from .render import CSS, chat_answer, chat_status, chat_text, counted, local_time, sources_html
 from .serving import ServedIndex, update_events
 from .types import Answer, UploadError
 
@@ -27,8 +27,8 @@ EXAMPLES = [
 def status_markdown(bot: Assistant) -> str:
     s = bot.status()
     agree = "consistent" if s.consistent else "**manifest and store disagree: run an update**"
-    return (f"**{s.articles}** articles · **{s.chunks}** passages · model `{s.model}` · "
-            f"last update {s.last_update or 'never'} · {agree}")
+    return (f"{counted(s.articles, 'article')} · {counted(s.chunks, 'passage')} · model `{s.model}` · "
+            f"last update {local_time(s.last_update)} · {agree}")
 
 
 def article_rows(bot: Assistant) -> list[list]:
@@ -55,6 +55,12 @@ class ChatPage:
         question = (message or "").strip()
         if not question:
             yield history, questions, gr.update(), ""
+            return
+        limit = self.bot.settings.max_question_chars
+        if len(question) > limit:  # said in the chat; the text stays in the box to be shortened
+            yield [*history, {"role": "assistant", "content": chat_text(
+                f"Your question is {len(question):,} characters long; please keep it under {limit:,}.")}], \
+                questions, gr.update(), message
             return
         history = [*history, {"role": "user", "content": chat_text(question)},
                    {"role": "assistant", "content": "…"}]

@@ -29,6 +29,7 @@ def load_with(tmp_path: Path, name: str, data: bytes, limit: int = 10**6) -> tup
     assert GOOD in [a.id for a in articles], "one bad file must never cost the others"
     for problem in problems:
         assert problem.reason.startswith(problem.path + " "), "every reason names its file first"
+        assert " at at " not in problem.reason, problem.reason  # json's "starting at" meets our "at line"
     return articles, problems
 
 

@@ -53,9 +53,12 @@ def test_errors_are_clear_and_exit_nonzero(tmp_path):
     assert bad.returncode == 2 and "k" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_global_options_go_before_the_sub_command():
+def test_global_options_go_before_or_after_the_sub_command():
     args = build_parser().parse_args(["--articles", "a", "--index", "b", "ask", "q", "--k", "3", "--source", "x"])
     assert (args.articles, args.index, args.question, args.k, args.source) == ("a", "b", "q", 3, ["x"])
+    args = build_parser().parse_args(["--index", "b", "ask", "--articles", "a", "q", "--llm", "none"])
+    assert (args.articles, args.index, args.question, args.llm) == ("a", "b", "q", "none")
+    assert build_parser().parse_args(["status"]).articles is None
 
 
 def test_report_lists_skipped_files():

@@ -73,9 +73,11 @@ def test_short_answer_has_exact_offsets_and_travels_in_json(seed_bot):
     assert any("Palmyra" in p.text for p in answer.passages[:1])
 
 
-def test_empty_question_is_refused(seed_bot):
+def test_empty_or_overlong_question_is_refused(seed_bot):
     with pytest.raises(ValueError, match="empty"):
         seed_bot.ask("   ")
+    with pytest.raises(ValueError, match=r"2,001 characters long; the limit is 2,000"):
+        seed_bot.ask("x" * 2001)
 
 
 def test_langchain_retriever(seed_bot):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.render import chat_answer, chat_text, sources_html
+from assistant.render import chat_answer, chat_text, counted, local_time, sources_html
 from assistant.types import Answer, Citation, Passage, Span
 
 EVIL = 'Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascript:x) *bold*'
@@ -45,3 +45,10 @@ def test_chat_answer_shows_notes_and_unverified_sentences():
     answer = Answer("A [1].", [citation()], False, [], note="LLM unreachable", unverified=["B <i>."])
     shown = chat_answer(answer)
     assert "LLM unreachable" in shown and "B &lt;i&gt;." in shown
+
+
+def test_counts_and_times_read_as_people_write_them():
+    assert (counted(1, "article"), counted(5, "passage")) == ("**1** article", "**5** passages")
+    assert local_time(None) == "never" and local_time("soon") == "soon"
+    shown = local_time("2026-11-26T12:58:07.123456+00:00")
+    assert len(shown) == len("2026-11-26 12:58") and shown.startswith("2026-11-2") and "." not in shown

@@ -25,7 +25,7 @@ class StandInAssistant:
     """Answers one way, stores uploads in memory, and can be told to fail."""
 
     def __init__(self, fail: Exception | None = None) -> None:
-        self.settings = SimpleNamespace(k=5)
+        self.settings = SimpleNamespace(k=5, max_question_chars=2000)
         self.fail = fail
         self.asked: list[dict] = []
         self.saved: dict[str, bytes] = {}
@@ -123,7 +123,7 @@ def test_update_reports_problems_and_a_failure_keeps_the_page_working():
         progress=lambda fraction, desc: shown.append(desc))
     assert shown == ["Another update of the index is running (process 1); waiting up to 600 s…", "Embedding"]
     assert message.startswith("Done: 1 added") and "- Skipped: bad.json is not valid JSON" in message
-    assert rows == [["A", "2024-12-13", 3, "a.md"]] and "**1** articles" in status
+    assert rows == [["A", "2024-12-13", 3, "a.md"]] and "**1** article · **3** passages" in status and "last update never" in status
     assert choices["choices"] == ["Wire", "a.md"]  # the source filter offers publishers and files
     message, *_ = ChatPage(StandInAssistant(fail=OSError("disk full"))).update(progress=lambda *a, **k: None)
     assert "The update failed" in message and "previous index was kept" in message and "disk full" in message
@@ -140,3 +140,12 @@ def test_ask_api_returns_the_cli_json():
     data = ChatPage(StandInAssistant()).ask_api("Who confirmed it?", 3)
     assert data["short_answer"]["text"] == "Sean Parnell" and data["citations"][0]["quote"] == QUOTE
     assert data["citations"][0]["article_id"] == "a.md"
+
+
+def test_an_overlong_question_is_refused_in_the_chat_and_kept_in_the_box():
+    bot = StandInAssistant()
+    long_question = "Who? " * 1000
+    *_, (history, questions, _, box) = respond(ChatPage(bot), long_question)
+    assert bot.asked == [] and questions == [] and box == long_question
+    assert history == [{"role": "assistant",
+                        "content": "Your question is 4,999 characters long; please keep it under 2,000."}]

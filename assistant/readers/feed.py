@@ -113,7 +113,8 @@ def _parse(text: str, one_line: bool = False) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         where = f"column {error.colno}" if one_line else f"line {error.lineno}, column {error.colno}"
-        raise ArticleError(f"is not valid JSON ({error.msg} at {where})") from None
+        message = error.msg.removesuffix(" at")  # "Unterminated string starting at" + " at line 3"
+        raise ArticleError(f"is not valid JSON ({message} at {where})") from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
         raise ArticleError(f"is not JSON this reader accepts ({error})") from None
     except RecursionError:
