@@ -111,6 +111,7 @@ CSS = """
 .sources .source.other { border-left-color: #bbb; }
 .sources .source-meta { font-size: 0.85em; opacity: 0.8; }
 .sources blockquote { margin: 6px 0; white-space: pre-wrap; }
-.sources mark { background: #fff3a3; padding: 0 2px; }
+.sources mark { background: #fff3a3; color: #1a1a1a; padding: 0 2px; }  /* dark text: readable in dark mode too */
+.dark .sources mark { background: #7a6a00; color: #fff; }
 .sources .unverified { color: #b00; font-size: 0.8em; border: 1px solid #b00; border-radius: 3px; padding: 0 3px; }
 """

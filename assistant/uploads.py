@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def store_upload(folder: Path, original_name: str, data: bytes, max_bytes: int) 
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+    os.chmod(tmp, stat.S_IMODE(folder.stat().st_mode) & 0o666)  # readable like the folder, not mkstemp's 0600
     os.replace(tmp, target)
     note = "" if target.name == name else f" ({name} already holds another article, so it was not overwritten)"
     return StoredFile(target.name, f"{original_name}: saved as {target.name}{note}", True)

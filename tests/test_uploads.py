@@ -41,3 +41,11 @@ def test_rejected_upload_changes_nothing(tmp_path, name, data, reason):
         store_upload(tmp_path, name, data, 1000)
     assert name in str(error.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_upload_is_readable_like_the_folder_it_lands_in(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    stored = store_upload(folder, "story.md", b"# Story\n\nText.", 1000)
+    assert (folder / stored.name).stat().st_mode & 0o777 == 0o644
