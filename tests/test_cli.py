@@ -79,3 +79,14 @@ def test_unreachable_llm_falls_back_to_the_extractive_answer_with_a_note(seed_co
     answer = json.loads(asked.stdout)
     assert "Sean Parnell" in answer["answer"] and answer["citations"]
     assert "could not be reached" in answer["note"] and "extractive" in answer["note"]
+
+
+@pytest.mark.e2e
+def test_no_third_party_progress_bars_on_ordinary_commands(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "note.md").write_text("# Harbour\n\nThe harbour reopened on Monday.")
+    done = run_cli("--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"),
+                   "--embedding-backend", "torch", "index", "--json")  # loads the PyTorch model
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == 1
+    assert "Loading weights" not in done.stderr and "it/s" not in done.stderr, done.stderr

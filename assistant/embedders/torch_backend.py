@@ -42,7 +42,9 @@ class SentenceEmbedder(Embeddings):
     def model(self):
         """The SentenceTransformer; importing it costs ~5 s (torch), so only on first use."""
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every command
         return SentenceTransformer(resolve_model_path(self.model_name), device=self.device)
 
     @property
