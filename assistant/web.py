@@ -109,6 +109,14 @@ class ChatPage:
     def refresh(self):
         return status_markdown(self.bot), article_rows(self.bot)
 
+    def sources(self):
+        """The source filter's choices as the index has them now (uploads, the watcher, other processes)."""
+        return gr.update(choices=source_choices(self.bot))
+
+    def opened(self):
+        """What a page shows when it is (re)loaded: the index now, not as it was when the server started."""
+        return *self.refresh(), self.sources()
+
     def update(self, progress=gr.Progress()):  # noqa: B008 - how Gradio injects a progress bar
         def report_progress(done: int, total: int, message: str) -> None:
             progress((done, max(total, 1)), desc=message)
@@ -149,7 +157,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
                 with gr.Row():
                     since = gr.Textbox(label="Since (YYYY-MM-DD)", max_lines=1)
                     until = gr.Textbox(label="Until (YYYY-MM-DD)", max_lines=1)
-                    only = gr.Dropdown(source_choices(bot), multiselect=True, label="Only these sources")
+                    only = gr.Dropdown(source_choices(bot), multiselect=True, label="Only these sources",
+                                       elem_id="only")
         with gr.Tab("Articles"):
             status = gr.Markdown(status_markdown(bot), elem_id="status")
             upload = gr.File(label="Add article files", file_count="multiple", elem_id="upload")
@@ -170,6 +179,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
         gr.api(page.ask_api, api_name="ask")
         gr.api(page.update_api, api_name="update_index")
         gr.Timer(5).tick(page.refresh, None, [status, table], api_visibility="private", show_progress="hidden")
+        only.focus(page.sources, None, only, api_visibility="private", show_progress="hidden")
+        app.load(page.opened, None, [status, table, only], api_visibility="private", show_progress="hidden")
     return app
 
 

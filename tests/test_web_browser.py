@@ -137,3 +137,46 @@ def test_upload_update_and_ask_about_the_new_article(page, server, tmp_path):
     sources = page.locator("#sources").inner_text()
     assert "Quarry lake rescue" in sources and "Valley Herald" in sources and "2025-03-02" in sources
     page.screenshot(path=str(SHOTS / "new-article-cited.png"))
+
+
+def contrast(page, selector: str) -> float:
+    """WCAG contrast ratio of an element's text against its own background, as the browser paints them."""
+    return page.locator(selector).first.evaluate("""element => {
+        const rgb = value => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map(c => c / 255).map(c => c <= 0.03928 ? c / 12.92
+            : ((c + 0.055) / 1.055) ** 2.4).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+        const style = getComputedStyle(element);
+        const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }""")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_highlighted_quote_is_readable_in_light_and_dark_mode(browser, server, theme):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000}, color_scheme=theme)
+    try:
+        page.goto(f"{server.url}/?__theme={theme}")
+        page.locator("#question textarea").wait_for()
+        ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
+        assert contrast(page, "#sources mark") >= 4.5  # WCAG AA for body text
+        page.screenshot(path=str(SHOTS / f"palmyra-{theme}.png"))
+    finally:
+        page.close()
+
+
+def test_a_page_opened_later_shows_the_index_as_it_is_now(browser, server, tmp_path):
+    (server.articles / "harbour-news.md").write_text(
+        "---\ntitle: Harbour reopens\nsource: Harbour Gazette\n---\nThe harbour reopened on Monday.\n")
+    indexed = run_cli("--articles", str(server.articles), "--index", str(server.index), "index")  # by the server
+    assert indexed.returncode == 0, indexed.stderr
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(server.url)
+        page.get_by_role("tab", name="Articles").click()
+        playwright.expect(page.locator("#articles")).to_contain_text("Harbour reopens", timeout=4_000)
+        page.get_by_role("tab", name="Chat").click()
+        page.get_by_text("Options").click()
+        page.locator("#only input").click()
+        playwright.expect(page.get_by_role("option", name="Harbour Gazette")).to_be_visible(timeout=10_000)
+    finally:
+        page.close()
