@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answering import ExtractiveAnswerer
 from .condense import Condenser
@@ -24,6 +25,9 @@ from .settings import Settings
 from .store import ChromaStore
 from .types import Answer, Passage, UpdateReport
 from .uploads import StoredFile, store_upload
+
+if TYPE_CHECKING:  # LangChain's retriever machinery is imported only by as_retriever
+    from .langchain_retriever import NewsRetriever
 
 
 @dataclass
@@ -133,7 +137,7 @@ class Assistant:
 
         return evaluate(self, Path(questions_path), k)
 
-    def as_retriever(self, k: int | None = None, filters: Filters | None = None):
+    def as_retriever(self, k: int | None = None, filters: Filters | None = None) -> NewsRetriever:
         """A LangChain ``BaseRetriever`` over the same hybrid retrieval."""
         from .langchain_retriever import NewsRetriever
 
