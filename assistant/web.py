@@ -57,10 +57,15 @@ class ChatPage:
             yield history, questions, gr.update(), ""
             return
         limit = self.bot.settings.max_question_chars
-        if len(question) > limit:  # said in the chat; the text stays in the box to be shortened
-            yield [*history, {"role": "assistant", "content": chat_text(
-                f"Your question is {len(question):,} characters long; please keep it under {limit:,}.")}], \
-                questions, gr.update(), message
+        try:
+            filters = _filters(since, until, sources)
+        except ValueError as error:
+            refusal: str | None = f"Please correct the options: {error}."
+        else:
+            refusal = (f"Your question is {len(question):,} characters long; please keep it under {limit:,}."
+                       if len(question) > limit else None)
+        if refusal:  # said in the chat; the question stays in the box, to be asked again once corrected
+            yield [*history, {"role": "assistant", "content": chat_text(refusal)}], questions, gr.update(), message
             return
         history = [*history, {"role": "user", "content": chat_text(question)},
                    {"role": "assistant", "content": "…"}]
@@ -68,8 +73,7 @@ class ChatPage:
         answer: Answer | None = None
         try:
             written = ""
-            for event in self.bot.ask_stream(question, history=questions, k=int(k),
-                                             filters=_filters(since, until, sources)):
+            for event in self.bot.ask_stream(question, history=questions, k=int(k), filters=filters):
                 match event:
                     case Status(message):
                         history[-1] = {"role": "assistant", "content": chat_status(message)}

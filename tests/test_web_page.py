@@ -96,14 +96,20 @@ def test_filters_from_the_options_reach_the_facade():
     assert (filters.sources, filters.since, filters.until) == (("Wire",), "2024-12", None)
 
 
-def test_bad_filter_or_failing_question_is_an_apology_not_a_crash():
-    page = ChatPage(StandInAssistant())
-    *_, (history, questions, _, _) = respond(page, "Who?", since="yesterday")
-    assert questions == ["Who?"]  # a failed question still counts as asked
-    assert history[-1]["content"].startswith("Sorry, this question failed") and "yesterday" in history[-1]["content"]
+def test_a_bad_date_in_the_options_is_named_and_the_question_kept():
+    bot = StandInAssistant()
+    [(history, questions, _, box)] = respond(ChatPage(bot), "Who confirmed it?", since="yesterday")
+    assert bot.asked == [] and questions == [] and box == "Who confirmed it?"
+    said = history[-1]["content"]
+    assert said.startswith("Please correct the options: since") and "yesterday" in said
+
+
+def test_a_failing_question_is_an_apology_not_a_crash():
     page = ChatPage(StandInAssistant(fail=RuntimeError("store <gone>")))
-    *_, (history, _, _, _) = respond(page, "Who?")
+    *_, (history, questions, _, _) = respond(page, "Who?")
+    assert history[-1]["content"].startswith("Sorry, this question failed")
     assert "store &lt;gone&gt;" in history[-1]["content"]  # the error is shown as text
+    assert questions == ["Who?"]  # a failed question still counts as asked
 
 
 def test_upload_saves_articles_and_names_each_refusal(tmp_path: Path):
