@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .answering import ExtractiveAnswerer
 from .condense import Condenser
 from .embedders import Embedder, make_embedder
-from .events import AnswerEvent, Status, final_answer
+from .events import AnswerEvent, Done, Status, final_answer
 from .generate import Answerer, make_answerer
 from .indexer import Indexer, Progress, index_identity
 from .keywords import KeywordIndex
@@ -129,7 +129,20 @@ class Assistant:
         search_query = self.condenser.run(question, history)
         passages = self.retrieve(search_query, k, filters)
         yield Status(f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
-        yield from self.answerer.stream(question, passages, search_query, history)
+        left_out = self._undated_left_out(filters)
+        for event in self.answerer.stream(question, passages, search_query, history):
+            if isinstance(event, Done) and left_out:  # so that an abstention is not mistaken for "not in the news"
+                event.answer.note = "; ".join(filter(None, (event.answer.note, left_out)))
+            yield event
+
+    def _undated_left_out(self, filters: Filters | None) -> str:
+        """'2 undated articles were left out by the date range', when a date filter hid any."""
+        if not filters or not (filters.since or filters.until):
+            return ""
+        undated = sum(1 for entry in Manifest.load(self.settings.manifest_path).articles.values() if not entry.date)
+        if not undated:
+            return ""
+        return f"{undated} undated article{' was' if undated == 1 else 's were'} left out by the date range"
 
     def evaluate(self, questions_path: str | Path, k: int = 5):
         """Retrieval and answer quality on a JSONL questions file (see :mod:`assistant.eval`)."""

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, Filters
 from assistant.load import load_file
 
 from .conftest import ROOT, SEED_ARTICLE, make_bot
@@ -71,6 +71,12 @@ def test_short_answer_has_exact_offsets_and_travels_in_json(seed_bot):
     assert len(answer.citations) <= 3
     assert seed_bot.ask("What is the boiling point of water?").to_dict()["short_answer"] is None
     assert any("Palmyra" in p.text for p in answer.passages[:1])
+
+
+def test_a_date_range_says_how_many_undated_articles_it_left_out(seed_bot):
+    hidden = seed_bot.ask("Who confirmed the Palmyra attack?", filters=Filters(since="2024-01-01"))
+    assert hidden.abstained and hidden.note == "1 undated article was left out by the date range"
+    assert seed_bot.ask("Who confirmed the Palmyra attack?").note == ""  # no filter, no note
 
 
 def test_empty_or_overlong_question_is_refused(seed_bot):
