@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from .load import supported_extensions
+from .load import article_files, supported_extensions
 from .types import UploadError
 
 UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -22,6 +22,14 @@ class StoredFile:
     name: str  # the name it was saved under, relative to the articles folder
     message: str
     changed: bool  # False when an identical file was already there
+
+
+def _same_bytes(folder: Path, data: bytes, digest: bytes) -> Path | None:
+    """An article file already holding exactly these bytes (sizes are compared first, so this is cheap)."""
+    for path in article_files(folder):
+        if path.stat().st_size == len(data) and hashlib.sha256(path.read_bytes()).digest() == digest:
+            return path
+    return None
 
 
 def safe_name(original: str) -> str:
@@ -49,6 +57,10 @@ def store_upload(folder: Path, original_name: str, data: bytes, max_bytes: int) 
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     digest = hashlib.sha256(data).digest()
+    copy = _same_bytes(folder, data, digest)
+    if copy is not None and copy != target:  # indexing both would keep one and drop the other, by name order
+        raise UploadError(f"{original_name}: the same article is already in the folder as "
+                          f"{copy.relative_to(folder).as_posix()}; it was not saved again")
     counter = 1
     while target.exists():
         if hashlib.sha256(target.read_bytes()).digest() == digest:

@@ -49,3 +49,12 @@ def test_an_upload_is_readable_like_the_folder_it_lands_in(tmp_path):
     folder.chmod(0o755)
     stored = store_upload(folder, "story.md", b"# Story\n\nText.", 1000)
     assert (folder / stored.name).stat().st_mode & 0o777 == 0o644
+
+
+def test_a_copy_under_another_name_is_refused_with_the_original_named(tmp_path):
+    (tmp_path / "world").mkdir()
+    (tmp_path / "world" / "palmyra.md").write_bytes(b"# Palmyra\n\nThe attack was confirmed.")
+    with pytest.raises(UploadError, match=r"copy\.md: the same article is already in the folder as world/palmyra\.md"):
+        store_upload(tmp_path, "copy.md", b"# Palmyra\n\nThe attack was confirmed.", 1000)
+    assert not (tmp_path / "copy.md").exists()
+    assert store_upload(tmp_path, "other.md", b"# Palmyra\n\nThe attack was denied.", 1000).changed
