@@ -57,10 +57,10 @@ class Indexer:
         gone = [i for i in known if i not in current and file_of(i) not in unreadable_files]
         if changed or gone:
             manifest.updated_at = None  # "in progress" until the new stamp is written
+        self.store.delete_articles(gone)
         for article_id in gone:
-            self.store.delete_article(article_id)
             del manifest.articles[article_id]
-            report.removed += 1
+        report.removed = len(gone)
         if changed:
             self._embed_and_store(changed, manifest, report, notify)
 
@@ -100,9 +100,9 @@ class Indexer:
         notify(0, 1, "Checking the index against the store")
         stored = [meta for _, _, meta in self.store.records(documents=False)]
         manifest = Manifest.from_records(stored, identity, stamp)
-        for article_id in {m["article_id"] for m in stored} - set(manifest.articles):
-            self.store.delete_article(article_id)
-            report.repaired += 1
+        incomplete = sorted({m["article_id"] for m in stored} - set(manifest.articles))
+        self.store.delete_articles(incomplete)
+        report.repaired = len(incomplete)
         manifest.save(self.settings.manifest_path)
         return manifest
 

@@ -113,11 +113,6 @@ class ChromaStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def add(self, article: Article, chunks: list[Chunk], vectors: np.ndarray,
-            sentence_vectors: list[np.ndarray] | None = None) -> None:
-        """Upsert an article's chunks (see :meth:`add_many`)."""
-        self.add_many([(article, chunks, vectors, sentence_vectors)])
-
     def add_many(self, articles: list[tuple[Article, list[Chunk], np.ndarray, list[np.ndarray] | None]]) -> None:
         """Upsert the chunks of several articles in as few writes as Chroma allows. Each chunk carries its
         article's hash and chunk count, so that the manifest can be rebuilt from the store alone (after a
@@ -154,9 +149,6 @@ class ChromaStore:
             "pages": chunk_pages(article, chunk.start, chunk.end),  # PDFs: where the chunk's pages begin
         }
         return {k: v for k, v in meta.items() if v is not None}
-
-    def delete_article(self, article_id: str) -> None:
-        self.delete_articles([article_id])
 
     def delete_articles(self, article_ids: list[str]) -> None:
         """Remove every chunk of these articles, in one write."""
