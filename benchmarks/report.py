@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+def examples(heading: str, misses: list[dict]) -> list[str]:
+    """A heading and one line per question the eval flagged, with the start of the answer given."""
+    if not misses:
+        return []
+    return [heading, "", *(f"- *{m['question']}* → {m['answer'][:220]}" for m in misses), ""]
+
+
 def pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
@@ -53,12 +60,9 @@ def quality(q: dict) -> list[str]:
         "peer does.",
         "",
     ]
-    misses = ours["answers"]["misses"][:4] + ours["answers"]["wrongly_answered_unanswerable"][:2]
-    if misses:
-        lines += ["Examples the eval flags for ours (answerable questions missed, then unanswerable ones "
-                  "answered):", ""]
-        lines += [f"- *{m['question']}* → {m['answer'][:220]}" for m in misses] + [""]
-    return lines
+    return lines + examples("Examples the eval flags for ours (answerable questions missed, then unanswerable ones "
+                            "answered):",
+                            ours["answers"]["misses"][:4] + ours["answers"]["wrongly_answered_unanswerable"][:2])
 
 
 def answers(a: dict) -> list[str]:
@@ -98,12 +102,9 @@ def answers(a: dict) -> list[str]:
                   f"`search_dates` on the same sentences takes {r['dateparser_ms']:.0f} ms "
                   f"({r['dateparser_questions']} questions), and its matches take in neighbouring words, so the "
                   "answerer does not use it.", ""]
-    misses = new["squad"]["misses"][:3] + new["squad2"]["answered_unanswerable"][:3]
-    if misses:
-        lines += ["What the new answerer still gets wrong (answerable questions missed, then squad2-dev's "
-                  "unanswerable questions answered):", ""]
-        lines += [f"- *{m['question']}* → {m['answer'][:220]}" for m in misses] + [""]
-    return lines
+    return lines + examples("What the new answerer still gets wrong (answerable questions missed, then squad2-dev's "
+                            "unanswerable questions answered):",
+                            new["squad"]["misses"][:3] + new["squad2"]["answered_unanswerable"][:3])
 
 
 def embedder(i: dict, q: dict | None) -> list[str]:
