@@ -37,18 +37,18 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
     question; no headings. ``words``: :func:`passage_terms` of the passages."""
     seen: dict[tuple[str, int, int], Sentence] = {}
     for passage in passages:
-        previous, previous_key = "", None
+        previous, previous_key, previous_terms = "", None, frozenset()
         title_terms = frozenset(terms(passage.title))
         stored = passage.sentence_vectors
         for i, span in enumerate(passage.sentences):
             text = passage.text[span.start - passage.start: span.end - passage.start]
             key = (passage.article_id, span.start, span.end)
+            own = frozenset(terms(text))  # read once: this sentence's words, then the next one's context
             if key not in seen and not is_heading(text, passage.title):
-                seen[key] = Sentence(passage, span, text, previous, frozenset(terms(text)),
-                                     frozenset(terms(previous)) | title_terms, words[passage.chunk_id],
-                                     new_spans(text, question), previous_key,
+                seen[key] = Sentence(passage, span, text, previous, own, previous_terms | title_terms,
+                                     words[passage.chunk_id], new_spans(text, question), previous_key,
                                      stored[i] if stored is not None and i < len(stored) else None)
-            previous, previous_key = text, key
+            previous, previous_key, previous_terms = text, key, own
     return list(seen.values())
 
 
