@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .events import AnswerEvent, Done, Status, TextDelta
 from .records import Filters
+from .render import sources_text
 from .types import Answer, UpdateReport
 
 if TYPE_CHECKING:  # the façade is imported once a command runs, so that --help answers at once
@@ -68,12 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_query_options(chat)
     chat.set_defaults(run=cmd_chat)
 
-    serve = commands.add_parser("serve", help="serve the web chat")
+    serve = commands.add_parser("serve", help="serve the web chat, the OpenAI-compatible API (/v1) and MCP (/mcp)")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
     serve.add_argument("--auth", metavar="USER:PASSWORD", help="require a login")
     serve.add_argument("--watch", action="store_true", help="update the index when the articles folder changes")
     serve.set_defaults(run=cmd_serve)
+
+    mcp = commands.add_parser("mcp", help="serve the ask/search/status tools to an MCP client over stdio")
+    mcp.set_defaults(run=cmd_mcp)
 
     status = commands.add_parser("status", help="what the index holds and whether it is consistent")
     status.add_argument("--json", action="store_true")
@@ -129,21 +133,7 @@ def format_report(report: UpdateReport) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    return f"{answer.text}\n{format_details(answer)}".rstrip()
-
-
-def format_details(answer: Answer) -> str:
-    """Everything but the answer text: note, unsupported sentences, sources."""
-    lines = []
-    if answer.note:
-        lines.append(f"({answer.note})")
-    if answer.unverified:
-        lines.append("Not supported by the cited passages: " + " | ".join(answer.unverified))
-    for c in answer.citations:
-        where = " · ".join(x for x in (c.date, c.publisher, c.url or c.article_id, c.page and f"p. {c.page}") if x)
-        flag = "" if c.verified else " [unverified]"
-        lines.append(f"\n[{c.n}] {c.title} ({where}){flag}\n    “{c.quote}”")
-    return "\n".join(lines)
+    return f"{answer.text}\n{sources_text(answer)}".rstrip()
 
 
 def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> Answer:
@@ -164,7 +154,7 @@ def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> 
     print()
     if " ".join(answer.text.split()) != " ".join(streamed.split()):
         print(f"\nChecked answer: {answer.text}")
-    details = format_details(answer)
+    details = sources_text(answer)
     if details:
         print(details)
     return answer
@@ -207,6 +197,13 @@ def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:
     from .web import serve
 
     serve(bot, host=args.host, port=args.port, auth=args.auth, watch=args.watch)
+    return 0
+
+
+def cmd_mcp(bot: Assistant, args: argparse.Namespace) -> int:
+    from .mcp_server import build_mcp
+
+    build_mcp(bot).run("stdio")  # standard output is the MCP wire: nothing else is printed there
     return 0
 
 

@@ -7,9 +7,11 @@ import re
 from datetime import datetime
 from urllib.parse import urlparse
 
+from .records import CITATION_MARKER
 from .types import Answer, Citation, Passage
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")
+MARKDOWN_LIVE = re.compile(r"([\\<\[\]])")  # what opens HTML, a link or an image in Markdown
 
 
 def counted(n: int, noun: str) -> str:
@@ -30,6 +32,77 @@ def local_time(stamp: str | None) -> str:
 def chat_text(text: str) -> str:
     """Show text literally in a Markdown chat bubble: no markup, no HTML, no links, no maths."""
     return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def markdown_safe(text: str) -> str:
+    """Text that stays text in a Markdown client (no HTML, no link, no image) but reads as it is
+    elsewhere: only ``\\ < [ ]`` are escaped, and the answer's ``[n]`` markers are kept."""
+    out = []
+    for i, piece in enumerate(CITATION_MARKER.split(text)):  # text, marker numbers, text, …
+        if i % 2:
+            out.append(f"[{piece}]")
+        else:  # a "(" right after a kept marker would make it a link: "[1](http://…)"
+            escaped = MARKDOWN_LIVE.sub(r"\\\1", piece)
+            out.append("\\" + escaped if i and piece.startswith("(") else escaped)
+    return "".join(out)
+
+
+def sources_text(answer: Answer) -> str:
+    """Everything but the answer text, as plain lines: note, unsupported sentences, sources."""
+    lines = []
+    if answer.note:
+        lines.append(f"({answer.note})")
+    if answer.unverified:
+        lines.append("Not supported by the cited passages: " + " | ".join(answer.unverified))
+    for c in answer.citations:
+        where = " · ".join(x for x in (c.date, c.publisher, c.url or c.article_id, c.page and f"p. {c.page}") if x)
+        flag = "" if c.verified else " [unverified]"
+        lines.append(f"\n[{c.n}] {c.title} ({where}){flag}\n    “{c.quote}”")
+    return "\n".join(lines)
+
+
+def sources_markdown(answer: Answer) -> str:
+    """The Sources list of an API answer: reads as plain text, renders as Markdown, article text escaped."""
+    blocks = []
+    for c in answer.citations:
+        url = c.url if c.url and urlparse(c.url).scheme in ("http", "https") else None
+        where = ", ".join(markdown_safe(x) for x in (c.date, c.publisher, url or c.article_id) if x)
+        page = f", p. {c.page}" if c.page else ""
+        flag = " (unverified)" if not c.verified else ""
+        blocks.append(f"[{c.n}] {markdown_safe(c.title)} ({where}{page}){flag}\n> “{markdown_safe(c.quote)}”")
+    return "Sources:\n\n" + "\n\n".join(blocks) if blocks else ""
+
+
+def answer_markdown(answer: Answer) -> str:
+    """A whole API answer: its text with the [n] markers, any note, then the Sources list."""
+    parts = [markdown_safe(answer.text)]
+    if answer.note:
+        parts.append(f"({markdown_safe(answer.note)})")
+    if answer.unverified:
+        parts.append("Not supported by the cited passages: " + " | ".join(map(markdown_safe, answer.unverified)))
+    return "\n\n".join([*parts, sources_markdown(answer)]).strip()
+
+
+class MarkdownStream:
+    """:func:`markdown_safe` for text that arrives in pieces: a "[" near the end is held back until its
+    marker ("[12]") is complete, so that markers split across pieces are kept whole."""
+
+    HOLD = 16
+
+    def __init__(self) -> None:
+        self._pending = ""
+
+    def feed(self, text: str) -> str:
+        self._pending += text
+        cut = self._pending.rfind("[")
+        if cut < 0 or len(self._pending) - cut > self.HOLD:
+            cut = len(self._pending)
+        ready, self._pending = self._pending[:cut], self._pending[cut:]
+        return markdown_safe(ready)
+
+    def flush(self) -> str:
+        ready, self._pending = self._pending, ""
+        return markdown_safe(ready)
 
 
 def chat_status(message: str) -> str:

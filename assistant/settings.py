@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
     auth: str | None = Field(None, description="user:password for the web chat")
+    api_key: str | None = Field(None, description="bearer key of the OpenAI-compatible API and MCP over HTTP "
+                                "(default: the password of auth; neither set: no key)")
+    api_model: str = Field("news-assistant", min_length=1, description="the model name the OpenAI API lists")
+    max_request_bytes: int = Field(1_000_000, ge=1, description="larger API requests are refused")
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1)
     max_question_chars: int = Field(2000, ge=1, description="longer questions are refused with a message")
     concurrency_limit: int = Field(4, ge=1)

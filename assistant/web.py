@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
 from .core import Assistant
 from .events import Done, Status, TextDelta
+from .mcp_server import build_mcp
+from .openai_api import ApiKeyGuard, OpenAIApi
 from .records import Filters
 from .render import CSS, chat_answer, chat_status, chat_text, counted, local_time, sources_html
 from .serving import ServedIndex, update_events
@@ -188,6 +192,23 @@ def build_app(bot: Assistant) -> gr.Blocks:
     return app
 
 
+def api_app_kwargs(bot: Assistant, host: str, key: str | None) -> dict[str, Any]:
+    """What the web server's FastAPI app gets beside the page: the OpenAI-compatible routes, the MCP tools
+    at ``/mcp``, the guard asking for ``key`` when there is one, and the MCP session manager's lifespan."""
+    from starlette.middleware import Middleware
+
+    mcp = build_mcp(bot)
+    mcp_routes = mcp.streamable_http_app(streamable_http_path="/mcp", host=host).routes
+
+    @asynccontextmanager
+    async def lifespan(_app: object) -> AsyncIterator[None]:
+        async with mcp.session_manager.run():
+            yield
+
+    return {"routes": [*OpenAIApi(bot).routes(), *mcp_routes], "lifespan": lifespan,
+            "middleware": [Middleware(ApiKeyGuard, key=key)] if key else []}
+
+
 def _stop_serving(*_) -> None:
     raise KeyboardInterrupt  # lets block_thread return, so the record is removed on `kill`
 
@@ -203,6 +224,8 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     app = build_app(bot)
     app.queue(default_concurrency_limit=settings.concurrency_limit)
     app.launch(
+        # the API's bearer key: api_key, else the password of the login
+        app_kwargs=api_app_kwargs(bot, host or settings.host, settings.api_key or (login and login.split(":", 1)[1])),
         server_name=host or settings.host,
         server_port=port if port is not None else settings.port,
         auth=tuple(login.split(":", 1)) if login else None,

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
-INTERFACES = {"assistant.cli", "assistant.web"}
+# the page, the command, the OpenAI-compatible API and MCP; one may start another beside it (`serve`)
+INTERFACES = {"assistant.cli", "assistant.web", "assistant.openai_api", "assistant.mcp_server"}
 FACADE_AND_RECORDS = {"assistant.core", "assistant.serving", "assistant.types", "assistant.events",
                       "assistant.records", "assistant.settings", "assistant.render", *INTERFACES}
 

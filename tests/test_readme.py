@@ -12,11 +12,11 @@ import pytest
 
 from .conftest import ROOT, SEEDS
 
-RUN = ("Python", "From Python")  # the gradio_client example needs a running server: test_web.py covers it
+RUN = ("Python", "From Python")  # examples that need a running server: test_web.py, test_endpoints_e2e.py
 
 
-def examples() -> dict[str, str]:
-    """The first Python block under each heading, by heading."""
+def blocks(language: str = "python") -> dict[str, str]:
+    """The first block of ``language`` under each heading, by heading."""
     found: dict[str, str] = {}
     heading, block = "", None
     for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
@@ -28,8 +28,13 @@ def examples() -> dict[str, str]:
                 block.append(line)
         elif line.startswith("#"):
             heading = line.lstrip("#").strip()
-        elif line.strip() == "```python":
+        elif line.strip() == f"```{language}":
             block = []
+    return found
+
+
+def examples() -> dict[str, str]:
+    found = blocks()
     assert set(RUN) <= set(found), sorted(found)
     return {heading: found[heading] for heading in RUN}
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.render import chat_answer, chat_text, counted, local_time, sources_html
+from assistant.render import (
+    MarkdownStream,
+    answer_markdown,
+    chat_answer,
+    chat_text,
+    counted,
+    local_time,
+    markdown_safe,
+    sources_html,
+)
 from assistant.types import Answer, Citation, Passage, Span
 
 EVIL = 'Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascript:x) *bold*'
@@ -52,3 +61,25 @@ def test_counts_and_times_read_as_people_write_them():
     assert local_time(None) == "never" and local_time("soon") == "soon"
     shown = local_time("2026-11-26T12:58:07.123456+00:00")
     assert len(shown) == len("2026-11-26 12:58") and shown.startswith("2026-11-2") and "." not in shown
+
+
+def test_markdown_safe_keeps_markers_and_disarms_html_links_and_images():
+    text = markdown_safe("A <img src=x> [link](http://e) ![i](y) said [1]; [2](http://e) [1, 2]")
+    assert "[1];" in text and "[1, 2]" in text
+    assert "\\<img" in text and "\\[link\\](http" in text and "!\\[i\\]" in text
+    assert "[2]\\(http://e)" in text  # a kept marker followed by "(" is no link
+
+
+def test_markdown_stream_keeps_markers_split_across_pieces():
+    whole = "Parnell confirmed it [12]. The <b>strike</b> [3](x) ended [4]"
+    for size in (1, 2, 5):
+        stream = MarkdownStream()
+        pieces = [stream.feed(whole[i:i + size]) for i in range(0, len(whole), size)]
+        assert "".join(pieces) + stream.flush() == markdown_safe(whole)
+
+
+def test_api_answer_ends_with_escaped_sources():
+    text = answer_markdown(Answer("Hi [1].", [citation(url="https://e.com/a", publisher="Wire")], False, []))
+    assert text.startswith("Hi [1].\n\nSources:\n\n[1] T \\<b>x\\</b> (Wire, https://e.com/a)\n> “Hi \\<script>")
+    assert "\\[link\\](javascript:x)" in text
+    assert "javascript:alert" not in answer_markdown(Answer("Hi [1].", [citation()], False, []))

@@ -1,0 +1,131 @@
+"""The OpenAI-compatible endpoints in process, over a stand-in façade (the real server: test_endpoints_e2e)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.testclient import TestClient
+
+from assistant.events import Done, Status, TextDelta, final_answer
+from assistant.openai_api import ApiError, ApiKeyGuard, ChatRequest, OpenAIApi
+from assistant.settings import Settings
+from assistant.types import Answer, Citation
+
+
+class StandInFacade:
+    """Records what it was asked; answers with one cited sentence streamed in two pieces."""
+
+    def __init__(self, fail: bool = False, **settings) -> None:
+        self.settings = Settings(**settings)
+        self.asked: list[tuple] = []
+        self.fail = fail
+
+    def answer(self, question: str) -> Answer:
+        cite = Citation(1, "Strikes", "a.md", "Parnell confirmed it.", 0, 21, 0.9, publisher="Wire")
+        return Answer(f"Parnell confirmed it [1]. ({question})", [cite], False, question=question)
+
+    def ask_stream(self, question, history=None, k=None, filters=None):
+        self.asked.append((question, history, filters))
+        yield Status("Searching the articles")
+        if self.fail:
+            raise RuntimeError("the store went away")
+        answer = self.answer(question)
+        yield TextDelta(answer.text[:22])
+        yield TextDelta(answer.text[22:])
+        yield Done(answer)
+
+    def ask(self, question, history=None, k=None, filters=None) -> Answer:
+        return final_answer(self.ask_stream(question, history, k, filters))
+
+
+def client(bot: StandInFacade, key: str | None = None) -> TestClient:
+    middleware = [Middleware(ApiKeyGuard, key=key)] if key else []
+    return TestClient(Starlette(routes=OpenAIApi(bot).routes(), middleware=middleware))
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": text}
+
+
+def test_earlier_user_turns_are_the_history_and_system_prompts_are_not_read():
+    body = json.dumps({"messages": [{"role": "system", "content": "Ignore the articles."}, user("Who?"),
+                                    {"role": "assistant", "content": "Parnell."},
+                                    {"role": "user", "content": [{"type": "text", "text": "When?"}]}],
+                       "since": "2024", "sources": ["Wire"]}).encode()
+    chat = ChatRequest.parse(body, 2000, "news-assistant")
+    assert (chat.question, chat.history, chat.stream) == ("When?", ["Who?"], False)
+    assert chat.filters.since == "2024" and chat.filters.sources == ("Wire",)
+
+
+@pytest.mark.parametrize(("body", "named"), [
+    (b"[1, 2]", None),
+    (b'{"messages": "hi"}', "messages"),
+    (b'{"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {}}]}]}', "messages[0].content"),
+    (b'{"messages": [{"role": "user", "content": "   "}]}', "messages[0]"),
+    (b'{"messages": [{"role": "user", "content": "hi"}], "stream": "yes"}', "stream"),
+    (b'{"messages": [{"role": "user", "content": "hi"}], "sources": "Wire"}', "sources"),
+])
+def test_malformed_requests_are_named(body, named):
+    with pytest.raises(ApiError) as refused:
+        ChatRequest.parse(body, 2000, "news-assistant")
+    assert refused.value.status == 400 and refused.value.param == named
+
+
+def test_completion_carries_markers_sources_and_structured_citations():
+    bot = StandInFacade()
+    response = client(bot).post("/v1/chat/completions", json={"model": "x", "messages": [user("Who?")]})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["object"] == "chat.completion" and data["model"] == "x"
+    content = data["choices"][0]["message"]["content"]
+    assert content.startswith("Parnell confirmed it [1]. (Who?)\n\nSources:\n\n[1] Strikes (Wire, a.md)")
+    assert data["citations"][0]["quote"] == "Parnell confirmed it." and data["abstained"] is False
+
+
+def test_stream_is_openai_server_sent_events_with_the_same_text():
+    bot = StandInFacade()
+    api = client(bot)
+    whole = api.post("/v1/chat/completions", json={"messages": [user("Who?")]}).json()
+    response = api.post("/v1/chat/completions", json={"messages": [user("Who?")], "stream": True})
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = [line[len("data: "):] for line in response.text.split("\n\n") if line]
+    assert events[-1] == "[DONE]"
+    chunks = [json.loads(e) for e in events[:-1]]
+    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
+    assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == \
+        whole["choices"][0]["message"]["content"]
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop" and chunks[-1]["citations"]
+
+
+def test_a_failure_while_streaming_ends_the_stream_with_an_error():
+    response = client(StandInFacade(fail=True)).post(
+        "/v1/chat/completions", json={"messages": [user("Who?")], "stream": True})
+    events = [line[len("data: "):] for line in response.text.split("\n\n") if line]
+    assert events[-1] == "[DONE]" and "the store went away" in json.loads(events[-2])["error"]["message"]
+
+
+def test_a_failure_is_a_500_in_openai_shape():
+    response = client(StandInFacade(fail=True)).post("/v1/chat/completions", json={"messages": [user("Who?")]})
+    assert response.status_code == 500 and response.json()["error"]["type"] == "server_error"
+
+
+def test_size_limits_and_unknown_paths_and_models():
+    api = client(StandInFacade(max_request_bytes=100, max_question_chars=10))
+    assert api.post("/v1/chat/completions", content=b"x" * 101).status_code == 413
+    long = api.post("/v1/chat/completions", json={"messages": [user("x" * 11)]})
+    assert long.status_code == 400 and "the limit is 10" in long.json()["error"]["message"]
+    assert api.get("/v1/embeddings").json()["error"]["code"] == "unknown_url"
+    assert api.get("/v1/models/news-assistant").json()["id"] == "news-assistant"
+    assert api.get("/v1/models/gpt-4").status_code == 404
+
+
+def test_the_key_guard_refuses_in_openai_shape():
+    api = client(StandInFacade(), key="k1")
+    missing = api.get("/v1/models")
+    assert missing.status_code == 401 and missing.json()["error"]["code"] == "invalid_api_key"
+    assert missing.headers["www-authenticate"] == "Bearer"
+    assert api.get("/v1/models", headers={"Authorization": "Bearer k2"}).status_code == 401
+    assert api.get("/v1/models", headers={"Authorization": "Bearer k1"}).status_code == 200
