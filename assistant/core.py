@@ -27,6 +27,7 @@ from .types import Answer, Passage, UpdateReport
 from .uploads import StoredFile, store_upload
 
 if TYPE_CHECKING:  # LangChain's retriever machinery is imported only by as_retriever
+    from .feeds import Feeds
     from .langchain_retriever import NewsRetriever
 
 
@@ -182,3 +183,25 @@ class Assistant:
         """Save an article file into the articles folder (checked like a web upload); index it with
         :meth:`update_index`."""
         return store_upload(self.settings.articles_dir, name, data, self.settings.max_upload_bytes)
+
+    @cached_property
+    def feeds(self) -> Feeds:
+        """The feeds this index follows (kept in the index folder): ``add``, ``list``, ``remove``, ``poll``."""
+        from .feedbook import FeedShelf
+        from .feeds import FeedPoller, Feeds
+
+        poller = FeedPoller(FeedShelf(self.settings.index_dir), self.settings.articles_dir, self.settings.fetcher(),
+                            self.settings.feed_max_entries)
+        return Feeds(poller, self.update_index)
+
+    def add_url(self, url: str) -> StoredFile:
+        """Fetch one page into the articles folder (an HTML page as its article with front matter, a PDF as
+        it is), checked like an upload; index it with :meth:`update_index`."""
+        from .fetch import FetchError
+        from .fetched import stored_page
+
+        try:
+            name, data = stored_page(self.settings.fetcher().get(url))
+        except FetchError as error:
+            raise ValueError(str(error)) from None
+        return self.add_file(name, data)

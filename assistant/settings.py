@@ -11,10 +11,13 @@ import sys
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 ENV_PREFIX = "ASSISTANT_"
@@ -109,6 +112,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1)
     max_question_chars: int = Field(2000, ge=1, description="longer questions are refused with a message")
     concurrency_limit: int = Field(4, ge=1)
+    feed_timeout: float = Field(10.0, gt=0, description="seconds a feed or page may take to answer")
+    feed_max_bytes: int = Field(5 * 1024 * 1024, ge=1, description="larger feeds and pages are refused")
+    feed_max_redirects: int = Field(5, ge=0)
+    feed_max_entries: int = Field(20, ge=1, description="new or changed entries stored per poll of one feed")
+    feed_user_agent: str = Field("news-assistant/0.1 (+a local news assistant; polls feeds its user added)",
+                                 min_length=1)
     watch: bool = Field(False, description="serve: update the index when the articles folder changes")
     watch_settle_seconds: float = Field(1.0, ge=0, description="quiet time before a changed file is read")
 
@@ -164,6 +173,12 @@ class Settings(BaseSettings):
     @property
     def lexical_dir(self) -> Path:
         return self.index_dir / "bm25"
+
+    def fetcher(self) -> Fetcher:
+        """What fetches feeds and pages, with these limits."""
+        from .fetch import Fetcher
+
+        return Fetcher(self.feed_user_agent, self.feed_timeout, self.feed_max_bytes, self.feed_max_redirects)
 
 
 def _unknown_variables(found: Iterable[str], fields: Iterable[str]) -> list[str]:
