@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from .cli_feeds import add_commands as add_feed_commands
 from .events import AnswerEvent, Done, Status, TextDelta
 from .records import Filters
 from .render import sources_text
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--k", type=int, default=5)
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
+    add_feed_commands(commands)
     return parser
 
 

@@ -88,7 +88,8 @@ class Fetcher:
                     raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise FetchError(f"{url}: {int(declared):,} bytes, larger than the limit of {self.max_bytes:,} bytes")
+                    raise FetchError(f"{url}: {int(declared):,} bytes, larger than the limit of "
+                                     f"{self.max_bytes:,} bytes")
                 body = bytearray()
                 for piece in response.iter_bytes():
                     body += piece

@@ -26,6 +26,7 @@ class ServedIndex:
         self.record = ServerRecord(os.getpid(), url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
         self.watch = watch
         self._watcher: FolderWatcher | None = None
+        self._feeds = FeedScheduler(bot)
 
     def __enter__(self) -> ServedIndex:
         # Load the model and the keyword index now, so that the first question is not the slow one.
@@ -33,9 +34,11 @@ class ServedIndex:
         self.record.write(self.bot.settings.index_dir)
         if self.watch:
             self._watcher = FolderWatcher(self.bot, self.bot.settings.watch_settle_seconds).start()
+        self._feeds.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self._feeds.stop()
         self.record.remove(self.bot.settings.index_dir)
         if self._watcher:
             self._watcher.stop()
@@ -45,6 +48,34 @@ class ServedIndex:
             self.bot.retrieve("warm up", k=1)
         except Exception as error:  # the first question will report it properly
             log.warning("warm-up failed: %s", error)
+
+
+class FeedScheduler:
+    """Polls each feed when it is due (feeds added while serving included), then updates the index: a new
+    entry becomes answerable without a restart. A failing feed waits longer each time and never stops
+    the others or the chat."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="feeds", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.bot.settings.feed_timeout * 2)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if any(feed.due(time.time()) for feed in self.bot.feeds.list()):
+                    for report in self.bot.feeds.poll(only_due=True):
+                        (log.warning if report.error else log.info)("feed %s", report.summary())
+            except Exception:
+                log.exception("polling the feeds failed; trying again later")
+            self._stop.wait(self.bot.settings.feed_check_seconds)
 
 
 def update_events(bot: Assistant, full: bool = False) -> Iterator[dict]:

@@ -115,6 +115,7 @@ class Settings(BaseSettings):
     feed_timeout: float = Field(10.0, gt=0, description="seconds a feed or page may take to answer")
     feed_max_bytes: int = Field(5 * 1024 * 1024, ge=1, description="larger feeds and pages are refused")
     feed_max_redirects: int = Field(5, ge=0)
+    feed_check_seconds: float = Field(5.0, gt=0, description="serve: how often it looks for feeds due a poll")
     feed_max_entries: int = Field(20, ge=1, description="new or changed entries stored per poll of one feed")
     feed_user_agent: str = Field("news-assistant/0.1 (+a local news assistant; polls feeds its user added)",
                                  min_length=1)

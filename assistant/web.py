@@ -19,6 +19,7 @@ from .records import Filters
 from .render import CSS, chat_answer, chat_status, chat_text, counted, local_time, sources_html
 from .serving import ServedIndex, update_events
 from .types import Answer, UploadError
+from .web_feeds import FeedsPanel
 
 log = logging.getLogger("assistant.web")
 EXAMPLES = [
@@ -175,6 +176,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
             update_message = gr.Markdown(elem_id="update-message")
             table = gr.Dataframe(article_rows(bot), headers=["Title", "Date", "Passages", "File"],
                                  interactive=False, elem_id="articles")
+            FeedsPanel(bot).build()
         inputs = [box, chatbot, questions, k, since, until, only]
         outputs = [chatbot, questions, sources, box]
         box.submit(page.respond, inputs, outputs, api_visibility="private")

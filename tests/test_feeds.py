@@ -8,7 +8,7 @@ import pytest
 
 from assistant.feedbook import FeedShelf, parse_every
 from assistant.feeds import FeedPoller
-from assistant.fetch import FetchError, Fetcher
+from assistant.fetch import Fetcher, FetchError
 from assistant.fetched import canonical_url
 from assistant.readers.text import front_matter
 
@@ -172,7 +172,7 @@ def test_feed_book_names_bad_values(tmp_path):
     shelf = FeedShelf(tmp_path)
     with shelf.editing() as book:
         book.add("https://example.com/rss", "2h")
-        with pytest.raises(ValueError, match="already followed as 'example.com'"):
+        with pytest.raises(ValueError, match=r"already followed as 'example\.com'"):
             book.add("https://example.com/rss")
         with pytest.raises(ValueError, match="not an http or https URL"):
             book.add("ftp://example.com/rss")
