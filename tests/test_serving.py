@@ -10,11 +10,31 @@ from assistant.remote import ServerRecord
 from assistant.serving import ServedIndex
 
 
+class StandInFeeds:
+    """One feed, always due; each poll is counted and the first one fails."""
+
+    def __init__(self) -> None:
+        self.polls = 0
+        self.polled_again = threading.Event()
+
+    def list(self):
+        return [SimpleNamespace(due=lambda now: True)]
+
+    def poll(self, only_due=False):
+        assert only_due
+        self.polls += 1
+        if self.polls == 1:
+            raise OSError("disk full")
+        self.polled_again.set()
+        return [SimpleNamespace(error=None, summary=lambda: "times: 1 new")]
+
+
 class StandInAssistant:
     def __init__(self, tmp_path) -> None:
         self.settings = SimpleNamespace(index_dir=tmp_path / "index", articles_dir=tmp_path / "articles",
-                                        watch_settle_seconds=0.1)
+                                        watch_settle_seconds=0.1, feed_check_seconds=0.05, feed_timeout=1.0)
         self.warmed = threading.Event()
+        self.feeds = StandInFeeds()
 
     def retrieve(self, query, k=None):
         self.warmed.set()
@@ -36,3 +56,13 @@ def test_a_newer_servers_record_is_left_alone(tmp_path):
     with ServedIndex(bot, "http://127.0.0.1:7860"):
         ServerRecord(os.getpid() + 1, "http://127.0.0.1:7861", "later").write(bot.settings.index_dir)
     assert ServerRecord.read(bot.settings.index_dir).url == "http://127.0.0.1:7861"
+
+
+def test_due_feeds_are_polled_while_serving_and_a_failed_poll_is_tried_again(tmp_path):
+    bot = StandInAssistant(tmp_path)
+    with ServedIndex(bot, "http://127.0.0.1:7860"):
+        assert bot.feeds.polled_again.wait(5)
+    polls = bot.feeds.polls
+    assert polls >= 2
+    threading.Event().wait(0.2)
+    assert bot.feeds.polls == polls  # stopped with the server
