@@ -4,6 +4,7 @@ and conditional GET (ETag / Last-Modified) so an unchanged feed costs one 304.""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlparse
 
@@ -90,11 +91,13 @@ class Fetcher:
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(f"{url}: {int(declared):,} bytes, larger than the limit of "
                                      f"{self.max_bytes:,} bytes")
-                body = bytearray()
+                body, deadline = bytearray(), time.monotonic() + 3 * self.timeout  # a server that trickles
                 for piece in response.iter_bytes():
                     body += piece
                     if len(body) > self.max_bytes:
                         raise FetchError(f"{url}: larger than the limit of {self.max_bytes:,} bytes")
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"{url}: still sending after {3 * self.timeout:g} s")
                 return Fetched(str(response.url), response.status_code, bytes(body),
                                response.headers.get("content-type", ""), response.headers.get("etag"),
                                response.headers.get("last-modified"))

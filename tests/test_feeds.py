@@ -142,15 +142,19 @@ def test_a_broken_feed_is_reported_and_never_stops_the_others(web, tmp_path, rou
 
 def test_a_linked_pdf_or_failing_page_falls_back_to_the_entry_text(web, tmp_path):
     web.routes["/report.pdf"] = Route(b"%PDF-1.4 not really", "application/pdf")
+    web.routes["/huge"] = Route(page("Huge", STORY * 400))
     web.routes["/rss"] = Route(rss("Times", ("p1", "Budget report", web.url("/report.pdf"), OTHER),
-                                   ("p2", "Gone", web.url("/gone"), "Too short.")))
-    p = poller(tmp_path)
+                                   ("p2", "Gone", web.url("/gone"), "Too short."),
+                                   ("p3", "Huge page", web.url("/huge"), STORY)))
+    p = poller(tmp_path, max_bytes=20_000)
     follow(p, web.url("/rss"), "times")
     report = p.poll()[0]
-    assert len(report.new) == 1
+    assert len(report.new) == 2
     assert any("stored from the feed's own text" in problem and "application/pdf" in problem
                for problem in report.problems), report.problems
     assert any("Gone: left out" in problem and "404" in problem for problem in report.problems)
+    assert any("Huge page: stored from" in problem and "limit of 20,000 bytes" in problem
+               for problem in report.problems)
     meta, text = stored(p)[report.new[0]]
     assert "forty cellars" in text and meta["title"] == "Budget report"
 
