@@ -129,3 +129,22 @@ def test_sentence_vectors_stored_at_index_time_are_read_not_embedded_again(embed
     # cosine with what it was embedded beside (at index time, its article; now, the question).
     assert [c.score for c in with_stored.citations] == pytest.approx([c.score for c in embedded_now.citations],
                                                                      abs=0.02)
+
+
+def test_abstains_when_the_closest_sentence_says_the_contrary(embedder):
+    text = "The river makes a distinctive turn to the north near Chur.  The valley is wide and green."
+    answer = ExtractiveAnswerer(embedder).run("Where does the river make a distinctive turn to the south?",
+                                              [passage(text)])
+    assert answer.abstained
+    answered = ExtractiveAnswerer(embedder).run("Where does the river make a distinctive turn to the north?",
+                                                [passage(text)])
+    assert not answered.abstained and "Chur" in answered.text
+
+
+def test_a_when_question_is_not_answered_by_a_sentence_without_a_time(embedder):
+    text = "The two plates reversed direction and compressed the Tethys floor."
+    answer = ExtractiveAnswerer(embedder).run("When did the two plates reverse direction?", [passage(text)])
+    assert answer.abstained
+    dated = "Around 180 million years ago the two plates reversed direction and compressed the Tethys floor."
+    answered = ExtractiveAnswerer(embedder).run("When did the two plates reverse direction?", [passage(dated)])
+    assert not answered.abstained and answered.short_answer.text == "180 million years ago"

@@ -38,3 +38,10 @@ def test_a_capitalised_first_word_alone_is_not_a_name():
 def test_a_name_after_a_capitalised_first_word_loses_its_article():
     found = candidates("But the Broncos defense halted the drive.", Kind.NAME)
     assert [c.text for c in found] == ["Broncos"]
+
+
+def test_dates_counted_back_from_now_are_dates_and_numbers():
+    sentence = "Warming began about 13,000 BP, some 11,700 years ago, after 22,000–14,000 yr BP of ice."
+    assert [c.text for c in candidates(sentence, Kind.DATE)] == ["13,000 BP", "11,700 years ago",
+                                                                   "22,000–14,000 yr BP"]
+    assert "11,700 years" in [c.text for c in candidates(sentence, Kind.NUMBER)]

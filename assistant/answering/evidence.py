@@ -2,18 +2,21 @@
 
 A sentence answers when it (with the sentence before it, and its article's title) holds every
 specific the question states (its names, numbers, rare words, its "largest" or "not"), and, when the
-question asks for a thing, a span of that kind the question does not already give.
+question asks for a thing, a span of that kind the question does not already give. A sentence that
+says the contrary of a question's word ("north" where the question asks about "south", "largest"
+for "smallest") does not answer it, however close it reads: a question built on the wrong premise.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..chunk import looks_like_heading
-from ..text import WORD, fold, terms
+from ..text import WORD, fold, stem, terms
 from ..types import Passage, Span
 from .question import NEGATIONS, Kind, Question
 from .spans import Candidate, candidates
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
 DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
+NO_TIME = 1.5  # "when" answered by a sentence with an era or a span of years, but no date
 
 
 @lru_cache(maxsize=65536)
@@ -123,12 +127,93 @@ def _near(term: str, retrieved: frozenset[str]) -> bool:
     return len(term) <= 3 or term in retrieved or bool(get_close_matches(term, retrieved, n=1, cutoff=0.75))
 
 
+# Words that exclude each other: a sentence saying one does not answer a question asking the other.
+# Degree words pair only with their opposite ("largest"/"smallest"); "first"/"last" are left out,
+# since "the first since 1985" answers "the last before".
+CONTRARY_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
+    "north south east west", "northern southern eastern western", "northward southward eastward westward",
+    "northeast southwest", "northwest southeast", "upper lower", "left right", "warm cold", "hot cold",
+    "light dark", "increase decrease", "increased decreased", "rise fall", "rose fell", "ancient modern",
+    "strong weak", "heavily sparsely", "clean dirty", "open closed", "opened closed", "old new", "large small",
+    "high low", "wide narrow", "deep shallow", "fast slow", "early late", "inner outer", "import export",
+    "win lose", "won lost", "maximum minimum", "above below", "upstream downstream", "internal external",
+    "private public", "merge diverge", "merged diverged", "join separate", "joined separated",
+    "same different", "allowed banned", "accepted rejected", "success failure", "majority minority",
+))
+OPPOSITE_DEGREES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(a.split()), frozenset(b.split())) for a, b in (
+        ("largest biggest greatest most highest major", "smallest least fewest lowest minor"),
+        ("longest", "shortest"), ("larger bigger greater more higher", "smaller less fewer lower"),
+        ("longer", "shorter"), ("older", "newer younger"), ("earlier", "later"), ("wider", "narrower"),
+        ("warmer", "colder cooler"), ("lighter", "darker heavier"),
+    ))
+
+
+def _contraries() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for group in CONTRARY_GROUPS:
+        for word in group:
+            out.setdefault(word, set()).update(group - {word})
+    for one, other in OPPOSITE_DEGREES:
+        for word in one:
+            out.setdefault(word, set()).update(other)
+        for word in other:
+            out.setdefault(word, set()).update(one)
+    return {word: frozenset(opposed) for word, opposed in out.items()}
+
+
+CONTRARIES = _contraries()
+
+
+def _says(word: str, words: set[str], stems: set[str]) -> bool:
+    """The sentence says the word, or a form of it ("warm" and "warmer", "lose" and "losing")."""
+    prefix = word[:max(4, len(word) - 3)]
+    return word in words or stem(word) in stems or (len(word) >= 4 and any(w.startswith(prefix) for w in words))
+
+
+def contradicted(question: Question, sentence: str) -> list[str]:
+    """The question's words the sentence does not say while it says their contrary: asked about the
+    "south" turn where the sentence has the "north" one, the "smallest" where it has the "largest".
+
+    Only words written in lower case count, so "South Africa" is a name and not a direction.
+    """
+    words = {w.lower() for w in WORD.findall(sentence)}
+    stems = set(terms(sentence))
+    asked = {w for w in WORD.findall(question.text) if w.islower() and w in CONTRARIES}
+    return sorted(w for w in asked if CONTRARIES[w] & words and not _says(w, words, stems))
+
+
+TIME_EXPRESSION = re.compile(
+    r"\b(?:[A-Z]\w+\s+)*(?:War|Period|Era|Age|Ages|Dynasty|Revolution|Reign)\b|\b\d{1,2}:\d{2}\b"
+    r"|\b\d[\d,.]*\s*\(?(?:years?|yr|BP|BC|AD|BCE|CE|MBP|million)\b")
+PERIOD_NOUNS = frozenset("period time era age season".split())
+
+
+def _missing_kind(question: Question, sentence: Sentence) -> float:
+    """How much lacking a span of the asked kind counts.
+
+    "who" is often answered by a description ("a civilian translator"), a place by a common noun; but
+    "when" and "how many" need a time or a number: a sentence with none does not answer them, unless
+    it names an era or a span of years ("13,000 BP", "World War I", for "what period": a name).
+    """
+    if question.kind is Kind.PERSON:
+        return 0.3
+    if question.kind is Kind.NUMBER:
+        return DECISIVE
+    if question.kind is Kind.DATE:
+        era = question.head in PERIOD_NOUNS and bool(candidates(sentence.text, Kind.NAME))
+        return NO_TIME if era or TIME_EXPRESSION.search(sentence.text) else DECISIVE
+    return 0.6
+
+
 def shortfall(question: Question, sentence: Sentence, retrieved: frozenset[str] = frozenset()) -> dict[str, float]:
     """What the sentence lacks to answer the question, each with how much it counts (none: it answers).
 
     A name the question gives that neither the sentence, the one before it, the title nor the passage
     holds counts fully, and when no retrieved passage holds it (``retrieved``: their terms) it decides;
-    other missing specifics count partly, so one paraphrased word does not refuse.
+    other missing specifics count partly, so one paraphrased word does not refuse. A word of the
+    question whose contrary the sentence says (``~south``), and a "when" or "how many" the sentence
+    has no time or number for, decide.
     """
     present = sentence.terms | sentence.context_terms
     lacking: dict[str, float] = {}
@@ -148,6 +233,7 @@ def shortfall(question: Question, sentence: Sentence, retrieved: frozenset[str] 
     if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
         lacking["not"] = 0.6
     if question.kind is not None and question.kind is not Kind.NAME and not sentence.spans:
-        # "who" is often answered by a description ("a civilian translator"), not a name
-        lacking[f"<{question.kind.value}>"] = 0.3 if question.kind is Kind.PERSON else 0.6
+        lacking[f"<{question.kind.value}>"] = _missing_kind(question, sentence)
+    for word in contradicted(question, sentence.text):
+        lacking[f"~{word}"] = DECISIVE
     return lacking

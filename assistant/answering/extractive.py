@@ -3,7 +3,9 @@
 Sentences of the retrieved passages are ranked by meaning (embeddings), by the question's words they
 share (rare words weigh more) and by whether they hold a span of the asked kind that the question
 does not already give. The best ranked sentence that holds the question's specifics answers; when
-none does, the answerer abstains.
+none does, the answerer abstains. It abstains too when the sentence read as most about the question
+says the contrary of one of its words: the question rests on a premise the articles contradict, and
+a weaker sentence would answer some other question.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from ..events import AnswerEvent, Done, TextDelta
 from ..text import WORD, terms
 from ..types import Answer, Citation, Passage, ShortAnswer
-from .evidence import Candidate, Sentence, coverage, is_heading, new_spans, shortfall, weighted_terms
+from .evidence import Candidate, Sentence, contradicted, coverage, is_heading, new_spans, shortfall, weighted_terms
 from .question import Kind, Question, analyse
 
 ABSTAIN_TEXT = "The indexed articles don't say."
@@ -117,6 +119,8 @@ class ExtractiveAnswerer:
         sentences = sentences_of(passages, asked, words)
         ranked = self.rank(asked, search_query, sentences) if sentences else []
         retrieved = frozenset().union(*words.values())
+        if ranked and contradicted(asked, ranked[0].text):  # "the smallest" asked, "the largest" said
+            return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
         for sentence in ranked[: self.consider * 3]:  # what a sentence lacks lowers it
             lacking = sum(shortfall(asked, sentence, retrieved).values())
             sentence.score = round(sentence.score - self.shortfall_weight * lacking, 4)

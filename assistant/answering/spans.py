@@ -19,10 +19,15 @@ YEAR = r"(?:1[0-9]|20)\d\d"
 ORDINAL_WORD = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
                 r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
                 r"twenty-first)")
+# Dates counted back from now: "13,000 BP", "~3000 yr BP", "11,700 years ago", "2.5 million years ago".
+AGO = (r"\d[\d,.]*(?:[–-]\d[\d,.]*)?(?:\s+(?:thousand|million|billion))?\s*"
+       r"(?:(?:yr|years?)\s+(?:ago|BP|before\s+present)|BP|BCE|MBP)")
+AGO_DATE = re.compile(AGO, re.IGNORECASE)
 DATE = re.compile(
     rf"\b(?:(?:early|late|mid)[- ])?(?:{MONTH}\s+{DAY}(?:,?\s+{YEAR})?|{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?"
     rf"|{MONTH},?\s+{YEAR}|{YEAR}(?:s|[–-]\d{{2,4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
     rf"|(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})\s+century(?:\s+(?:BC|AD|BCE|CE))?"
+    rf"|{AGO}"
     rf"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|tomorrow"
     rf"|(?:January|February|March|April|June|July|August|September|October|November|December))\b",
     re.IGNORECASE,
@@ -87,8 +92,8 @@ def candidates(sentence: str, kind: Kind) -> list[Candidate]:
     """Spans of the asked kind; names stand in for people, places and named things."""
     if kind is Kind.DATE:
         return [Candidate(m.start(), m.end(), m.group(), kind) for m in DATE.finditer(sentence)]
-    if kind is Kind.NUMBER:
-        dates = [(m.start(), m.end()) for m in DATE.finditer(sentence)]
+    if kind is Kind.NUMBER:  # "11,700 years ago" is a date and a number ("how many years ago")
+        dates = [(m.start(), m.end()) for m in DATE.finditer(sentence) if not AGO_DATE.fullmatch(m.group())]
         return [Candidate(m.start(), m.end(), m.group().strip(), kind) for m in NUMBER.finditer(sentence)
                 if m.group().strip() and not any(s <= m.start() and m.end() <= e for s, e in dates)]
     names = _names(sentence)
