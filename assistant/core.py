@@ -100,9 +100,7 @@ class Assistant:
         if owner is not None:
             return update_through(owner, full, progress, self.settings.auth)
         with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout, waiting):
-            report, lexical = Indexer(self.settings, self.embedder, self.store).run(full, progress)
-            if lexical is not None:
-                self.keyword_index.replace(lexical)
+            report = Indexer(self.settings, self.embedder, self.store).run(full, progress)
         report.note = note
         return report
 

@@ -38,13 +38,16 @@ class Indexer:
         self.embedder = embedder
         self.store = store
 
-    def run(self, full: bool = False, progress: Progress | None = None) -> tuple[UpdateReport, LexicalIndex | None]:
-        """Returns the report and, when anything changed, the rebuilt lexical index."""
+    def run(self, full: bool = False, progress: Progress | None = None) -> UpdateReport:
+        """Update the store, the manifest and the keyword index from the articles folder."""
         began = time.perf_counter()
         notify = progress or (lambda done, total, message: None)
         settings = self.settings
         report = UpdateReport()
-        manifest = self._manifest(full, report, notify)
+        self._touched: set[str] = set()  # articles whose chunks were removed or replaced
+        self._added: list[tuple[str, str]] = []  # (chunk id, text) of the chunks written
+        manifest, in_step = self._manifest(full, report, notify)
+        keywords_before = self.store.stamp() if in_step else None
 
         notify(0, 1, "Reading articles")
         articles, report.problems = load_articles(settings.articles_dir, settings.max_article_bytes)
@@ -58,45 +61,57 @@ class Indexer:
         if changed or gone:
             manifest.updated_at = None  # "in progress" until the new stamp is written
         self.store.delete_articles(gone)
+        self._touched.update(gone)
         for article_id in gone:
             del manifest.articles[article_id]
         report.removed = len(gone)
         if changed:
             self._embed_and_store(changed, manifest, report, notify)
 
-        lexical = None
         store_stamp = self.store.stamp()
         if manifest.updated_at is None or manifest.updated_at != store_stamp or report.repaired:
             manifest.updated_at = datetime.now(UTC).isoformat(timespec="microseconds")
             manifest.save(settings.manifest_path)
-            self.store.set_stamp(manifest.updated_at)  # last: marks the update complete
-        stale = LexicalIndex.load(settings.lexical_dir)
-        if stale is None or stale.stamp != manifest.updated_at:
-            notify(1, 1, "Rebuilding the keyword index")
-            lexical = LexicalIndex.build(((i, d) for i, d, _ in self.store.records(metadatas=False)),
-                                          manifest.updated_at)
-            lexical.save(settings.lexical_dir)
+            self.store.set_stamp(manifest.updated_at)  # marks the update complete
+        self._update_keywords(keywords_before, manifest.updated_at, notify)
         report.total_articles = len(manifest.articles)
         report.total_chunks = manifest.chunk_count
         report.seconds = round(time.perf_counter() - began, 3)
         notify(1, 1, "Done")
-        return report, lexical
+        return report
 
-    def _manifest(self, full: bool, report: UpdateReport, notify: Progress) -> Manifest:
-        """The manifest to update from. The store is the truth: when the local manifest does not match
-        it (a crashed update, another client of a Chroma server), it is rebuilt from chunk metadata and
-        chunks of incomplete articles are dropped, so they are embedded again."""
+    def _update_keywords(self, before: str | None, stamp: str, notify: Progress) -> None:
+        """Apply this update's changes to the keyword index when it matched the store before the update;
+        rebuild it from the store when it did not (missing, damaged, a crashed update, a full rebuild)."""
+        keywords = LexicalIndex.load(self.settings.lexical_dir)
+        if keywords is not None and keywords.stamp == stamp:
+            return
+        if keywords is not None and before is not None and keywords.stamp == before:
+            notify(1, 1, "Updating the keyword index")
+            keywords.apply(self._touched, self._added, stamp)
+            return
+        notify(1, 1, "Rebuilding the keyword index")
+        LexicalIndex.build(((i, d) for i, d, _ in self.store.records(metadatas=False)), stamp,
+                           self.settings.lexical_dir)
+
+    def _manifest(self, full: bool, report: UpdateReport, notify: Progress) -> tuple[Manifest, bool]:
+        """The manifest to update from, and whether the index was in step with the store before this update
+        (then its side files, the keyword index too, can be updated by what this update changes).
+
+        The store is the truth: when the local manifest does not match it (a crashed update, another client
+        of a Chroma server), it is rebuilt from chunk metadata and chunks of incomplete articles are dropped,
+        so they are embedded again."""
         identity = index_identity(self.settings)
         manifest = Manifest.load(self.settings.manifest_path)
         if full or self.store.identity() != identity:
             notify(0, 1, "Rebuilding the index from scratch")
             self.store.reset(identity)
             report.rebuilt = True
-            return Manifest(identity=identity)
+            return Manifest(identity=identity), False
         stamp = self.store.stamp()
         if manifest.identity == identity and manifest.updated_at == stamp and stamp is not None \
                 and self.store.count() == manifest.chunk_count:
-            return manifest
+            return manifest, True
         notify(0, 1, "Checking the index against the store")
         stored = [meta for _, _, meta in self.store.records(documents=False)]
         manifest = Manifest.from_records(stored, identity, stamp)
@@ -104,7 +119,7 @@ class Indexer:
         self.store.delete_articles(incomplete)
         report.repaired = len(incomplete)
         manifest.save(self.settings.manifest_path)
-        return manifest
+        return manifest, False
 
     def _embed_and_store(self, changed: list[Article], manifest: Manifest, report: UpdateReport,
                          notify: Progress) -> None:
@@ -131,6 +146,8 @@ class Indexer:
                 writes.append((article, chunks, vectors[offset:offset + len(chunks)], sentence_vectors))
                 offset += len(chunks)
             self.store.add_many(writes)  # one write for the batch, not one per article
+            self._touched.update(replaced)
+            self._added += [(c.id, c.text) for _, chunks in batch for c in chunks]
             for article, chunks in batch:
                 report.chunks += len(chunks)
                 manifest.articles[article.id] = ArticleEntry(

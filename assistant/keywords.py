@@ -10,8 +10,9 @@ from .store import ChromaStore
 
 
 class KeywordIndex:
-    """The current :class:`LexicalIndex` of ``store``: replaced after this process's updates, reloaded (or
-    rebuilt from the stored chunks) when another process's update changed the store's stamp."""
+    """The current :class:`LexicalIndex` of ``store``: reopened from disk when an update (of this process or
+    another) changed the store's stamp; built in memory from the stored chunks while the files on disk
+    do not match the store (an update in flight elsewhere, a damaged folder), never written from here."""
 
     def __init__(self, folder: Path, store: ChromaStore) -> None:
         self.folder = folder
@@ -32,10 +33,6 @@ class KeywordIndex:
                 loaded = LexicalIndex.build(((i, d) for i, d, _ in self.store.records(metadatas=False)), stamp or "")
             self._index = loaded
             return loaded
-
-    def replace(self, index: LexicalIndex) -> None:
-        """The index an update just built (and saved); the next search uses it without reloading."""
-        self._index = index
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         return self.current().search(query, n)

@@ -1,4 +1,10 @@
-"""Lexical index: BM25 over the same chunks as the vector store, built once per update, not per query."""
+"""Keyword index: BM25 (tantivy) over the same chunks as the vector store, updated article by article.
+
+An update deletes the chunks of changed and removed articles and adds the new ones, then commits once:
+adding one article to 100k passages touches only its passages. A commit is atomic, so a crash leaves
+the last committed index; ``stamp.json``, written after the commit, says which state of the store it
+matches, and a mismatch means it is rebuilt from the store.
+"""
 
 from __future__ import annotations
 
@@ -7,56 +13,86 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-import bm25s
+import tantivy
 
 from .text import terms
 
+WRITER_HEAP = 64 * 1024 * 1024  # tantivy's indexing buffer; it flushes a segment when full
+
+
+def article_of(chunk_id: str) -> str:
+    """The article a chunk id (``"<article id>::<n>"``, see chunk.py) belongs to."""
+    return chunk_id.rsplit("::", 1)[0]
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("chunk_id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("article_id", tokenizer_name="raw")
+    builder.add_text_field("terms", tokenizer_name="whitespace")  # already normalised by text.terms
+    return builder.build()
+
 
 class LexicalIndex:
-    """bm25s scores; ``ids[i]`` is the chunk id of document ``i``."""
+    """``search(query, n)`` -> ``[(chunk_id, score)]``; ``stamp`` is the store state it was made from."""
 
-    def __init__(self, ids: list[str], model: bm25s.BM25 | None, stamp: str = "") -> None:
-        self.ids = ids
-        self.model = model
-        self.stamp = stamp  # which index state this was built from (the manifest's update time)
+    def __init__(self, index: tantivy.Index, stamp: str = "", folder: Path | None = None) -> None:
+        self.index = index
+        self.stamp = stamp
+        self.folder = folder  # None: kept in memory (a reader's stopgap while the files are out of date)
+        self.index.reload()
+        self._searcher = index.searcher()
 
     @classmethod
-    def build(cls, records: Iterable[tuple[str, str]], stamp: str = "") -> LexicalIndex:
-        ids: list[str] = []
-        corpus: list[list[str]] = []
-        for chunk_id, text in records:
-            ids.append(chunk_id)
-            corpus.append(terms(text) or ["\x00empty"])
-        if not ids:
-            return cls([], None, stamp)
-        model = bm25s.BM25()
-        model.index(corpus, show_progress=False)
-        return cls(ids, model, stamp)
-
-    def search(self, query: str, n: int) -> list[tuple[str, float]]:
-        if self.model is None:
-            return []
-        tokens = [t for t in terms(query) if t in self.model.vocab_dict]
-        if not tokens:
-            return []
-        documents, scores = self.model.retrieve([tokens], k=min(n, len(self.ids)), show_progress=False)
-        return [(self.ids[int(d)], float(s)) for d, s in zip(documents[0], scores[0]) if s > 0]
-
-    def save(self, folder: Path) -> None:
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self.model is not None:
-            self.model.save(str(tmp / "bm25"))
-        (tmp / "ids.json").write_text(json.dumps({"stamp": self.stamp, "ids": self.ids}), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        tmp.rename(folder)
+    def build(cls, records: Iterable[tuple[str, str]], stamp: str = "", folder: Path | None = None) -> LexicalIndex:
+        """A new index of ``(chunk_id, text)`` records: in ``folder`` (replacing what is there) or in memory."""
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        index = tantivy.Index(_schema(), path=str(folder) if folder else None)
+        built = cls(index, "", folder)
+        built.apply((), records, stamp)
+        return built
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
+        """The index saved in ``folder``; None when it is missing or damaged (the caller rebuilds it)."""
         try:
-            meta = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-            model = bm25s.BM25.load(str(folder / "bm25")) if meta["ids"] else None
-        except (OSError, ValueError, KeyError):
-            return None  # missing or damaged: the caller rebuilds it from the store
-        return cls(meta["ids"], model, meta.get("stamp", ""))
+            stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))["stamp"]
+            return cls(tantivy.Index.open(str(folder)), stamp, folder)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    @property
+    def size(self) -> int:
+        return self._searcher.num_docs
+
+    def apply(self, removed_articles: Iterable[str], added: Iterable[tuple[str, str]], stamp: str) -> None:
+        """Drop every chunk of ``removed_articles``, add ``(chunk_id, text)`` records, commit, then record
+        ``stamp``. Replacing an article is removing it and adding its new chunks."""
+        writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        for article_id in removed_articles:
+            writer.delete_documents_by_term("article_id", article_id)
+        for chunk_id, text in added:
+            writer.add_document(tantivy.Document(chunk_id=chunk_id, article_id=article_of(chunk_id),
+                                                 terms=" ".join(terms(text))))
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        self._searcher = self.index.searcher()
+        self.stamp = stamp
+        if self.folder is not None:
+            temporary = self.folder / "stamp.json.tmp"
+            temporary.write_text(json.dumps({"stamp": stamp}), encoding="utf-8")
+            temporary.replace(self.folder / "stamp.json")
+
+    def search(self, query: str, n: int) -> list[tuple[str, float]]:
+        tokens = dict.fromkeys(terms(query))
+        if not tokens or n < 1:
+            return []
+        schema = self.index.schema
+        wanted = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "terms", t)) for t in tokens])
+        searcher = self._searcher
+        return [(searcher.doc(address)["chunk_id"][0], float(score))
+                for score, address in searcher.search(wanted, n).hits if score > 0]

@@ -113,10 +113,17 @@ def main() -> None:
                 chunks = report.total_chunks
             build_seconds, _ = timed(
                 lambda: LexicalIndex.build((i, d) for i, d, _ in builder.store.records(metadatas=False)))
+            # one more article, as a user adds one: read and hash the folder, embed it, store it, and
+            # update the keyword index in place
+            write_articles(articles, 1, seed=written + 7, paragraphs=(16, 24), first=written)
+            written += 1
+            add_one_seconds, add_one = timed(builder.update_index)
+            assert add_one.added == 1, add_one
             out = work / f"query-{size}.json"
             subprocess.run([sys.executable, __file__, "--query", str(index), str(articles), "--out", str(out)],
                            check=True)
             results.append({"target": size, "articles": written, "bm25_build_seconds": round(build_seconds, 2),
+                            "add_one_seconds": round(add_one_seconds, 3),
                             "pipeline_seconds_so_far": round(pipeline_seconds, 1),
                             **json.loads(out.read_text())})
             print(json.dumps(results[-1]), flush=True)

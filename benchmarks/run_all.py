@@ -31,7 +31,7 @@ def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     versions = {name: metadata.version(name) for name in
-                ("torch", "onnxruntime", "sentence-transformers", "transformers", "chromadb", "bm25s",
+                ("torch", "onnxruntime", "sentence-transformers", "transformers", "chromadb", "tantivy",
                  "langchain-core", "langchain-text-splitters")}
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "versions": versions,
             "load_average_at_start": round(os.getloadavg()[0], 2)}

@@ -146,7 +146,9 @@ def test_new_article_is_found_by_keyword_search_too(embedder, seed_copy, tmp_pat
     bot = make_bot(embedder, seed_copy, tmp_path / "index")
     bot.update_index()
     (seed_copy / "bridge.md").write_text(ARTICLE_B)
-    bot.update_index()
+    steps: list[str] = []
+    bot.update_index(progress=lambda done, total, message: steps.append(message))
+    assert "Updating the keyword index" in steps and "Rebuilding the keyword index" not in steps  # in place
     assert bot.keyword_index.search("Orwell bridge", 3)[0][0].startswith("bridge.md::")
     # a second process (a fresh Assistant) sees the same lexical index from disk
     other = make_bot(embedder, seed_copy, tmp_path / "index")

@@ -178,7 +178,7 @@ def test_damaged_side_files_are_rebuilt_from_the_store(embedder, seed_copy, tmp_
     if damage == "manifest":
         bot.settings.manifest_path.unlink()
     else:
-        (bot.settings.lexical_dir / "ids.json").write_text("{broken")
+        (bot.settings.lexical_dir / "stamp.json").write_text("{broken")
     fresh = make_bot(embedder, seed_copy, tmp_path / "index")
     report = fresh.update_index()
     assert report.chunks == 0 and report.unchanged == 1 and not report.rebuilt
