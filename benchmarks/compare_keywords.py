@@ -1,64 +1,95 @@
-# A one-off comparison kept for repeating it: needs `pip install "bm25s>=0.3,<0.4"` and the previous
-# lexical.py (`git show 8aeb9fe:assistant/lexical.py > /tmp/old_lexical.py`), and squad indexes built by
-# `assistant eval` in /tmp/ab-s1-index (squad-dev) and /tmp/ab-s2-index (squad2-dev).
-"""bm25s (the previous keyword index) vs tantivy (the new one): keyword-only hit@5 on squad-dev and squad2-dev
-answerable questions, and query/build/update time on ~100k passages."""
-import json, random, statistics, sys, time, importlib.util
-from pathlib import Path
-sys.path.insert(0, "/work/main")
-from assistant.store import ChromaStore
-from assistant.settings import Settings
-from assistant.lexical import LexicalIndex as Tantivy
-spec = importlib.util.spec_from_file_location("old_lexical", "/tmp/old_lexical.py", submodule_search_locations=None)
-import types
-old = types.ModuleType("assistant.old_lexical"); old.__package__ = "assistant"
-exec(compile(open("/tmp/old_lexical.py").read().replace("from .text import terms", "from assistant.text import terms"), "old_lexical", "exec"), old.__dict__)
-Bm25s = old.LexicalIndex
+"""bm25s (the keyword index before 2026-11-26) against tantivy (today's), side by side in one run:
+keyword-only hit@5 on the answerable squad questions, and build, query and one-article update time
+at 100k passages. The table is in DECISIONS.md.
 
-def records(index_dir):
-    s = Settings(index_dir=index_dir)
-    store = ChromaStore(s)
-    return [(i, d) for i, d, _ in store.records(metadatas=False)]
+A one-off, kept so it can be repeated. It needs bm25s (`pip install "bm25s>=0.3,<0.4"`), the previous
+module (`git show 8aeb9fe:assistant/lexical.py > /tmp/old_lexical.py`) and two indexes made by
+`assistant --articles <copy of the set's articles> --index DIR eval QUESTIONS.jsonl`:
 
-def hit_at(index, qs, by_id, k=5):
-    hits, times = 0, []
-    for q in qs:
-        t = time.perf_counter(); found = index.search(q["question"], k); times.append(time.perf_counter() - t)
-        if any(any(a.lower() in by_id[c].lower() for a in q["answers"]) for c, _ in found):
-            hits += 1
-    return hits / len(qs), statistics.median(times) * 1000
+    python benchmarks/compare_keywords.py SQUAD_DEV_INDEX SQUAD2_DEV_INDEX
+"""
 
-out = {}
-for name, index_dir, qfile in (("squad-dev", "/tmp/ab-s1-index", "/work/shared/bench/squad-dev/questions.jsonl"),
-                               ("squad2-dev", "/tmp/ab-s2-index", "/work/shared/bench/squad2-dev/questions.jsonl")):
-    recs = records(index_dir); by_id = dict(recs)
-    qs = [json.loads(l) for l in open(qfile)]
-    qs = [q for q in qs if q.get("answers")]
-    for label, cls in (("bm25s", Bm25s), ("tantivy", Tantivy)):
-        idx = cls.build(recs)
-        h, ms = hit_at(idx, qs, by_id)
-        out[f"{name} {label}"] = {"hit@5": round(h, 4), "query_ms_p50": round(ms, 3), "questions": len(qs), "chunks": len(recs)}
-        print(name, label, out[f"{name} {label}"], flush=True)
+from __future__ import annotations
 
-# ~100k passages from the squad-dev sentences shuffled into passages of 6-10 sentences
-sentences = [s.strip() + "." for _, d in records("/tmp/ab-s1-index") for s in d.split(". ") if len(s) > 20]
-rng = random.Random(7)
-big = [(f"a{i // 5}.md::{i % 5}", " ".join(rng.choices(sentences, k=rng.randint(6, 10)))) for i in range(100_000)]
-qs = [json.loads(l)["question"] for l in open("/work/shared/bench/squad-dev/questions.jsonl")][:200]
+import json
+import random
+import statistics
+import sys
 import tempfile
-for label, cls in (("bm25s", Bm25s), ("tantivy", Tantivy)):
-    t = time.perf_counter()
-    idx = cls.build(big, "s", Path(tempfile.mkdtemp()) / "kw") if label == "tantivy" else cls.build(big, "s")
-    build = time.perf_counter() - t
-    times = []
-    for q in qs:
-        t = time.perf_counter(); idx.search(q, 30); times.append(time.perf_counter() - t)
-    times.sort()
-    row = {"build_s": round(build, 1), "query_ms_p50": round(times[len(times)//2]*1000, 2), "query_ms_p95": round(times[int(len(times)*.95)]*1000, 2)}
-    if label == "tantivy":
-        t = time.perf_counter(); idx.apply(["a7.md"], [(f"new.md::{j}", big[j][1]) for j in range(5)], "s2"); row["add_one_article_s"] = round(time.perf_counter() - t, 3)
-    else:
-        t = time.perf_counter(); cls.build(big[:-5] + [(f"new.md::{j}", big[j][1]) for j in range(5)], "s2"); row["add_one_article_s"] = round(time.perf_counter() - t, 3)
-    out[f"100k {label}"] = row
-    print("100k", label, row, flush=True)
-json.dump(out, open("/tmp/kw/out.json", "w"), indent=1)
+import time
+import types
+from pathlib import Path
+
+from common import squad_dir
+
+from assistant.lexical import LexicalIndex as Tantivy
+from assistant.settings import Settings
+from assistant.store import ChromaStore
+
+
+def previous_engine() -> type:
+    module = types.ModuleType("old_lexical")
+    source = Path("/tmp/old_lexical.py").read_text().replace("from .text import", "from assistant.text import")
+    exec(compile(source, "old_lexical.py", "exec"), module.__dict__)
+    return module.LexicalIndex
+
+
+def chunks(index_dir: str) -> list[tuple[str, str]]:
+    return [(i, d) for i, d, _ in ChromaStore(Settings(index_dir=index_dir)).records(metadatas=False)]
+
+
+def questions(path: Path) -> list[dict]:
+    with path.open() as lines:
+        return [q for q in map(json.loads, lines) if q.get("answers")]
+
+
+def hit_at_5(engine: type, records: list[tuple[str, str]], asked: list[dict]) -> dict:
+    index, texts, hits, seconds = engine.build(records), dict(records), 0, []
+    for q in asked:
+        began = time.perf_counter()
+        found = index.search(q["question"], 5)
+        seconds.append(time.perf_counter() - began)
+        hits += any(a.lower() in texts[c].lower() for a in q["answers"] for c, _ in found)
+    return {"hit@5": round(hits / len(asked), 4), "query_ms_p50": round(1000 * statistics.median(seconds), 3)}
+
+
+def at_100k(engine: type, name: str, records: list[tuple[str, str]], asked: list[str]) -> dict:
+    folder = Path(tempfile.mkdtemp()) / "keywords"
+    began = time.perf_counter()
+    index = engine.build(records, "1", folder) if name == "tantivy" else engine.build(records, "1")
+    build = time.perf_counter() - began
+    seconds = []
+    for q in asked:
+        began = time.perf_counter()
+        index.search(q, 30)
+        seconds.append(time.perf_counter() - began)
+    new = [(f"new.md::{j}", records[j][1]) for j in range(5)]
+    began = time.perf_counter()
+    if name == "tantivy":
+        index.apply(["a7.md"], new, "2")
+    else:  # bm25s cannot add a document: the update rebuilt it
+        engine.build([r for r in records if not r[0].startswith("a7.md::")] + new, "2")
+    seconds.sort()
+    return {"build_s": round(build, 1), "query_ms_p50": round(1000 * seconds[len(seconds) // 2], 2),
+            "query_ms_p95": round(1000 * seconds[int(len(seconds) * 0.95)], 2),
+            "add_one_article_s": round(time.perf_counter() - began, 3)}
+
+
+def main() -> None:
+    engines = {"bm25s": previous_engine(), "tantivy": Tantivy}
+    results = {}
+    for name, index_dir in (("squad-dev", sys.argv[1]), ("squad2-dev", sys.argv[2])):
+        records, asked = chunks(index_dir), questions(squad_dir().parent / name / "questions.jsonl")
+        for label, engine in engines.items():
+            results[f"{name} {label}"] = hit_at_5(engine, records, asked) | {"chunks": len(records)}
+    sentences = [s.strip() + "." for _, d in chunks(sys.argv[1]) for s in d.split(". ") if len(s) > 20]
+    rng = random.Random(7)
+    big = [(f"a{i // 5}.md::{i % 5}", " ".join(rng.choices(sentences, k=rng.randint(6, 10)))) for i in range(100_000)]
+    asked = [q["question"] for q in questions(squad_dir() / "questions.jsonl")][:200]
+    for label, engine in engines.items():
+        results[f"100k {label}"] = at_100k(engine, label, big, asked)
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
