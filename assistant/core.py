@@ -130,9 +130,19 @@ class Assistant:
         yield Status(f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
         left_out = self._undated_left_out(filters)
         for event in self.answerer.stream(question, passages, search_query, history):
-            if isinstance(event, Done) and left_out:  # so that an abstention is not mistaken for "not in the news"
-                event.answer.note = "; ".join(filter(None, (event.answer.note, left_out)))
+            if isinstance(event, Done):  # so that an abstention is not mistaken for "not in the news"
+                hints = (left_out, self._language_hint(question) if event.answer.abstained else "")
+                event.answer.note = "; ".join(filter(None, (event.answer.note, *hints)))
             yield event
+
+    def _language_hint(self, question: str) -> str:
+        """Why a question in another language abstains, when the bundled English-only model is in use."""
+        from .language import foreign_language
+        from .settings import DEFAULT_MODEL
+
+        language = foreign_language(question) if self.settings.embedding_model == DEFAULT_MODEL else None
+        return (f"the question looks {language}, and the bundled embedding model reads English only: ask in "
+                "English, or set embedding_model to a multilingual sentence-transformers model") if language else ""
 
     def _undated_left_out(self, filters: Filters | None) -> str:
         """'2 undated articles were left out by the date range', when a date filter hid any."""

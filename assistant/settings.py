@@ -110,6 +110,7 @@ class Settings(BaseSettings):
     api_model: str = Field("news-assistant", min_length=1, description="the model name the OpenAI API lists")
     max_request_bytes: int = Field(1_000_000, ge=1, description="larger API requests are refused")
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    index_uploads: bool = Field(True, description="the page indexes uploaded articles at once (false: two steps)")
     max_question_chars: int = Field(2000, ge=1, description="longer questions are refused with a message")
     concurrency_limit: int = Field(4, ge=1)
     feed_timeout: float = Field(10.0, gt=0, description="seconds a feed or page may take to answer")

@@ -98,7 +98,8 @@ class ChatPage:
         """API for scripts (gradio_client): the same JSON as ``assistant ask --json``."""
         return self.bot.ask(question, k=int(k)).to_dict()
 
-    def upload(self, files: list[str] | None) -> tuple[str, None]:
+    def upload(self, files: list[str] | None, progress=gr.Progress()) -> tuple[str, None]:  # noqa: B008
+        """Save the files, then (setting index_uploads, on by default) index them at once."""
         messages = []
         for path in files or []:
             name = Path(path).name
@@ -107,8 +108,11 @@ class ChatPage:
                 messages.append(f"Saved: {chat_text(stored.message)}")
             except (UploadError, OSError) as error:
                 messages.append(f"**Rejected:** {chat_text(str(error))}")
-        if messages and any(m.startswith("Saved") for m in messages):
-            messages.append("Press **Update index** to make the new articles searchable.")
+        if any(m.startswith("Saved") for m in messages):
+            if self.bot.settings.index_uploads:
+                messages.append(self.update(progress)[0])
+            else:
+                messages.append("Press **Update index** to make the new articles searchable.")
         return "\n\n".join(messages), None
 
     def update_api(self, full: bool = False) -> Iterator[dict]:

@@ -25,7 +25,7 @@ class StandInAssistant:
     """Answers one way, stores uploads in memory, and can be told to fail."""
 
     def __init__(self, fail: Exception | None = None) -> None:
-        self.settings = SimpleNamespace(k=5, max_question_chars=2000)
+        self.settings = SimpleNamespace(k=5, max_question_chars=2000, index_uploads=True)
         self.fail = fail
         self.asked: list[dict] = []
         self.saved: dict[str, bytes] = {}
@@ -117,10 +117,21 @@ def test_upload_saves_articles_and_names_each_refusal(tmp_path: Path):
     good.write_text("# New\n\nText.")
     bad.write_bytes(b"MZ")
     bot = StandInAssistant()
-    message, cleared = ChatPage(bot).upload([str(good), str(bad), str(tmp_path / "missing.md")])
+    shown: list[str] = []
+    message, cleared = ChatPage(bot).upload([str(good), str(bad), str(tmp_path / "missing.md")],
+                                            progress=lambda fraction, desc: shown.append(desc))
     assert bot.saved == {"new.md": b"# New\n\nText."} and cleared is None
     assert "Saved: new.md saved" in message and "**Rejected:** tool.exe: .exe files are not articles" in message
-    assert message.count("**Rejected:**") == 2 and "Update index" in message  # an unreadable file is refused too
+    assert message.count("**Rejected:**") == 2  # an unreadable file is refused too
+    assert "Done: 1 added" in message and "Embedding" in shown  # indexed at once, with progress
+
+
+def test_upload_in_two_steps_when_asked(tmp_path: Path):
+    (tmp_path / "new.md").write_text("# New\n\nText.")
+    bot = StandInAssistant()
+    bot.settings.index_uploads = False
+    message, _ = ChatPage(bot).upload([str(tmp_path / "new.md")], progress=lambda *a, **k: None)
+    assert "Press **Update index**" in message and "Done:" not in message
 
 
 def test_update_reports_problems_and_a_failure_keeps_the_page_working():
