@@ -160,7 +160,8 @@ def sources_html(answer: Answer | None) -> str:
             f'<div class="source" data-n="{c.n}"><div class="source-head"><b>[{c.n}]</b> '
             f'<span class="source-title">{html.escape(c.title)}</span>{flag}</div>'
             f'<div class="source-meta">{_meta_line(c.date, c.publisher, c.article_id, c.url, c.page)}'
-            f" · score {c.score:.2f}</div>"
+            f' · <span title="how well the quoted sentence answers the question, 0 to 1">answer score '
+            f"{c.score:.2f}</span></div>"
             f'<blockquote class="source-passage">{_highlighted(c)}</blockquote></div>'
         )
     if not answer.citations:
@@ -176,7 +177,8 @@ def sources_html(answer: Answer | None) -> str:
 def _passage_html(p: Passage) -> str:
     return (f'<div class="source other"><div class="source-head"><span class="source-title">{html.escape(p.title)}'
             f'</span></div><div class="source-meta">{_meta_line(p.date, p.source, p.article_id, p.url)}'
-            f" · score {p.score:.3f}</div><blockquote>{html.escape(p.text)}</blockquote></div>")
+            f' · <span title="keyword and meaning ranks fused: only the order counts">rank score {p.score:.3f}'
+            f"</span></div><blockquote>{html.escape(p.text)}</blockquote></div>")
 
 
 CSS = """

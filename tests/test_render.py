@@ -83,3 +83,9 @@ def test_api_answer_ends_with_escaped_sources():
     assert text.startswith("Hi [1].\n\nSources:\n\n[1] T \\<b>x\\</b> (Wire, https://e.com/a)\n> “Hi \\<script>")
     assert "\\[link\\](javascript:x)" in text
     assert "javascript:alert" not in answer_markdown(Answer("Hi [1].", [citation()], False, []))
+
+
+def test_each_list_names_its_own_score():
+    other = Passage("b.md::0", "b.md", "Other", "Other text.", 0, 11, [Span(0, 11)], 0.016)
+    page = sources_html(Answer("x [1]", [citation()], False, [other]))
+    assert "answer score 0.90" in page and "rank score 0.016" in page and "· score" not in page
