@@ -160,7 +160,7 @@ def sources_html(answer: Answer | None) -> str:
             f'<div class="source" data-n="{c.n}"><div class="source-head"><b>[{c.n}]</b> '
             f'<span class="source-title">{html.escape(c.title)}</span>{flag}</div>'
             f'<div class="source-meta">{_meta_line(c.date, c.publisher, c.article_id, c.url, c.page)}'
-            f' · <span title="how well the quoted sentence answers the question, 0 to 1">answer score '
+            f' · <span title="how well the quoted sentence answers the question; higher is better">answer score '
             f"{c.score:.2f}</span></div>"
             f'<blockquote class="source-passage">{_highlighted(c)}</blockquote></div>'
         )
