@@ -131,14 +131,18 @@ class Server:
         return self.log_path.read_text()
 
 
-@pytest.fixture(scope="module")
-def seed_server(tmp_path_factory):
-    """A real web server over an indexed temp copy of the seeds."""
-    base = tmp_path_factory.mktemp("server")
+def serve_seeds(base: Path, *extra: str) -> Server:
+    """`assistant serve` (with ``extra`` options) over a copy of the seeds in ``base``, indexed first."""
     shutil.copytree(SEEDS, base / "articles")
     result = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
     assert result.returncode == 0, result.stderr
-    server = Server(base / "articles", base / "index", base / "server.log")
+    return Server(base / "articles", base / "index", base / "server.log", *extra)
+
+
+@pytest.fixture(scope="module")
+def seed_server(tmp_path_factory):
+    """A real web server over an indexed temp copy of the seeds."""
+    server = serve_seeds(tmp_path_factory.mktemp("server"))
     yield server
     server.stop()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -18,7 +17,7 @@ from langchain_openai import ChatOpenAI
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from .conftest import ASSISTANT_BIN, ROOT, SEEDS, Server, run_cli
+from .conftest import ASSISTANT_BIN, ROOT, Server, serve_seeds
 from .test_readme import blocks
 
 PALMYRA = "Who confirmed the Palmyra attack?"
@@ -28,11 +27,7 @@ KEY = "s3cret-key"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """A real server over the seeds whose API asks for a key (the password of --auth)."""
-    base = tmp_path_factory.mktemp("endpoints")
-    shutil.copytree(SEEDS, base / "articles")
-    result = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
-    assert result.returncode == 0, result.stderr
-    server = Server(base / "articles", base / "index", base / "server.log", "--auth", f"reader:{KEY}")
+    server = serve_seeds(tmp_path_factory.mktemp("endpoints"), "--auth", f"reader:{KEY}")
     yield server
     server.stop()
 
