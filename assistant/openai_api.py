@@ -136,11 +136,7 @@ class OpenAIApi:
 
     async def completions(self, request: Request) -> Response:
         try:
-            body = await request.body()
-            limit = self.bot.settings.max_request_bytes
-            if len(body) > limit:
-                raise ApiError(413, f"the request is {len(body):,} bytes; the limit is {limit:,} "
-                               "(setting max_request_bytes)", code="request_too_large")
+            body = await self._body(request)
             chat = ChatRequest.parse(body, self.bot.settings.max_question_chars, self.model)
             if chat.stream:
                 events = self.bot.ask_stream(chat.question, chat.history, filters=chat.filters)
@@ -154,6 +150,21 @@ class OpenAIApi:
         except Exception as error:
             log.exception("chat completion failed")
             return ApiError(500, f"the question failed: {error}", kind="server_error").response()
+
+    async def _body(self, request: Request) -> bytes:
+        """The request body, read no further than the limit: a huge request is refused, not held."""
+        limit = self.bot.settings.max_request_bytes
+        refusal = ApiError(413, f"the request is larger than {limit:,} bytes (setting max_request_bytes)",
+                           code="request_too_large")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise refusal
+        body = bytearray()
+        async for piece in request.stream():
+            body += piece
+            if len(body) > limit:
+                raise refusal
+        return bytes(body)
 
     def _ask(self, chat: ChatRequest) -> Answer:
         with self._slots:
