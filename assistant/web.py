@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
 from .core import Assistant
+from .endpoints import api_app_kwargs
 from .events import Done, Status, TextDelta
-from .mcp_server import build_mcp
-from .openai_api import ApiKeyGuard, OpenAIApi
 from .records import Filters
 from .render import CSS, chat_answer, chat_status, chat_text, counted, local_time, sources_html
 from .serving import ServedIndex, update_events
@@ -154,7 +151,9 @@ def build_app(bot: Assistant) -> gr.Blocks:
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat", buttons=["copy"])
+                    # no LaTeX: "\(" and "$" in a question or an article are text, not maths
+                    chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat", buttons=["copy"],
+                                         latex_delimiters=[])
                     questions = gr.State([])
                     with gr.Row():
                         box = gr.Textbox(placeholder="Ask about your articles…", show_label=False, scale=5,
@@ -196,23 +195,6 @@ def build_app(bot: Assistant) -> gr.Blocks:
         only.focus(page.sources, None, only, api_visibility="private", show_progress="hidden")
         app.load(page.opened, None, [status, table, only], api_visibility="private", show_progress="hidden")
     return app
-
-
-def api_app_kwargs(bot: Assistant, host: str, key: str | None) -> dict[str, Any]:
-    """What the web server's FastAPI app gets beside the page: the OpenAI-compatible routes, the MCP tools
-    at ``/mcp``, the guard asking for ``key`` when there is one, and the MCP session manager's lifespan."""
-    from starlette.middleware import Middleware
-
-    mcp = build_mcp(bot)
-    mcp_routes = mcp.streamable_http_app(streamable_http_path="/mcp", host=host).routes
-
-    @asynccontextmanager
-    async def lifespan(_app: object) -> AsyncIterator[None]:
-        async with mcp.session_manager.run():
-            yield
-
-    return {"routes": [*OpenAIApi(bot).routes(), *mcp_routes], "lifespan": lifespan,
-            "middleware": [Middleware(ApiKeyGuard, key=key)] if key else []}
 
 
 def _stop_serving(*_) -> None:

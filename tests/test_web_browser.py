@@ -114,6 +114,16 @@ def test_article_text_is_shown_as_text_never_run(page):
     page.screenshot(path=str(SHOTS / "xss-as-text.png"))
 
 
+def test_a_question_is_shown_exactly_as_typed(page):
+    typed = "Did [link](http://x) or $x$ or \\(y\\) or <b>z</b> confirm the Palmyra attack?"
+    page.locator("#question textarea").fill(typed)
+    page.locator("#ask").click()
+    page.locator("#sources .source, #sources .sources-empty").first.wait_for(timeout=60_000)
+    bubble = page.locator("#chat .user").last
+    assert typed in bubble.inner_text()
+    assert bubble.locator("a, b, .katex").count() == 0  # no link, no bold, no maths
+
+
 def test_upload_update_and_ask_about_the_new_article(page, server, tmp_path):
     upload = tmp_path / "quarry-rescue.md"
     upload.write_text(NEW_ARTICLE)
