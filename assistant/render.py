@@ -11,6 +11,7 @@ from .records import CITATION_MARKER
 from .types import Answer, Citation, Passage
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")
+AUTOLINK = re.compile(r":(?=//)|(?<=\bwww)\.|@", re.IGNORECASE)  # what makes a bare URL or e-mail a link
 MARKDOWN_LIVE = re.compile(r"([\\<\[\]])")  # what opens HTML, a link or an image in Markdown
 
 
@@ -31,7 +32,7 @@ def local_time(stamp: str | None) -> str:
 
 def chat_text(text: str) -> str:
     """Show text literally in a Markdown chat bubble: no markup, no HTML, no links, no maths."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return AUTOLINK.sub(r"\\\g<0>", MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
 
 
 def markdown_safe(text: str) -> str:

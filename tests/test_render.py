@@ -89,3 +89,8 @@ def test_each_list_names_its_own_score():
     other = Passage("b.md::0", "b.md", "Other", "Other text.", 0, 11, [Span(0, 11)], 0.016)
     page = sources_html(Answer("x [1]", [citation()], False, [other]))
     assert "answer score 0.90" in page and "rank score 0.016" in page and "· score" not in page
+
+
+def test_chat_text_leaves_no_bare_url_or_email_to_autolink():
+    text = chat_text("See http://x.org, www.y.org or a@b.org at 10:30.")
+    assert "http\\://x.org" in text and "www\\.y.org" in text and "a\\@b.org" in text and "10:30" in text

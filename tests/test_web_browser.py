@@ -115,7 +115,7 @@ def test_article_text_is_shown_as_text_never_run(page):
 
 
 def test_a_question_is_shown_exactly_as_typed(page):
-    typed = "Did [link](http://x) or $x$ or \\(y\\) or <b>z</b> confirm the Palmyra attack?"
+    typed = "Did [link](http://x) or www.x.org or a@b.org or $x$ or \\(y\\) or <b>z</b> confirm the Palmyra attack?"
     page.locator("#question textarea").fill(typed)
     page.locator("#ask").click()
     page.locator("#sources .source, #sources .sources-empty").first.wait_for(timeout=60_000)
