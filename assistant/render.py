@@ -182,6 +182,10 @@ def _passage_html(p: Passage) -> str:
             f"</span></div><blockquote>{html.escape(p.text)}</blockquote></div>")
 
 
+# On a phone the panel sits below the chat: a tap on an answer brings its sources into view.
+SHOW_SOURCES_JS = ("(kept) => { if (innerWidth < 700) document.getElementById('sources').scrollIntoView(); "
+                   "return kept; }")
+
 CSS = """
 .sources .source { border-left: 3px solid #6b8afd; padding: 4px 10px; margin: 8px 0; }
 .sources .source.other { border-left-color: #bbb; }

@@ -13,17 +13,14 @@ from .core import Assistant
 from .endpoints import api_app_kwargs
 from .events import Done, Status, TextDelta
 from .records import Filters
-from .render import CSS, chat_answer, chat_status, chat_text, counted, local_time, sources_html
+from .render import CSS, SHOW_SOURCES_JS, chat_answer, chat_status, chat_text, counted, local_time, sources_html
 from .serving import ServedIndex, update_events
 from .types import Answer, UploadError
 from .web_feeds import FeedsPanel
 
 log = logging.getLogger("assistant.web")
-EXAMPLES = [
-    "Who confirmed the Palmyra attack?",
-    "Where did the coalition strikes originate?",
-    "What did Donald Trump vow?",
-]
+EXAMPLES = ["Who confirmed the Palmyra attack?", "Where did the coalition strikes originate?",
+            "What did Donald Trump vow?"]
 
 
 def status_markdown(bot: Assistant) -> str:
@@ -90,6 +87,17 @@ class ChatPage:
             history[-1] = {"role": "assistant",
                            "content": f"Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
         yield history, [*questions, question], sources_html(answer), ""
+
+    @staticmethod
+    def keep(history: list[dict], shown: str, kept: dict[str, str]) -> dict[str, str]:
+        """Each answer keeps its own sources: the panel just shown, under the answer's message index."""
+        return {**kept, str(len(history) - 1): shown} if history and history[-1]["role"] == "assistant" else kept
+
+    @staticmethod
+    def sources_of(kept: dict[str, str], selected: gr.SelectData):
+        """The sources of the answer the user clicked or tapped, in the panel."""
+        index = selected.index[0] if isinstance(selected.index, list | tuple) else selected.index
+        return kept.get(str(index), gr.update())
 
     def ask_api(self, question: str, k: int = 5) -> dict:
         """API for scripts (gradio_client): the same JSON as ``assistant ask --json``."""
@@ -159,7 +167,10 @@ def build_app(bot: Assistant) -> gr.Blocks:
                         box = gr.Textbox(placeholder="Ask about your articles…", show_label=False, scale=5,
                                          elem_id="question", autofocus=True)
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                    clear = gr.Button("Clear", size="sm")
+                    with gr.Row():
+                        stop = gr.Button("Stop", size="sm", elem_id="stop")
+                        clear = gr.Button("Clear", size="sm")
+                    kept = gr.State({})  # message index -> that answer's sources
                     gr.Examples(EXAMPLES, inputs=box, label="Examples")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
@@ -182,11 +193,16 @@ def build_app(bot: Assistant) -> gr.Blocks:
             FeedsPanel(bot).build()
         inputs = [box, chatbot, questions, k, since, until, only]
         outputs = [chatbot, questions, sources, box]
-        box.submit(page.respond, inputs, outputs, api_visibility="private")
-        send.click(page.respond, inputs, outputs, api_visibility="private")
-        clear.click(lambda: ([], [], sources_html(None)), None, [chatbot, questions, sources],
+        asked = [ask(page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
+        for event in asked:
+            event.then(page.keep, [chatbot, sources, kept], kept, api_visibility="private", show_progress="hidden")
+        stop.click(None, None, None, cancels=asked, api_visibility="private")
+        chatbot.select(page.sources_of, kept, sources, api_visibility="private", show_progress="hidden",
+                       js=SHOW_SOURCES_JS)
+        clear.click(lambda: ([], [], sources_html(None), {}), None, [chatbot, questions, sources, kept],
                     api_visibility="private")
-        chatbot.clear(lambda: ([], sources_html(None)), None, [questions, sources], api_visibility="private")
+        chatbot.clear(lambda: ([], sources_html(None), {}), None, [questions, sources, kept],
+                      api_visibility="private")
         upload.upload(page.upload, upload, [upload_message, upload], api_visibility="private")
         update.click(page.update, None, [update_message, table, status, only], api_name="update")
         gr.api(page.ask_api, api_name="ask")

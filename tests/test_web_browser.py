@@ -114,6 +114,29 @@ def test_article_text_is_shown_as_text_never_run(page):
     page.screenshot(path=str(SHOTS / "xss-as-text.png"))
 
 
+def test_each_answer_keeps_its_sources_and_a_click_shows_them_again(page):
+    ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
+    ask(page, "Who opened the festival?", "Hanna Brink", short="Hanna Brink")
+    assert "Hanna Brink" in page.locator("#sources mark").first.inner_text()
+    page.locator("#chat .bot").filter(has_text="Sean Parnell").first.click()
+    playwright.expect(page.locator("#sources mark").first).to_contain_text("Sean Parnell", timeout=30_000)
+
+
+def test_on_a_phone_a_tap_on_an_answer_brings_its_sources_into_view(browser, server):
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        phone.goto(server.url)
+        phone.locator("#question textarea").wait_for()
+        ask(phone, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
+        phone.locator("#chat").scroll_into_view_if_needed()
+        phone.locator("#chat .bot").filter(has_text="Sean Parnell").first.click()
+        phone.wait_for_function("() => { const r = document.getElementById('sources').getBoundingClientRect();"
+                                " return r.top >= -1 && r.top < innerHeight; }", timeout=10_000)
+        phone.screenshot(path=str(SHOTS / "phone-sources.png"))
+    finally:
+        phone.close()
+
+
 def test_a_question_is_shown_exactly_as_typed(page):
     typed = "Did [link](http://x) or www.x.org or a@b.org or $x$ or \\(y\\) or <b>z</b> confirm the Palmyra attack?"
     page.locator("#question textarea").fill(typed)

@@ -167,3 +167,15 @@ def test_an_overlong_question_is_refused_in_the_chat_and_kept_in_the_box():
     assert bot.asked == [] and questions == [] and box == long_question
     assert history == [{"role": "assistant",
                         "content": "Your question is 4,999 characters long; please keep it under 2,000."}]
+
+
+def test_each_answer_keeps_its_sources_and_a_selected_answer_shows_them():
+    history = [{"role": "user", "content": "Who?"}, {"role": "assistant", "content": "Parnell [1]"}]
+    kept = ChatPage.keep(history, "<div>first</div>", {})
+    assert kept == {"1": "<div>first</div>"}
+    kept = ChatPage.keep([*history, {"role": "user", "content": "When?"}, {"role": "assistant", "content": "x"}],
+                         "<div>second</div>", kept)
+    assert ChatPage.sources_of(kept, SimpleNamespace(index=1)) == "<div>first</div>"
+    assert ChatPage.sources_of(kept, SimpleNamespace(index=[3, None])) == "<div>second</div>"
+    assert ChatPage.sources_of(kept, SimpleNamespace(index=0)) == {"__type__": "update"}  # a question: unchanged
+    assert ChatPage.keep([{"role": "user", "content": "x"}], "<div>refused</div>", kept) == kept
