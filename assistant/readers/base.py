@@ -56,6 +56,15 @@ class FileContext:
 Reader = Callable[[bytes, FileContext], list[Article]]
 
 
+NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 12, 13)))
+ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # category Cc, but for tab and line feed
+NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _kept_or_dropped(run: re.Match) -> str:
+    return "".join(ch for ch in run.group() if unicodedata.category(ch) not in DROPPED_CATEGORIES)
+
+
 def normalize_text(raw: str) -> str:
     """NFC, paragraphs separated by one blank line, single line breaks read as spaces.
 
@@ -63,7 +72,9 @@ def normalize_text(raw: str) -> str:
     dropped: they cannot be stored as UTF-8 and mean nothing to a reader.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n\n").replace("\u2028", "\n")
-    text = "".join(ch for ch in text if ch in KEPT_CONTROLS or unicodedata.category(ch) not in DROPPED_CATEGORIES)
+    text = ASCII_CONTROLS.sub("", text)  # ASCII is categorised by a pattern; the rest a character at a time
+    if not text.isascii():
+        text = NON_ASCII.sub(_kept_or_dropped, text)
     text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
     paragraphs = (SOFT_BREAK.sub(" ", p) for p in PARAGRAPH_BREAK.split(text.strip()))
     return "\n\n".join(SPACES.sub(" ", p).strip() for p in paragraphs if p.strip())
@@ -91,7 +102,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head.translate(None, NOT_CONTROL_BYTES))  # what is left once every other byte is deleted
     return controls > max(8, len(head) // 20)
 
 
