@@ -17,6 +17,8 @@ def foreign_language(text: str) -> str | None:
 
     found = WORD.findall(text)
     words = [w.lower() for i, w in enumerate(found) if len(w) > 2 and (w.islower() or i == 0)]
+    if sum(zipf_frequency(w, "en") < 3.0 for w in words) < 2:
+        return None  # English enough: the other languages' word lists (~30 MB each) are not even loaded
     margins: dict[str, float] = {}
     foreign = 0
     for word in words:

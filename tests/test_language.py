@@ -32,3 +32,13 @@ def test_a_question_in_spanish_that_abstains_says_why(seed_bot):
     answer = seed_bot.ask("¿Quién ganó las elecciones en Noruega?")
     assert answer.abstained and "looks Spanish" in answer.note and "English only" in answer.note
     assert "English only" not in seed_bot.ask("Who won the election in Norway?").note
+
+
+def test_an_english_question_does_not_load_other_languages(monkeypatch):
+    import wordfreq
+
+    asked: list[str] = []
+    real = wordfreq.zipf_frequency
+    monkeypatch.setattr(wordfreq, "zipf_frequency", lambda word, lang: asked.append(lang) or real(word, lang))
+    assert foreign_language("Who was the mayor of the harbour town in the storm?") is None
+    assert set(asked) == {"en"}
