@@ -7,16 +7,16 @@ The file is written whole to a temporary file and renamed, under a lock, so the 
 from __future__ import annotations
 
 import json
-import os
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from filelock import FileLock
 
+from .atomic import write_atomically
 from .fetch import check_url
 
 EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -79,8 +79,8 @@ class Seen:
 class FeedBook:
     feeds: dict[str, Feed] = field(default_factory=dict)
     seen: dict[str, dict[str, Seen]] = field(default_factory=dict)  # feed name -> entry guid -> Seen
-    urls: dict[str, str] = field(default_factory=dict)  # canonical URL -> article file
-    texts: dict[str, str] = field(default_factory=dict)  # hash of an article's text -> article file
+    urls: dict[str, str] = field(default_factory=dict)  # load.url_key of a link -> article file
+    texts: dict[str, str] = field(default_factory=dict)  # load.text_key of an article's text -> article file
 
     def add(self, url: str, every: str | float = "30m", name: str | None = None) -> Feed:
         url = check_url(url)
@@ -102,8 +102,6 @@ class FeedBook:
         return self.feeds.pop(name)
 
     def _name_for(self, url: str) -> str:
-        from urllib.parse import urlparse
-
         base = re.sub(r"[^\w.-]+", "-", (urlparse(url).hostname or "feed").removeprefix("www.")).strip("-.") or "feed"
         name, n = base, 2
         while name in self.feeds:
@@ -144,6 +142,4 @@ class FeedShelf:
         with self._lock:
             book = self.read()
             yield book
-            temporary = self.path.with_suffix(f".{os.getpid()}.{time.monotonic_ns()}.tmp")
-            temporary.write_text(json.dumps(book.to_dict(), indent=1, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_atomically(self.path, json.dumps(book.to_dict(), indent=1, ensure_ascii=False).encode())

@@ -2,7 +2,8 @@
 
 What is fetched is written into the articles folder as Markdown with front matter (title, date, source,
 url, author, feed, guid), so the incremental index, the watcher and the server that owns the index serve
-feeds unchanged. An entry already seen (its guid, its canonical URL, or the same text) is not fetched or
+feeds unchanged. An entry already seen (its guid, its link as ``load.url_key`` reads it, or the same text as
+``load.text_key`` reads it, the keys the loader finds duplicates by) is not fetched or
 stored again; an entry that changed in the feed rewrites its article, which the next update re-indexes.
 """
 
@@ -13,12 +14,14 @@ import re
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .atomic import write_atomically
 from .feedbook import Feed, FeedBook, FeedShelf, Seen
 from .fetch import Fetcher, FetchError
-from .fetched import article_markdown, canonical_url, page_article, text_hash, with_fields, write_atomically
+from .fetched import article_markdown, page_article
+from .load import text_key, url_key
 from .readers.base import ArticleError
 from .readers.html import fragment_to_text
 from .types import Article
@@ -100,15 +103,15 @@ class FeedPoller:
 
     def _entry(self, book: FeedBook, feed: Feed, entry: dict, outlet: str | None, report: PollReport) -> None:
         link = entry.get("link") or ""
-        guid = entry.get("id") or link or text_hash(f"{entry.get('title')} {entry.get('summary')}")
+        guid = entry.get("id") or link or text_key(f"{entry.get('title')} {entry.get('summary')}")
         own_text = fragment_to_text(_entry_content(entry)).strip()
-        fingerprint = text_hash(f"{entry.get('title')}\n{own_text}\n{entry.get('updated', '')}")
+        fingerprint = text_key(f"{entry.get('title')}\n{own_text}\n{entry.get('updated', '')}")
         seen = book.seen.setdefault(feed.name, {})
         before = seen.get(guid)
         if before and before.fingerprint == fingerprint:
             report.unchanged += 1
             return
-        url = canonical_url(link) if link.startswith(("http://", "https://")) else None
+        url = url_key(link) if link.startswith(("http://", "https://")) else None
         if before is None and url and url in book.urls:
             seen[guid] = Seen(book.urls[url], fingerprint)
             report.duplicates += 1
@@ -116,7 +119,7 @@ class FeedPoller:
         article = self._article(entry, link, own_text, outlet, report)
         if article is None:
             return
-        digest = text_hash(article.text)
+        digest = text_key(article.text)
         if before is None and digest in book.texts:
             seen[guid] = Seen(book.texts[digest], fingerprint)
             report.duplicates += 1
@@ -137,8 +140,8 @@ class FeedPoller:
         if link.startswith(("http://", "https://")):
             try:
                 page = page_article(self.fetcher.get(link))
-                return with_fields(page, title=title or page.title, date=_iso(entry) or page.date,
-                             source=page.source or outlet, author=author or page.author, url=link)
+                return replace(page, title=title or page.title, date=_iso(entry) or page.date,
+                               source=page.source or outlet, author=author or page.author, url=link)
             except (FetchError, ArticleError) as error:
                 page_problem = str(error) if isinstance(error, FetchError) else f"{link} {error}"
         if len(own_text.split()) < 5:

@@ -1,14 +1,12 @@
-"""What is fetched from the web, as article files: a page's article (trafilatura), Markdown with front
-matter, and the keys that tell the same story apart from a new one (canonical URL, text hash)."""
+"""What is fetched from the web, as article files: a page's article (trafilatura), and Markdown with front
+matter."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
+from urllib.parse import urlparse
 
 import yaml
 
@@ -16,20 +14,6 @@ from .fetch import Fetched
 from .readers.base import ArticleError, FileContext
 from .readers.html import read_html
 from .types import Article
-
-TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid)$", re.IGNORECASE)
-
-
-def canonical_url(url: str) -> str:
-    """The same page however it was linked: no fragment, no tracking parameters, no trailing slash."""
-    parts = urlparse(url.strip())
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)])
-    return urlunparse((parts.scheme.lower(), (parts.hostname or "") + (f":{parts.port}" if parts.port else ""),
-                       parts.path.rstrip("/") or "/", "", query, ""))
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()[:32]
 
 
 def article_markdown(article: Article, **extra: str | None) -> bytes:
@@ -46,20 +30,7 @@ def page_article(fetched: Fetched) -> Article:
     if "html" not in fetched.content_type and not looks_html:
         raise ArticleError(f"is {fetched.content_type or 'not HTML'}, not an HTML page")
     article = read_html(fetched.body, FileContext(Path("page.html"), fetched.url))[0]
-    return article if article.url else with_fields(article, url=fetched.url)
-
-
-def with_fields(article: Article, **fields: object) -> Article:
-    return replace(article, **fields)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
+    return article if article.url else replace(article, url=fetched.url)
 
 
 def stored_page(fetched: Fetched) -> tuple[str, bytes]:

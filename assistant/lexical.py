@@ -15,6 +15,7 @@ from pathlib import Path
 
 import tantivy
 
+from .atomic import write_atomically
 from .text import terms
 
 WRITER_HEAP = 64 * 1024 * 1024  # tantivy's indexing buffer; it flushes a segment when full
@@ -82,9 +83,7 @@ class LexicalIndex:
         self._searcher = self.index.searcher()
         self.stamp = stamp
         if self.folder is not None:
-            temporary = self.folder / "stamp.json.tmp"
-            temporary.write_text(json.dumps({"stamp": stamp}), encoding="utf-8")
-            temporary.replace(self.folder / "stamp.json")
+            write_atomically(self.folder / "stamp.json", json.dumps({"stamp": stamp}).encode())
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         tokens = dict.fromkeys(terms(query))

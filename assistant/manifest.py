@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .atomic import write_atomically
 
 
 @dataclass
@@ -57,12 +57,6 @@ class Manifest:
 
     def save(self, path: Path) -> None:
         """Write atomically: a crash leaves the old manifest or the new one, never half of one."""
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {"identity": self.identity, "updated_at": self.updated_at,
                 "articles": {k: asdict(v) for k, v in sorted(self.articles.items())}}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        write_atomically(path, json.dumps(data, indent=1, ensure_ascii=False).encode())

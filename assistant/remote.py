@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .atomic import write_atomically
 from .types import UpdateReport
 
 RECORD_NAME = "server.json"
@@ -25,10 +26,7 @@ class ServerRecord:
         return index_dir / RECORD_NAME
 
     def write(self, index_dir: Path) -> None:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path(index_dir).with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self)), encoding="utf-8")
-        tmp.replace(self.path(index_dir))
+        write_atomically(self.path(index_dir), json.dumps(asdict(self)).encode())
 
     @classmethod
     def read(cls, index_dir: Path) -> ServerRecord | None:

@@ -9,7 +9,7 @@ import pytest
 from assistant.feedbook import FeedShelf, parse_every
 from assistant.feeds import FeedPoller
 from assistant.fetch import Fetcher, FetchError
-from assistant.fetched import canonical_url
+from assistant.load import url_key
 from assistant.readers.text import front_matter
 
 from .feedserver import FeedServer, Route, atom, page, rss
@@ -188,5 +188,5 @@ def test_feed_book_names_bad_values(tmp_path):
         parse_every("soon")
 
 
-def test_canonical_url_drops_tracking_fragments_and_trailing_slashes():
-    assert canonical_url("HTTPS://Example.com/a/?utm_source=x&id=3#top") == "https://example.com/a?id=3"
+def test_a_link_is_known_without_tracking_fragments_and_trailing_slashes():
+    assert url_key("HTTPS://Example.com/a/?utm_source=x&id=3#top") == url_key("https://example.com/a?id=3")
