@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,10 +43,8 @@ def cmd_add(bot: Assistant, args: argparse.Namespace) -> int:
 
 def feed_line(feed: dict) -> str:
     """One feed of ``feeds list``: name, URL, schedule, last poll, articles, and its error when failing."""
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(feed["last_poll"])) if feed["last_poll"] else "never"
-    state = f"FAILING ({feed['failures']}x): {feed['last_error']}" if feed["last_error"] else "ok"
-    return f"{feed['name']}  {feed['url']}  every {feed['every_text']}  last poll {when}  " \
-           f"{feed['articles']} article(s)  {state}"
+    return f"{feed['name']}  {feed['url']}  every {feed['every_text']}  last poll {feed['last_poll_text']}  " \
+           f"{feed['articles']} article(s)  {feed['state']}"
 
 
 def cmd_feeds(bot: Assistant, args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from .manifest import Manifest
 from .records import Filters
 from .remote import owner_of, update_through
 from .retrieve import HybridRetriever
-from .settings import Settings
+from .settings import DEFAULT_MODEL, Settings
 from .store import ChromaStore
 from .types import Answer, Passage, UpdateReport
 from .uploads import StoredFile, store_upload
@@ -138,7 +138,6 @@ class Assistant:
     def _language_hint(self, question: str) -> str:
         """Why a question in another language abstains, when the bundled English-only model is in use."""
         from .language import foreign_language
-        from .settings import DEFAULT_MODEL
 
         language = foreign_language(question) if self.settings.embedding_model == DEFAULT_MODEL else None
         return (f"the question looks {language}, and the bundled embedding model reads English only: ask in "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -64,7 +65,10 @@ class Feed:
         return now >= self.last_poll + wait
 
     def to_dict(self) -> dict:
-        return asdict(self) | {"every_text": duration(self.every)}
+        """The record, and how ``feeds list`` and the page show it: schedule, last poll, state."""
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.last_poll)) if self.last_poll else "never"
+        state = f"FAILING ({self.failures}x): {self.last_error}" if self.last_error else "ok"
+        return asdict(self) | {"every_text": duration(self.every), "last_poll_text": when, "state": state}
 
 
 @dataclass

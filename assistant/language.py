@@ -17,12 +17,13 @@ def foreign_language(text: str) -> str | None:
 
     found = WORD.findall(text)
     words = [w.lower() for i, w in enumerate(found) if len(w) > 2 and (w.islower() or i == 0)]
-    if sum(zipf_frequency(w, "en") < 3.0 for w in words) < 2:
+    english_of = {w: zipf_frequency(w, "en") for w in words}
+    if sum(english_of[w] < 3.0 for w in words) < 2:
         return None  # English enough: the other languages' word lists (~30 MB each) are not even loaded
     margins: dict[str, float] = {}
     foreign = 0
     for word in words:
-        english = zipf_frequency(word, "en")
+        english = english_of[word]
         language, frequency = max(((lang, zipf_frequency(word, lang)) for lang in OTHER_LANGUAGES),
                                   key=lambda pair: pair[1])
         if frequency >= english + 1.0:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import gradio as gr
 
@@ -21,11 +20,8 @@ class FeedsPanel:
         self.bot = bot
 
     def rows(self) -> list[list]:
-        def when(stamp: float | None) -> str:
-            return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp)) if stamp else "never"
-
-        return [[f.name, f.url, f.to_dict()["every_text"], when(f.last_poll), f.articles,
-                 f"failing ({f.failures}×): {f.last_error}" if f.last_error else "ok"] for f in self.bot.feeds.list()]
+        return [[f[key] for key in ("name", "url", "every_text", "last_poll_text", "articles", "state")]
+                for f in (feed.to_dict() for feed in self.bot.feeds.list())]
 
     def follow(self, url: str, every: str) -> tuple[str, list[list], str]:
         try:

@@ -4,13 +4,12 @@ becomes answerable in the running chat, cited with its title, date, outlet and l
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import urllib.request
 
 import pytest
 
-from .conftest import SEEDS, Server, run_cli
+from .conftest import Server, run_cli, serve_seeds
 from .feedserver import FeedServer, Route, page, rss
 from .test_feeds import OTHER, STORY
 
@@ -37,11 +36,9 @@ def test_a_new_feed_entry_becomes_answerable_in_the_running_chat(tmp_path, monke
     web = FeedServer()
     web.routes["/harbour"] = Route(page("Harbour reopens", STORY))
     web.routes["/rss"] = Route(rss("Harbour Times", ("h1", "Harbour reopens", web.url("/harbour"), "x")), etag=True)
-    shutil.copytree(SEEDS, tmp_path / "articles")
-    where = ("--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"))
-    assert run_cli(*where, "index").returncode == 0
     monkeypatch.setenv("ASSISTANT_FEED_CHECK_SECONDS", "1")
-    server = Server(tmp_path / "articles", tmp_path / "index", tmp_path / "server.log")
+    server = serve_seeds(tmp_path)
+    where = ("--articles", str(server.articles), "--index", str(server.index))
     try:
         added = run_cli(*where, "feeds", "add", web.url("/rss"), "--every", "5s", "--name", "harbour")
         assert added.returncode == 0, added.stderr
