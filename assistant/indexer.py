@@ -46,8 +46,7 @@ class Indexer:
         report = UpdateReport()
         self._touched: set[str] = set()  # articles whose chunks were removed or replaced
         self._added: list[tuple[str, str]] = []  # (chunk id, text) of the chunks written
-        manifest, in_step = self._manifest(full, report, notify)
-        keywords_before = self.store.stamp() if in_step else None
+        manifest, keywords_before = self._manifest(full, report, notify)
 
         notify(0, 1, "Reading articles")
         articles, report.problems = load_articles(settings.articles_dir, settings.max_article_bytes)
@@ -94,9 +93,10 @@ class Indexer:
         LexicalIndex.build(((i, d) for i, d, _ in self.store.records(metadatas=False)), stamp,
                            self.settings.lexical_dir)
 
-    def _manifest(self, full: bool, report: UpdateReport, notify: Progress) -> tuple[Manifest, bool]:
-        """The manifest to update from, and whether the index was in step with the store before this update
-        (then its side files, the keyword index too, can be updated by what this update changes).
+    def _manifest(self, full: bool, report: UpdateReport, notify: Progress) -> tuple[Manifest, str | None]:
+        """The manifest to update from, and the store's stamp when the index was in step with the store before
+        this update (then its side files, the keyword index too, can be updated by what this update changes),
+        else None.
 
         The store is the truth: when the local manifest does not match it (a crashed update, another client
         of a Chroma server), it is rebuilt from chunk metadata and chunks of incomplete articles are dropped,
@@ -107,11 +107,11 @@ class Indexer:
             notify(0, 1, "Rebuilding the index from scratch")
             self.store.reset(identity)
             report.rebuilt = True
-            return Manifest(identity=identity), False
+            return Manifest(identity=identity), None
         stamp = self.store.stamp()
         if manifest.identity == identity and manifest.updated_at == stamp and stamp is not None \
                 and self.store.count() == manifest.chunk_count:
-            return manifest, True
+            return manifest, stamp
         notify(0, 1, "Checking the index against the store")
         stored = [meta for _, _, meta in self.store.records(documents=False)]
         manifest = Manifest.from_records(stored, identity, stamp)
@@ -119,7 +119,7 @@ class Indexer:
         self.store.delete_articles(incomplete)
         report.repaired = len(incomplete)
         manifest.save(self.settings.manifest_path)
-        return manifest, False
+        return manifest, None
 
     def _embed_and_store(self, changed: list[Article], manifest: Manifest, report: UpdateReport,
                          notify: Progress) -> None:
