@@ -26,7 +26,7 @@ from starlette.routing import Route
 from .core import Assistant
 from .events import Done, TextDelta
 from .records import Filters
-from .render import MarkdownStream, answer_markdown, markdown_safe, sources_markdown
+from .render import MarkdownStream, after_answer_markdown, answer_markdown, markdown_safe
 from .types import Answer
 
 log = logging.getLogger("assistant.openai_api")
@@ -209,11 +209,11 @@ class OpenAIApi:
 
 
 def _ending(answer: Answer, streamed: str) -> str:
-    """What follows the streamed text: the checked answer when checking changed it, then the sources."""
+    """What follows the streamed text: the checked answer when checking changed it, then what follows
+    an answer in the non-streamed reply too (note, unsupported sentences, sources)."""
     same = " ".join(answer.text.split()) == " ".join(streamed.split())
     checked = "" if same else f"\n\nChecked answer: {markdown_safe(answer.text)}"
-    sources = sources_markdown(answer)
-    return checked + (f"\n\n{sources}" if sources else "")
+    return checked + after_answer_markdown(answer)
 
 
 def _extras(answer: Answer) -> dict:

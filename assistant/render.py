@@ -75,13 +75,17 @@ def sources_markdown(answer: Answer) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """A whole API answer: its text with the [n] markers, any note, then the Sources list."""
-    parts = [markdown_safe(answer.text)]
-    if answer.note:
-        parts.append(f"({markdown_safe(answer.note)})")
-    if answer.unverified:
-        parts.append("Not supported by the cited passages: " + " | ".join(map(markdown_safe, answer.unverified)))
-    return "\n\n".join([*parts, sources_markdown(answer)]).strip()
+    """A whole API answer: its text with the [n] markers, then :func:`after_answer_markdown`."""
+    return markdown_safe(answer.text) + after_answer_markdown(answer)
+
+
+def after_answer_markdown(answer: Answer) -> str:
+    """What follows an API answer's text (also after a streamed text): any note, the sentences no passage
+    supports, then the Sources list; each part after a blank line."""
+    parts = [f"({markdown_safe(answer.note)})" if answer.note else "",
+             "Not supported by the cited passages: " + " | ".join(map(markdown_safe, answer.unverified))
+             if answer.unverified else "", sources_markdown(answer)]
+    return "".join(f"\n\n{part}" for part in parts if part)
 
 
 class MarkdownStream:

@@ -129,3 +129,19 @@ def test_the_key_guard_refuses_in_openai_shape():
     assert missing.headers["www-authenticate"] == "Bearer"
     assert api.get("/v1/models", headers={"Authorization": "Bearer k2"}).status_code == 401
     assert api.get("/v1/models", headers={"Authorization": "Bearer k1"}).status_code == 200
+
+
+def test_a_streamed_answer_ends_like_the_whole_one_with_its_note():
+    class NotedFacade(StandInFacade):
+        def answer(self, question: str) -> Answer:
+            answer = super().answer(question)
+            answer.note = "2 undated articles were left out by the date range"
+            return answer
+
+    api = client(NotedFacade())
+    whole = api.post("/v1/chat/completions", json={"messages": [user("Who?")]}).json()
+    content = whole["choices"][0]["message"]["content"]
+    assert "(2 undated articles were left out by the date range)\n\nSources:" in content
+    response = api.post("/v1/chat/completions", json={"messages": [user("Who?")], "stream": True})
+    chunks = [json.loads(e[len("data: "):]) for e in response.text.split("\n\n") if e and "[DONE]" not in e]
+    assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == content
