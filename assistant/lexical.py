@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,14 +47,29 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, str]], stamp: str = "", folder: Path | None = None) -> LexicalIndex:
-        """A new index of ``(chunk_id, text)`` records: in ``folder`` (replacing what is there) or in memory."""
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-        index = tantivy.Index(_schema(), path=str(folder) if folder else None)
-        built = cls(index, "", folder)
-        built.apply((), records, stamp)
-        return built
+        """A new index of ``(chunk_id, text)`` records: in ``folder`` or in memory.
+
+        It is built beside ``folder`` and renamed into place, so a failed build leaves the old index, and an
+        open reader of the old one (tantivy touches lock files in it) cannot get in the way."""
+        if folder is None:
+            built = cls(tantivy.Index(_schema()), "")
+            built.apply((), records, stamp)
+            return built
+        for leftover in folder.parent.glob(f"{folder.name}.*-*"):  # of a build that crashed
+            shutil.rmtree(leftover, ignore_errors=True)
+        suffix = uuid.uuid4().hex[:8]
+        fresh, old = folder.with_name(f"{folder.name}.new-{suffix}"), folder.with_name(f"{folder.name}.old-{suffix}")
+        fresh.mkdir(parents=True)
+        try:
+            cls(tantivy.Index(_schema(), path=str(fresh)), "", fresh).apply((), records, stamp)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        if folder.exists():
+            folder.rename(old)
+        fresh.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+        return cls(tantivy.Index.open(str(folder)), stamp, folder)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:

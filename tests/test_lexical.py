@@ -105,3 +105,31 @@ def test_larger_corpus_keeps_exact_matches_on_top() -> None:
     index = LexicalIndex.build([*filler, ("needle::0", "The Palmyra ambush was confirmed by Sean Parnell.")])
     assert index.search("Who confirmed the Palmyra ambush?", 5)[0][0] == "needle::0"
     assert len(index.search("council budgets", 30)) == 30
+
+
+def test_rebuilding_beside_an_open_reader_replaces_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "bm25"
+    LexicalIndex.build(RECORDS, "one", folder)
+    for n in range(5):  # an open reader of the old index must never get in the way (CI once failed here)
+        reader = LexicalIndex.load(folder)
+        assert reader is not None
+        rebuilt = LexicalIndex.build(RECORDS[:2], f"two-{n}", folder)
+        assert rebuilt.stamp == f"two-{n}" and rebuilt.size == 2
+        assert reader.search("Palmyra", 1)[0][0] == "seed::0"  # the reader keeps answering from the old files
+    assert LexicalIndex.load(folder).size == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["bm25"]  # nothing left beside it
+
+
+def test_a_failed_rebuild_leaves_the_old_index(tmp_path: Path) -> None:
+    folder = tmp_path / "bm25"
+    LexicalIndex.build(RECORDS, "one", folder)
+
+    def broken():
+        yield RECORDS[0]
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError):
+        LexicalIndex.build(broken(), "two", folder)
+    kept = LexicalIndex.load(folder)
+    assert kept.stamp == "one" and kept.size == len(RECORDS)
+    assert [p.name for p in tmp_path.iterdir()] == ["bm25"]
