@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 
 from .chunk import Chunker
 from .embedders import Embedder, backend_identity
+from .filecache import FileCache, KnownArticle
 from .lexical import LexicalIndex
-from .load import load_articles
+from .load import Loaded, load_articles, load_file
 from .load import unreadable_files as unreadable
 from .manifest import ArticleEntry, Manifest
 from .records import file_of
 from .settings import Settings
 from .store import ChromaStore
-from .types import Article, Chunk, UpdateReport
+from .types import Article, Chunk, Problem, UpdateReport
 
 Progress = Callable[[int, int, str], None]
 SCHEMA_VERSION = 3  # 2: Snowball stems in the keyword index; 3: sentence vectors stored with each chunk
@@ -49,11 +50,14 @@ class Indexer:
         manifest, keywords_before = self._manifest(full, report, notify)
 
         notify(0, 1, "Reading articles")
-        articles, report.problems = load_articles(settings.articles_dir, settings.max_article_bytes)
+        files = FileCache(settings.file_cache_path, settings.max_article_bytes) if full \
+            else FileCache.load(settings.file_cache_path, settings.max_article_bytes)
+        articles, report.problems = load_articles(settings.articles_dir, settings.max_article_bytes, files)
+        known = manifest.articles
+        changed = self._read_in_full(
+            [a for a in articles if a.id not in known or known[a.id].hash != a.content_hash], report)
         unreadable_files = unreadable(report.problems)
         current = {a.id: a for a in articles}
-        known = manifest.articles
-        changed = [a for a in articles if a.id not in known or known[a.id].hash != a.content_hash]
         report.unchanged = len(articles) - len(changed)
         # A file that fails to load now keeps its last good version in the index: nothing is lost.
         gone = [i for i in known if i not in current and file_of(i) not in unreadable_files]
@@ -73,11 +77,25 @@ class Indexer:
             manifest.save(settings.manifest_path)
             self.store.set_stamp(manifest.updated_at)  # marks the update complete
         self._update_keywords(keywords_before, manifest.updated_at, notify)
+        files.save()
         report.total_articles = len(manifest.articles)
         report.total_chunks = manifest.chunk_count
         report.seconds = round(time.perf_counter() - began, 3)
         notify(1, 1, "Done")
         return report
+
+    def _read_in_full(self, changed: list[Loaded], report: UpdateReport) -> list[Article]:
+        """The text of articles to embed that came from unchanged files (say, the original of a duplicate
+        that was removed). A file that fails now is reported, and its articles wait for the next update."""
+        wanted = {a.id for a in changed if isinstance(a, KnownArticle)}
+        read: dict[str, Article] = {}
+        for name in sorted({file_of(i) for i in wanted}):
+            try:
+                articles = load_file(self.settings.articles_dir / name, name, self.settings.max_article_bytes)
+                read.update((a.id, a) for a in articles if a.id in wanted)
+            except Exception as error:  # it changed since it was listed; the next update reads it whole
+                report.problems.append(Problem(name, f"{name} could not be read again ({error})"))
+        return [read[a.id] if a.id in wanted else a for a in changed if a.id in read or a.id not in wanted]
 
     def _update_keywords(self, before: str | None, stamp: str, notify: Progress) -> None:
         """Apply this update's changes to the keyword index when it matched the store before the update;

@@ -88,13 +88,18 @@ class LexicalIndex:
         """Drop every chunk of ``removed_articles``, add ``(chunk_id, text)`` records, commit, then record
         ``stamp``. Replacing an article is removing it and adding its new chunks."""
         writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        for article_id in removed_articles:
-            writer.delete_documents_by_term("article_id", article_id)
-        for chunk_id, text in added:
-            writer.add_document(tantivy.Document(chunk_id=chunk_id, article_id=article_of(chunk_id),
-                                                 terms=" ".join(terms(text))))
-        writer.commit()
-        writer.wait_merging_threads()
+        try:
+            for article_id in removed_articles:
+                writer.delete_documents_by_term("article_id", article_id)
+            for chunk_id, text in added:
+                writer.add_document(tantivy.Document(chunk_id=chunk_id, article_id=article_of(chunk_id),
+                                                     terms=" ".join(terms(text))))
+            writer.commit()
+        except BaseException:
+            writer.rollback()  # nothing of this update is kept: the last commit stands
+            raise
+        finally:
+            writer.wait_merging_threads()  # also releases the writer's lock and threads
         self.index.reload()
         self._searcher = self.index.searcher()
         self.stamp = stamp

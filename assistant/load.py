@@ -7,20 +7,23 @@ file never stops the others. Article text is data: it is parsed, never executed 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .dates import normalize_date
+from .filecache import FileCache, KnownArticle
 from .readers import READERS, ArticleError, FileContext, Reader, normalize_text
 from .readers.base import clean_field, decode, title_from_name
 from .types import Article, Problem
 
 __all__ = [
-    "READERS", "ArticleError", "Duplicate", "Reader", "article_files", "clean_field", "content_hash", "decode",
-    "load_articles", "load_file", "normalize_date", "normalize_text", "supported_extensions", "title_from_name",
-    "unreadable_files",
+    "READERS", "ArticleError", "Duplicate", "KnownArticle", "Loaded", "Reader", "article_entries", "article_files",
+    "clean_field", "content_hash", "decode", "load_articles", "load_file", "normalize_date", "normalize_text",
+    "supported_extensions", "title_from_name", "unreadable_files",
 ]
+Loaded = Article | KnownArticle  # an article read now, or one of a file unchanged since the last read
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref=", "cmpid")
 
 
@@ -71,15 +74,35 @@ def load_file(path: Path, article_id: str, max_bytes: int, problems: list[Proble
     return articles
 
 
-def article_files(folder: Path) -> list[Path]:
-    """Every visible file below ``folder``, in a stable order."""
+def article_entries(folder: Path) -> list[tuple[str, Path, os.stat_result]]:
+    """Every visible file below ``folder`` (relative name, path, status), in path order; one ``stat`` each."""
     if not folder.is_dir():
         raise FileNotFoundError(f"articles folder {folder} does not exist")
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    found: list[tuple[str, Path, os.stat_result]] = []
+    pending = [(folder, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue  # an unreadable subfolder: its files cannot be listed, the rest still can
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relative = prefix + entry.name
+            try:
+                if entry.is_dir():
+                    pending.append((Path(entry.path), relative + "/"))
+                elif entry.is_file():
+                    found.append((relative, Path(entry.path), entry.stat()))
+            except OSError:
+                continue  # gone since it was listed, or a dangling link
+    return sorted(found, key=lambda item: item[0].split("/"))
+
+
+def article_files(folder: Path) -> list[Path]:
+    """Every visible file below ``folder``, in a stable order."""
+    return [path for _, path, _ in article_entries(folder)]
 
 
 def url_key(url: str | None) -> str | None:
@@ -98,43 +121,64 @@ def text_key(text: str) -> str:
     return hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()
 
 
-def drop_duplicates(articles: list[Article]) -> tuple[list[Article], list[Problem]]:
+def known_article(article: Article) -> KnownArticle:
+    """What an update needs to remember of an article without its text."""
+    return KnownArticle(article.id, article.content_hash, text_key(article.text), url_key(article.url))
+
+
+def drop_duplicates(articles: list[tuple[Loaded, KnownArticle]]) -> tuple[list[Loaded], list[Problem]]:
     """Keep the first of articles with identical text or the same URL (files in path order)."""
-    kept: list[Article] = []
+    kept: list[Loaded] = []
     problems: list[Problem] = []
     by_text: dict[str, str] = {}
     by_url: dict[str, str] = {}
-    for article in articles:
-        text, url = text_key(article.text), url_key(article.url)
-        original, why = by_text.get(text), "the same text as"
-        if original is None and url is not None:
-            original, why = by_url.get(url), "the same URL as"
+    for article, keys in articles:
+        original, why = by_text.get(keys.text_key), "the same text as"
+        if original is None and keys.url_key is not None:
+            original, why = by_url.get(keys.url_key), "the same URL as"
         if original is not None:
             problems.append(Duplicate(article.id, f"{article.id} has {why} {original}, so it was indexed once, "
                                                   f"as {original}", skipped=True, original=original))
             continue
-        by_text[text] = article.id
-        if url is not None:
-            by_url.setdefault(url, article.id)
+        by_text[keys.text_key] = article.id
+        if keys.url_key is not None:
+            by_url.setdefault(keys.url_key, article.id)
         kept.append(article)
     return kept, problems
 
 
-def load_articles(folder: Path, max_bytes: int) -> tuple[list[Article], list[Problem]]:
-    """All articles of a folder; a file that fails is reported and never stops the others."""
-    articles: list[Article] = []
+def load_articles(folder: Path, max_bytes: int, cache: FileCache | None = None) -> tuple[list[Loaded], list[Problem]]:
+    """All articles of a folder; a file that fails is reported and never stops the others.
+
+    With a ``cache``, a file unchanged since it was last read is not read again: its articles come back as
+    :class:`KnownArticle` (id, hash and duplicate keys, no text), and what was read is remembered in it.
+    """
+    loaded: list[tuple[Loaded, KnownArticle]] = []
     problems: list[Problem] = []
-    for path in article_files(folder):
-        relative = path.relative_to(folder).as_posix()
+    for relative, path, status in article_entries(folder):
+        known = cache.lookup(relative, status) if cache is not None else None
+        if known is not None:
+            loaded.extend((article, article) for article in known[0])
+            problems.extend(known[1])
+            continue
+        warnings: list[Problem] = []
         try:
-            articles.extend(load_file(path, relative, max_bytes, problems))
+            articles = load_file(path, relative, max_bytes, warnings)
         except ArticleError as error:
             problems.append(Problem(relative, f"{relative} {error}"))
+            continue
         except OSError as error:
             problems.append(Problem(relative, f"{relative} could not be read ({error.strerror or error})"))
+            continue
         except Exception as error:  # a parser's bug on one odd file must not stop the rest
             problems.append(Problem(relative, f"{relative} could not be read ({type(error).__name__}: {error})"))
-    kept, duplicates = drop_duplicates(articles)
+            continue
+        keys = [known_article(article) for article in articles]
+        loaded.extend(zip(articles, keys, strict=True))
+        problems.extend(warnings)
+        if cache is not None:
+            cache.remember(relative, status, keys, warnings)
+    kept, duplicates = drop_duplicates(loaded)
     return kept, problems + duplicates
 
 

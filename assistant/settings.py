@@ -173,6 +173,10 @@ class Settings(BaseSettings):
         return self.index_dir / "manifest.json"
 
     @property
+    def file_cache_path(self) -> Path:
+        return self.index_dir / "files.json"
+
+    @property
     def lexical_dir(self) -> Path:
         return self.index_dir / "bm25"
 

@@ -1,0 +1,153 @@
+"""An update reads only files that changed: unchanged files come from the record of the last read, and
+every way a file can change (size, time, a same-size rewrite, the loader's code) makes it read again."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import filecache, indexer, load
+from assistant.filecache import FileCache, KnownArticle
+from assistant.load import Duplicate, load_articles
+from assistant.types import Article
+
+from .conftest import make_bot
+
+LIMIT = 10**6
+HOUR_AGO = time.time() - 3600
+
+
+def write(folder: Path, name: str, text: str, when: float = HOUR_AGO) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (when, when))  # older than the racy window, so its record is kept
+    return path
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The files the loader really reads."""
+    read: list[str] = []
+    real = load.load_file
+
+    def counting(path, article_id, *args, **kwargs):
+        read.append(article_id)
+        return real(path, article_id, *args, **kwargs)
+
+    monkeypatch.setattr(load, "load_file", counting)
+    monkeypatch.setattr(indexer, "load_file", counting)
+    return read
+
+
+def scan(folder: Path, cache_path: Path) -> tuple[list, list]:
+    cache = FileCache.load(cache_path, LIMIT)
+    loaded, problems = load_articles(folder, LIMIT, cache)
+    cache.save()
+    return loaded, problems
+
+
+def test_unchanged_files_are_not_read_again(tmp_path: Path, reads: list[str]) -> None:
+    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    write(folder, "a.txt", "The harbour reopened on Monday.")
+    write(folder, "sub/b.md", "The bridge will reopen in May.")
+    first, _ = scan(folder, record)
+    assert reads == ["a.txt", "sub/b.md"] and all(isinstance(a, Article) for a in first)
+    again, _ = scan(folder, record)
+    assert reads == ["a.txt", "sub/b.md"], "nothing changed, nothing read"
+    assert [(a.id, a.content_hash) for a in again] == [(a.id, a.content_hash) for a in first]
+    assert all(isinstance(a, KnownArticle) for a in again)
+
+
+@pytest.mark.parametrize("change", ["longer", "same size, new time", "replaced by another file"])
+def test_a_changed_file_is_read_again(tmp_path: Path, reads: list[str], change: str) -> None:
+    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    path = write(folder, "a.txt", "The harbour reopened on Monday.")
+    scan(folder, record)
+    if change == "longer":
+        write(folder, "a.txt", "The harbour reopened on Monday, officials said.")
+    elif change == "same size, new time":
+        write(folder, "a.txt", "The harbour reopened on Friday.", when=HOUR_AGO + 60)
+    else:
+        write(folder, "new.txt", "The harbour reopened on Sunday.")
+        os.replace(folder / "new.txt", path)  # same size and time, another inode
+        os.utime(path, (HOUR_AGO, HOUR_AGO))
+    [article], _ = scan(folder, record)
+    assert reads == ["a.txt", "a.txt"] and isinstance(article, Article)
+
+
+def test_a_file_written_just_now_is_read_again_next_time(tmp_path: Path, reads: list[str]) -> None:
+    """Its time cannot tell it from a rewrite in the same clock tick, so its record is not trusted."""
+    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    write(folder, "a.txt", "The harbour reopened on Monday.", when=time.time())
+    scan(folder, record)
+    scan(folder, record)
+    assert reads == ["a.txt", "a.txt"]
+
+
+def test_records_of_other_loader_code_or_limits_are_dropped(tmp_path: Path, monkeypatch) -> None:
+    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    write(folder, "a.txt", "The harbour reopened on Monday.")
+    scan(folder, record)
+    assert FileCache.load(record, LIMIT).records
+    assert not FileCache.load(record, LIMIT + 1).records
+    monkeypatch.setattr(filecache, "loader_version", lambda: "a new reader")
+    assert not FileCache.load(record, LIMIT).records
+    record.write_text("{not json")
+    assert not FileCache.load(tmp_path / "files.json", LIMIT).records
+    record.write_text(json.dumps({"identity": FileCache(record, LIMIT).identity, "files": {"a.txt": [1]}}))
+    assert not FileCache.load(record, LIMIT).records
+
+
+def test_warnings_of_unchanged_files_are_still_reported(tmp_path: Path, reads: list[str]) -> None:
+    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    (folder).mkdir()
+    (folder / "latin1.txt").write_bytes("Caf\xe9 owners in the harbour said business was back.".encode("latin-1"))
+    os.utime(folder / "latin1.txt", (HOUR_AGO, HOUR_AGO))
+    _, first = scan(folder, record)
+    _, again = scan(folder, record)
+    assert reads == ["latin1.txt"]
+    assert first and [(p.path, p.reason, p.skipped) for p in again] == [(p.path, p.reason, p.skipped) for p in first]
+
+
+def test_partly_read_files_are_always_read_again(tmp_path: Path, reads: list[str]) -> None:
+    """A feed with a broken line keeps its last good version in the index until it is read whole."""
+    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    write(folder, "feed.jsonl", json.dumps({"title": "Harbour", "text": "The harbour reopened."}) + "\n{broken\n")
+    _, problems = scan(folder, record)
+    scan(folder, record)
+    assert reads == ["feed.jsonl", "feed.jsonl"] and any(p.skipped for p in problems)
+
+
+def test_duplicates_are_found_between_unchanged_and_new_files(tmp_path: Path) -> None:
+    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    write(folder, "b.txt", "The harbour reopened on Monday after the storm.")
+    scan(folder, record)
+    write(folder, "a.txt", "The  harbour reopened on MONDAY after the storm.")  # sorts first: it is kept
+    loaded, problems = scan(folder, record)
+    assert [a.id for a in loaded] == ["a.txt"]
+    [duplicate] = [p for p in problems if isinstance(p, Duplicate)]
+    assert duplicate.path == "b.txt" and duplicate.original == "a.txt"
+
+
+def test_an_update_reads_only_what_changed_and_indexes_a_known_duplicate_when_its_original_goes(
+        embedder, tmp_path: Path, reads: list[str]) -> None:
+    folder = tmp_path / "articles"
+    write(folder, "a.txt", "The harbour reopened on Monday after the storm, the port authority said.")
+    write(folder, "b.txt", "The harbour reopened on Monday after the storm, the port authority said.")
+    write(folder, "c.txt", "The bridge will reopen in May after repairs to its northern span.")
+    bot = make_bot(embedder, folder, tmp_path / "index")
+    assert bot.update_index().added == 2  # b.txt is a duplicate of a.txt
+    reads.clear()
+    assert bot.update_index().added == 0 and reads == []
+    (folder / "a.txt").unlink()
+    report = bot.update_index()
+    assert reads == ["b.txt"], "the duplicate's text is needed now, and only its file is read"
+    assert report.added == 1 and report.removed == 1
+    assert bot.ask("When did the harbour reopen?").citations[0].article_id == "b.txt"
+    reads.clear()
+    assert bot.update_index(full=True).added == 2 and sorted(reads) == ["b.txt", "c.txt"]  # --full reads all
