@@ -10,7 +10,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-INTERNAL = ("text", "sentences", "sentence_vectors")  # the page content, and what only the answerer reads
+# the page content, and what only the answerer reads
+INTERNAL = ("text", "sentences", "sentence_vectors", "packed_vectors")
 
 
 class NewsRetriever(BaseRetriever):

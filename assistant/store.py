@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import threading
@@ -13,6 +12,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .dates import date_number
+from .packing import pack_vectors
 from .records import file_of
 from .settings import Settings
 from .types import Article, Chunk, Passage, Span
@@ -20,25 +20,6 @@ from .types import Article, Chunk, Passage, Span
 MAX_BATCH = 5000  # Chroma rejects a single add of more than ~5,400 records
 IDENTITY_PREFIX = "assistant_"
 STAMP = "stamp"
-
-
-def pack_vectors(vectors: np.ndarray) -> str:
-    """Rows of unit vectors as one metadata string (Chroma metadata holds only scalars): int8 with a
-    float16 scale per row, base64; a row costs dim + 2 bytes, and cosine moves by about 1e-3."""
-    scales = np.abs(vectors).max(axis=1, keepdims=True) / 127.0
-    scales[scales == 0] = 1.0
-    quantized = np.round(vectors / scales).astype(np.int8)
-    return base64.b64encode(scales.astype(np.float16).tobytes() + quantized.tobytes()).decode("ascii")
-
-
-def unpack_vectors(packed: str, rows: int) -> np.ndarray | None:
-    """:func:`pack_vectors` reversed, as unit float32 rows; None when it does not hold ``rows`` rows."""
-    data = base64.b64decode(packed)
-    if rows <= 0 or (len(data) - 2 * rows) % rows:
-        return None
-    scales = np.frombuffer(data[:2 * rows], dtype=np.float16).astype(np.float32)[:, None]
-    vectors = np.frombuffer(data[2 * rows:], dtype=np.int8).reshape(rows, -1).astype(np.float32) * scales
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
 class ChromaStore:
@@ -156,8 +137,7 @@ class ChromaStore:
             self.collection.delete(where={"article_id": {"$in": list(article_ids)}})
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Passage]:
-        n = min(n, self.count())
-        if n <= 0:
+        if n <= 0:  # Chroma 1.x returns what there is when asked for more, so no count() per question
             return []
         result = self.collection.query(
             query_embeddings=[vector], n_results=n, where=where or None,
@@ -200,7 +180,6 @@ class ChromaStore:
         from .readers.pages import parse_pages
 
         sentences = [Span(s, e) for s, e in json.loads(meta.get("sentences", "[]"))]
-        packed = meta.get("sentence_vectors")
         return Passage(
             chunk_id=chunk_id,
             article_id=meta["article_id"],
@@ -216,5 +195,5 @@ class ChromaStore:
             url=meta.get("url"),
             author=meta.get("author"),
             pages=parse_pages(meta["pages"]) if "pages" in meta else [],
-            sentence_vectors=unpack_vectors(packed, len(sentences)) if packed else None,
+            packed_vectors=meta.get("sentence_vectors"),  # decoded when the answerer reads the passage
         )

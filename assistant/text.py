@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 from Stemmer import Stemmer
 
@@ -45,11 +46,14 @@ def words(text: str) -> list[str]:
     return [fold(w) for w in WORD.findall(text)]
 
 
+@lru_cache(maxsize=65_536)
+def _term(word: str) -> str | None:
+    """A word as found in text -> its stemmed content word, or None for a stopword. Cached: the same
+    words recur in every passage and question, and folding and stemming were most of answering a question."""
+    word = fold(word).removesuffix("'s")
+    return None if word in STOPWORDS else stem(word)
+
+
 def terms(text: str) -> list[str]:
     """Content words, stemmed: what BM25 indexes and what lexical evidence counts."""
-    out = []
-    for word in words(text):
-        word = word.removesuffix("'s")
-        if word not in STOPWORDS:
-            out.append(stem(word))
-    return out
+    return [term for word in WORD.findall(text) if (term := _term(word)) is not None]

@@ -72,6 +72,15 @@ class Passage:
     pages: list[tuple[int, int]] = field(default_factory=list)  # PDFs: (page number, offset it begins at)
     # Row i is the embedding of sentences[i], made when the passage was indexed (None: an older index).
     sentence_vectors: np.ndarray | None = field(default=None, repr=False, compare=False)
+    packed_vectors: str | None = field(default=None, repr=False, compare=False)  # as stored: see packing.py
+
+    def stored_sentence_vectors(self) -> np.ndarray | None:
+        """The sentence vectors, decoded on first use: most retrieved passages never reach the answerer."""
+        if self.sentence_vectors is None and self.packed_vectors:
+            from .packing import unpack_vectors
+
+            self.sentence_vectors = unpack_vectors(self.packed_vectors, len(self.sentences))
+        return self.sentence_vectors
 
     def page_of(self, offset: int) -> int | None:
         """The PDF page holding an article offset inside this passage; None when not a PDF."""

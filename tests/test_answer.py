@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answering import ABSTAIN_TEXT, ExtractiveAnswerer, with_marker
 from assistant.events import Done, TextDelta
-from assistant.store import pack_vectors, unpack_vectors
+from assistant.packing import pack_vectors
 from assistant.types import Passage, Span
 
 FESTIVAL = ("Lantern festival postponed\nThe Varel lantern festival was postponed by a week because of storms.  "
@@ -118,7 +118,7 @@ def test_sentence_vectors_stored_at_index_time_are_read_not_embedded_again(embed
     fresh = passage(FESTIVAL, title="Lantern festival postponed")
     text_of = [FESTIVAL[s.start:s.end] for s in fresh.sentences]
     stored = passage(FESTIVAL, title="Lantern festival postponed")
-    stored.sentence_vectors = unpack_vectors(pack_vectors(embedder.encode(text_of)), len(text_of))
+    stored.packed_vectors = pack_vectors(embedder.encode(text_of))  # as the store returns it: decoded when read
     question = "Who opened the festival?"
     counting = CountingEncoder(embedder)
     with_stored = ExtractiveAnswerer(counting).run(question, [stored])

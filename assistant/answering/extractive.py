@@ -41,7 +41,7 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
     for passage in passages:
         previous, previous_key, previous_terms = "", None, frozenset()
         title_terms = frozenset(terms(passage.title))
-        stored = passage.sentence_vectors
+        stored = passage.stored_sentence_vectors()
         for i, span in enumerate(passage.sentences):
             text = passage.text[span.start - passage.start: span.end - passage.start]
             key = (passage.article_id, span.start, span.end)

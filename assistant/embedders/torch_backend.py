@@ -37,6 +37,7 @@ class SentenceEmbedder(Embeddings):
         self.device = device
         self.texts_embedded = 0  # lets tests and reports see how much work an update did
         self._lock = threading.Lock()
+        self._last_single: tuple[str, np.ndarray] | None = None  # the last one text encoded alone
 
     @cached_property
     def model(self):
@@ -68,9 +69,14 @@ class SentenceEmbedder(Embeddings):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:  # on 2 cores concurrent encodes only fight over the same cores
-            vectors = self._encode(texts, progress)
+            last = self._last_single
+            if len(texts) == 1 and last is not None and last[0] == texts[0]:
+                return last[1].copy()  # a question is embedded to search, then again to read: once
+            vectors = np.asarray(self._encode(texts, progress), dtype=np.float32)
+            if len(texts) == 1:
+                self._last_single = (texts[0], vectors.copy())
         self.texts_embedded += len(texts)
-        return np.asarray(vectors, dtype=np.float32)
+        return vectors
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
         return self.model.encode(

@@ -1,10 +1,10 @@
-"""What the store packs into Chroma's metadata comes back as it went in."""
+"""Sentence vectors packed for Chroma's metadata come back as they went in."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from assistant.store import pack_vectors, unpack_vectors
+from assistant.packing import pack_vectors, unpack_vectors
 
 
 def test_sentence_vectors_survive_packing_within_a_thousandth_of_cosine():
