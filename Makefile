@@ -49,4 +49,4 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 clean-index:
-	rm -rf index/chroma index/bm25 index/manifest.json
+	rm -rf index/chroma index/bm25 index/manifest.json index/files.json

@@ -23,6 +23,7 @@ from .remote import owner_of, update_through
 from .retrieve import HybridRetriever
 from .settings import DEFAULT_MODEL, Settings
 from .store import ChromaStore
+from .stories import StoryIndex
 from .types import Answer, Passage, UpdateReport
 from .uploads import StoredFile, store_upload
 
@@ -74,7 +75,11 @@ class Assistant:
     @cached_property
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(self.embedder, self.store, self.keyword_index,
-                               self.settings.candidates, self.settings.rrf_k)
+                               self.settings.candidates, self.settings.rrf_k, self.stories)
+
+    @cached_property
+    def stories(self) -> StoryIndex:
+        return StoryIndex(self.settings.stories_path, self.settings.near_duplicate_similarity, self.store)
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .chunk import Chunker
 from .embedders import Embedder, backend_identity
@@ -16,7 +17,11 @@ from .manifest import ArticleEntry, Manifest
 from .records import file_of
 from .settings import Settings
 from .store import ChromaStore
+from .stories import Carrier, StoryBook, carrier_of, signature, signed_from_records
 from .types import Article, Chunk, Problem, UpdateReport
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Progress = Callable[[int, int, str], None]
 SCHEMA_VERSION = 3  # 2: Snowball stems in the keyword index; 3: sentence vectors stored with each chunk
@@ -47,6 +52,7 @@ class Indexer:
         report = UpdateReport()
         self._touched: set[str] = set()  # articles whose chunks were removed or replaced
         self._added: list[tuple[str, str]] = []  # (chunk id, text) of the chunks written
+        self._signed: list[tuple[Carrier, np.ndarray]] = []  # the MinHash of each article written
         manifest, keywords_before = self._manifest(full, report, notify)
 
         notify(0, 1, "Reading articles")
@@ -77,6 +83,7 @@ class Indexer:
             manifest.save(settings.manifest_path)
             self.store.set_stamp(manifest.updated_at)  # marks the update complete
         self._update_keywords(keywords_before, manifest.updated_at, notify)
+        self._update_stories(keywords_before, manifest.updated_at, notify)
         files.save()
         report.total_articles = len(manifest.articles)
         report.total_chunks = manifest.chunk_count
@@ -110,6 +117,19 @@ class Indexer:
         notify(1, 1, "Rebuilding the keyword index")
         LexicalIndex.build(((i, d) for i, d, _ in self.store.records(metadatas=False)), stamp,
                            self.settings.lexical_dir)
+
+    def _update_stories(self, before: str | None, stamp: str, notify: Progress) -> None:
+        """Sign this update's articles into the story book when it matched the store before; else sign every
+        stored article again from its passages (like the keyword index: missing, damaged, a full rebuild)."""
+        path, threshold = self.settings.stories_path, self.settings.near_duplicate_similarity
+        book = StoryBook.load(path, threshold)
+        if book.stamp == stamp:
+            return
+        if before is not None and book.stamp == before:
+            book.update(self._touched, self._signed, stamp)
+            return
+        notify(1, 1, "Finding stories told by several outlets")
+        StoryBook(path, threshold).update((), signed_from_records(self.store.records()), stamp)
 
     def _manifest(self, full: bool, report: UpdateReport, notify: Progress) -> tuple[Manifest, str | None]:
         """The manifest to update from, and the store's stamp when the index was in step with the store before
@@ -166,6 +186,7 @@ class Indexer:
             self.store.add_many(writes)  # one write for the batch, not one per article
             self._touched.update(replaced)
             self._added += [(c.id, c.text) for _, chunks in batch for c in chunks]
+            self._signed += [(carrier_of(article), signature(article.text)) for article, _ in batch]
             for article, chunks in batch:
                 report.chunks += len(chunks)
                 manifest.articles[article.id] = ArticleEntry(

@@ -11,7 +11,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 # the page content, and what only the answerer reads
-INTERNAL = ("text", "sentences", "sentence_vectors", "packed_vectors")
+INTERNAL = ("text", "sentences", "sentence_vectors", "packed_vectors", "carriers")
 
 
 class NewsRetriever(BaseRetriever):
@@ -27,7 +27,8 @@ class NewsRetriever(BaseRetriever):
             Document(
                 page_content=p.text,
                 id=p.chunk_id,
-                metadata={k: v for k, v in vars(p).items() if k not in INTERNAL and v is not None},
+                metadata={k: v for k, v in vars(p).items() if k not in INTERNAL and v is not None}
+                | ({"also_carried_by": [vars(c) for c in p.carriers]} if p.carriers else {}),
             )
             for p in self.retriever.run(query, self.k, self.filters)
         ]

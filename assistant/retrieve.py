@@ -10,6 +10,7 @@ from .embedders import Embedder
 from .keywords import KeywordIndex
 from .records import Filters
 from .store import ChromaStore
+from .stories import StoryIndex
 from .types import Passage
 
 RECENT_QUESTION = re.compile(
@@ -48,6 +49,7 @@ class HybridRetriever:
     keywords: KeywordIndex
     candidates: int = 30
     rrf_k: int = 60
+    stories: StoryIndex | None = None  # near-duplicate articles: one version of a story is kept
 
     def __post_init__(self) -> None:
         for name in ("candidates", "rrf_k"):
@@ -69,5 +71,22 @@ class HybridRetriever:
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         if wants_recent(query):
             fused = prefer_recent(fused, by_id)
-        best = sorted(fused, key=fused.get, reverse=True)[:k]
-        return [replace(by_id[cid], score=round(fused[cid], 6)) for cid in best]
+        ranked = sorted(fused, key=fused.get, reverse=True)
+        return [replace(p, score=round(fused[p.chunk_id], 6)) for p in self._one_version_per_story(ranked, by_id, k)]
+
+    def _one_version_per_story(self, ranked: list[str], by_id: dict[str, Passage], k: int) -> list[Passage]:
+        """The best ``k`` passages, never from two articles of one story (wire copy, the same release): the
+        best-ranked version stands for the story, and carries the others (``Passage.carriers``)."""
+        book = self.stories.current() if self.stories is not None else None
+        if book is None:
+            return [by_id[cid] for cid in ranked[:k]]
+        version: dict[str, str] = {}  # story -> the article kept for it
+        kept: list[Passage] = []
+        for cid in ranked:
+            passage = by_id[cid]
+            if version.setdefault(book.story_of(passage.article_id), passage.article_id) != passage.article_id:
+                continue
+            kept.append(replace(passage, carriers=tuple(book.carriers(passage.article_id))))
+            if len(kept) == k:
+                break
+        return kept

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
 
     k: int = Field(5, ge=1, le=50, description="passages handed to the answerer")
     candidates: int = Field(30, ge=1, le=500, description="hits taken from each retriever before fusion")
+    near_duplicate_similarity: float = Field(
+        0.6, gt=0.0, le=1.0,
+        description="articles sharing this share of their word 3-grams (MinHash estimate) are one story told "
+                    "by several outlets: retrieval keeps one version, answers name the others")
     rrf_k: int = Field(60, ge=1)
 
     answer_sentences: int = Field(3, ge=1, le=3, description="at most this many cited sentences")
@@ -175,6 +179,10 @@ class Settings(BaseSettings):
     @property
     def file_cache_path(self) -> Path:
         return self.index_dir / "files.json"
+
+    @property
+    def stories_path(self) -> Path:
+        return self.index_dir / "stories.json"
 
     @property
     def lexical_dir(self) -> Path:

@@ -52,6 +52,17 @@ class Chunk:
     sentences: list[Span] = field(default_factory=list)  # offsets in the article
 
 
+@dataclass(frozen=True)
+class Carrier:
+    """Another article of the same story (a near-duplicate, see stories.py): who ran it, and when."""
+
+    article_id: str
+    title: str
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
 @dataclass
 class Passage:
     """A chunk as retrieved, with its article's metadata and the scores that ranked it."""
@@ -73,6 +84,7 @@ class Passage:
     # Row i is the embedding of sentences[i], made when the passage was indexed (None: an older index).
     sentence_vectors: np.ndarray | None = field(default=None, repr=False, compare=False)
     packed_vectors: str | None = field(default=None, repr=False, compare=False)  # as stored: see packing.py
+    carriers: tuple[Carrier, ...] = ()  # other articles of the same story (other outlets), see stories.py
 
     def stored_sentence_vectors(self) -> np.ndarray | None:
         """The sentence vectors, decoded on first use: most retrieved passages never reach the answerer."""

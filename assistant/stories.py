@@ -1,0 +1,164 @@
+"""One story, many outlets: near-duplicate articles (wire copy republished with small edits, the same press
+release) found at index time with MinHash, so retrieval keeps one version and answers say who else ran it.
+
+Each article gets a MinHash signature of its word 3-grams when it is indexed; a band of the signature
+proposes pairs (LSH), and a pair is one story when its estimated Jaccard similarity reaches the
+threshold. ``index/stories.json`` keeps the signatures, stamped with the store state they match (like
+the keyword index), so an update signs only the articles it changed and a mismatch rebuilds from the
+store's passages.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .atomic import write_atomically
+from .text import WORD, fold
+from .types import Carrier
+
+if TYPE_CHECKING:
+    from .store import ChromaStore
+
+PERMUTATIONS = 64
+BANDS = 16  # 16 bands of 4 rows: pairs above ~0.5 similarity are nearly always proposed
+SHINGLE_WORDS = 3
+_PRIME = np.uint64((1 << 61) - 1)
+_RANDOM = np.random.default_rng(20241212)  # fixed: signatures are stored and compared across runs
+_A = _RANDOM.integers(1, 1 << 61, PERMUTATIONS, dtype=np.uint64)
+_B = _RANDOM.integers(0, 1 << 61, PERMUTATIONS, dtype=np.uint64)
+
+
+def signature(text: str) -> np.ndarray:
+    """MinHash of the text's word 3-grams (case and accents folded): ``PERMUTATIONS`` uint32 values."""
+    words = [fold(w) for w in WORD.findall(text)]
+    grams = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
+    with np.errstate(over="ignore"):  # the hash family wraps around 2**64 by design
+        permuted = (hashes[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+    return (permuted.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def similarity(first: np.ndarray, second: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two articles' 3-grams."""
+    return float(np.mean(first == second))
+
+
+def carrier_of(article) -> Carrier:
+    return Carrier(article.id, article.title, article.source, article.date, article.url)
+
+
+def signed_from_records(records: Iterable[tuple[str, str, dict]]) -> list[tuple[Carrier, np.ndarray]]:
+    """Signatures of stored articles, from their passages in order (``store.records()``), for a rebuild."""
+    passages: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    about: dict[str, Carrier] = {}
+    for _, text, meta in records:
+        article_id = meta["article_id"]
+        passages[article_id].append((int(meta.get("number", 0)), text or ""))
+        about.setdefault(article_id, Carrier(article_id, meta.get("title", article_id), meta.get("source"),
+                                             meta.get("date"), meta.get("url")))
+    return [(about[i], signature(" ".join(text for _, text in sorted(parts)))) for i, parts in passages.items()]
+
+
+class StoryBook:
+    """Signatures of the indexed articles, and the stories they form (``story_of``, ``carriers``)."""
+
+    def __init__(self, path: Path, threshold: float, stamp: str = "",
+                 signatures: dict[str, np.ndarray] | None = None, about: dict[str, Carrier] | None = None) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"near_duplicate_similarity={threshold} must be above 0 and at most 1")
+        self.path, self.threshold, self.stamp = path, threshold, stamp
+        self.signatures = signatures or {}
+        self.about = about or {}
+        self._story: dict[str, str] | None = None
+
+    @classmethod
+    def load(cls, path: Path, threshold: float) -> StoryBook:
+        """The saved book; an empty one (stamp "") when it is missing or damaged, which the indexer rebuilds."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            signatures = {i: np.frombuffer(base64.b64decode(packed), dtype=np.uint32)
+                          for i, (packed, _) in raw["articles"].items()}
+            about = {i: Carrier(i, *fields) for i, (_, fields) in raw["articles"].items()}
+            return cls(path, threshold, raw["stamp"], signatures, about)
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls(path, threshold)
+
+    def update(self, removed: Iterable[str], signed: Iterable[tuple[Carrier, np.ndarray]], stamp: str) -> None:
+        for article_id in removed:
+            self.signatures.pop(article_id, None)
+            self.about.pop(article_id, None)
+        for carrier, sign in signed:
+            self.signatures[carrier.article_id], self.about[carrier.article_id] = sign, carrier
+        self.stamp, self._story = stamp, None
+        articles = {i: [base64.b64encode(s.tobytes()).decode("ascii"),
+                        [self.about[i].title, self.about[i].source, self.about[i].date, self.about[i].url]]
+                    for i, s in sorted(self.signatures.items())}
+        write_atomically(self.path, json.dumps({"stamp": stamp, "articles": articles}).encode())
+
+    def story_of(self, article_id: str) -> str:
+        """The story an article belongs to: the id of its first article (itself when it stands alone)."""
+        return self._stories()[0].get(article_id, article_id)
+
+    def carriers(self, article_id: str) -> list[Carrier]:
+        """The other articles of its story, oldest first."""
+        members = self._stories()[1].get(self.story_of(article_id), [])
+        others = [self.about[i] for i in members if i != article_id]
+        return sorted(others, key=lambda c: (c.date or "9999", c.article_id))
+
+    def _stories(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Each article's story, and the members of each story of more than one article."""
+        if self._story is None:
+            self._story = self._group()
+            self._members: dict[str, list[str]] = defaultdict(list)
+            for article_id, story in self._story.items():
+                self._members[story].append(article_id)
+        return self._story, self._members
+
+    def _group(self) -> dict[str, str]:
+        """Union of the pairs a band proposes and the signatures confirm; only articles in a group."""
+        parent = {i: i for i in self.signatures}
+
+        def root(i: str) -> str:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        rows = PERMUTATIONS // BANDS
+        for band in range(BANDS):
+            buckets: dict[bytes, list[str]] = defaultdict(list)
+            for article_id, sign in self.signatures.items():
+                buckets[sign[band * rows:(band + 1) * rows].tobytes()].append(article_id)
+            for members in buckets.values():
+                for n, first in enumerate(members):
+                    for second in members[n + 1:]:
+                        a, b = root(first), root(second)
+                        if a != b and similarity(self.signatures[first], self.signatures[second]) >= self.threshold:
+                            parent[max(a, b)] = min(a, b)
+        roots = {i: root(i) for i in parent}
+        grouped = {r for i, r in roots.items() if r != i}
+        return {i: r for i, r in roots.items() if r in grouped}
+
+
+class StoryIndex:
+    """The current :class:`StoryBook` of ``store``: reloaded when an update changed the store's stamp; empty
+    (every article its own story) while the book on disk does not match the store, until an update signs it."""
+
+    def __init__(self, path: Path, threshold: float, store: ChromaStore) -> None:
+        self.path, self.threshold, self.store = path, threshold, store
+        self._book = StoryBook(path, threshold)
+
+    def current(self) -> StoryBook:
+        stamp = self.store.stamp() or ""
+        if self._book.stamp != stamp:
+            loaded = StoryBook.load(self.path, self.threshold)
+            self._book = loaded if loaded.stamp == stamp else StoryBook(self.path, self.threshold, stamp)
+        return self._book

@@ -1,0 +1,96 @@
+"""One story, many outlets: near-duplicates are found at index time, retrieval keeps one version of a
+story, and the version kept names the others; the book follows every update and rebuilds when it must."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.stories import StoryBook, carrier_of, signature, similarity
+from assistant.types import Article
+
+from .conftest import make_bot
+
+POST = ("Mayor Ilse Brandt has ordered an independent review of all 14 city bridges on Thursday, three days after "
+        "the Halden harbour bridge collapsed. The review will be led by the engineer Marta Koss and is due to "
+        "report in March.")
+WIRE = ("Mayor Ilse Brandt ordered an independent review of all 14 city bridges on Thursday, three days after the "
+        "Halden harbour bridge collapsed. The review will be led by engineer Marta Koss and is due to report in "
+        "March.")
+OTHER = ("Divers recovered a lorry from the river on Wednesday as the toll of the Halden bridge collapse rose to "
+         "six, the city's fire service said. Two people are still missing.")
+ROWING = "The Halden rowing club was founded in 1896 and has trained three Olympic crews since then."
+
+
+def article(article_id: str, text: str, source: str, date: str) -> Article:
+    return Article(article_id, article_id.removesuffix(".md"), text, date, source, f"https://{source}.example/a")
+
+
+def front_matter(title: str, source: str, date: str, text: str) -> str:
+    return f"---\ntitle: {title}\ndate: {date}\nsource: {source}\n---\n{text}\n"
+
+
+def test_wire_copies_are_near_duplicates_and_other_stories_are_not() -> None:
+    assert similarity(signature(POST), signature(WIRE)) >= 0.6
+    assert similarity(signature(POST), signature(OTHER)) < 0.2
+    assert similarity(signature(POST), signature(POST.upper())) == 1.0  # case does not make another story
+
+
+def test_a_book_groups_stories_and_names_the_other_carriers(tmp_path: Path) -> None:
+    book = StoryBook(tmp_path / "stories.json", 0.6)
+    articles = [article("wire.md", WIRE, "Northern Wire", "2024-12-12"),
+                article("post.md", POST, "Harbour Post", "2024-12-11"),
+                article("divers.md", OTHER, "Harbour Post", "2024-12-11"),
+                article("rowing.md", ROWING, "Halden Times", "2023-01-01")]
+    book.update((), [(carrier_of(a), signature(a.text)) for a in articles], "stamp-1")
+    assert book.story_of("wire.md") == book.story_of("post.md") != book.story_of("divers.md")
+    assert [c.source for c in book.carriers("wire.md")] == ["Harbour Post"]
+    assert book.carriers("divers.md") == [] and book.story_of("rowing.md") == "rowing.md"
+
+    again = StoryBook.load(tmp_path / "stories.json", 0.6)  # saved by update, read back alike
+    assert again.stamp == "stamp-1" and again.carriers("post.md")[0].url == "https://Northern Wire.example/a"
+    assert StoryBook.load(tmp_path / "stories.json", 1.0).carriers("post.md") == []  # a stricter setting
+    again.update(["wire.md"], [], "stamp-2")
+    assert StoryBook.load(tmp_path / "stories.json", 0.6).carriers("post.md") == []
+
+
+def test_a_missing_or_damaged_book_is_empty_and_bad_settings_are_named(tmp_path: Path) -> None:
+    (tmp_path / "stories.json").write_text("{nope")
+    assert StoryBook.load(tmp_path / "stories.json", 0.6).stamp == ""
+    assert StoryBook.load(tmp_path / "missing.json", 0.6).signatures == {}
+    with pytest.raises(ValueError, match="near_duplicate_similarity=0"):
+        StoryBook(tmp_path / "stories.json", 0)
+
+
+def test_retrieval_keeps_one_version_of_a_story_and_it_names_the_others(embedder, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "post.md").write_text(front_matter("Mayor orders review of every Halden bridge", "Harbour Post",
+                                                 "2024-12-12", POST))
+    (folder / "wire.md").write_text(front_matter("Halden mayor orders review of all city bridges", "Northern Wire",
+                                                 "2024-12-12", WIRE))
+    (folder / "divers.md").write_text(front_matter("Divers recover lorry", "Harbour Post", "2024-12-11", OTHER))
+    (folder / "rowing.md").write_text(front_matter("Rowing club history", "Halden Times", "2023-01-01", ROWING))
+    bot = make_bot(embedder, folder, tmp_path / "index")
+    bot.update_index()
+
+    passages = bot.retrieve("Who will lead the review of the Halden bridges?", k=4)
+    ids = [p.article_id for p in passages]
+    assert len(set(ids) & {"post.md", "wire.md"}) == 1  # never both copies
+    [kept] = [p for p in passages if p.article_id in {"post.md", "wire.md"}]
+    other = ({"post.md", "wire.md"} - {kept.article_id}).pop()
+    assert [c.article_id for c in kept.carriers] == [other]
+    assert all(not p.carriers for p in passages if p is not kept)
+
+    (folder / "wire.md").unlink()  # an update in place forgets the copy
+    bot.update_index()
+    passages = bot.retrieve("Who will lead the review of the Halden bridges?", k=4)
+    assert "post.md" in [p.article_id for p in passages] and all(not p.carriers for p in passages)
+
+    (folder / "wire.md").write_text(front_matter("Halden mayor orders review", "Northern Wire", "2024-12-12", WIRE))
+    bot.settings.stories_path.unlink()  # a lost book is signed again from the stored passages
+    bot.update_index()
+    passages = bot.retrieve("Who will lead the review of the Halden bridges?", k=4)
+    assert len({p.article_id for p in passages} & {"post.md", "wire.md"}) == 1
+    assert any(p.carriers for p in passages)
