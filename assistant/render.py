@@ -49,8 +49,8 @@ def markdown_safe(text: str) -> str:
 
 
 def sources_text(answer: Answer) -> str:
-    """Everything but the answer text, as plain lines: note, unsupported sentences, sources."""
-    lines = []
+    """Everything but the answer text, as plain lines: how current, note, unsupported sentences, sources."""
+    lines = [answer.coverage.line()] if answer.coverage else []
     if answer.note:
         lines.append(f"({answer.note})")
     if answer.unverified:
@@ -80,9 +80,10 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def after_answer_markdown(answer: Answer) -> str:
-    """What follows an API answer's text (also after a streamed text): any note, the sentences no passage
-    supports, then the Sources list; each part after a blank line."""
-    parts = [f"({markdown_safe(answer.note)})" if answer.note else "",
+    """What follows an API answer's text (also after a streamed text): how current it is, any note, the
+    sentences no passage supports, then the Sources list; each part after a blank line."""
+    parts = [markdown_safe(answer.coverage.line()) if answer.coverage else "",
+             f"({markdown_safe(answer.note)})" if answer.note else "",
              "Not supported by the cited passages: " + " | ".join(map(markdown_safe, answer.unverified))
              if answer.unverified else "", sources_markdown(answer)]
     return "".join(f"\n\n{part}" for part in parts if part)
@@ -120,6 +121,8 @@ def chat_answer(answer: Answer) -> str:
     short = answer.short_answer
     body = short.body_of(answer.text) if short else None
     parts = [f"**{chat_text(short.text)}**: {chat_text(body)}" if body is not None else chat_text(answer.text)]
+    if answer.coverage:
+        parts.append(f"*{chat_text(answer.coverage.line())}*")
     if answer.note:
         parts.append(f"*{chat_text(answer.note)}*")
     if answer.unverified:

@@ -7,8 +7,12 @@ from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from .coverage import Coverage, coverage_of
+
 if TYPE_CHECKING:
     import numpy as np
+
+    from .period import Period
 
 
 def page_at(page_starts: list[int], offset: int) -> int:
@@ -160,13 +164,23 @@ class Answer:
     note: str = ""  # e.g. "the LLM was unreachable; this is the extractive answer"
     unverified: list[str] = field(default_factory=list)  # answer sentences no passage supports
     short_answer: ShortAnswer | None = None
+    period: Period | None = None  # the dates the question was limited to ("last week", as_of), if any
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """How current the answer is and how broad its evidence, from its dated citations (None: undated)."""
+        return coverage_of((c.article_id, c.date, c.publisher) for c in self.citations)
 
     def to_dict(self) -> dict:
+        coverage = self.coverage
         return {
             "answer": self.text,
             "short_answer": asdict(self.short_answer) if self.short_answer else None,
             "abstained": self.abstained,
             "note": self.note,
+            "as_of": coverage.as_of if coverage else None,
+            "coverage": coverage.to_dict() if coverage else None,
+            "period": self.period.to_dict() if self.period else None,
             "unverified": self.unverified,
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}

@@ -27,8 +27,9 @@ class StandInFacade:
         cite = Citation(1, "Strikes", "a.md", "Parnell confirmed it.", 0, 21, 0.9, publisher="Wire")
         return Answer(f"Parnell confirmed it [1]. ({question})", [cite], False, question=question)
 
-    def ask_stream(self, question, history=None, k=None, filters=None):
+    def ask_stream(self, question, history=None, k=None, filters=None, as_of=None):
         self.asked.append((question, history, filters))
+        self.last_as_of = as_of
         yield Status("Searching the articles")
         if self.fail:
             raise RuntimeError("the store went away")
@@ -37,8 +38,8 @@ class StandInFacade:
         yield TextDelta(answer.text[22:])
         yield Done(answer)
 
-    def ask(self, question, history=None, k=None, filters=None) -> Answer:
-        return final_answer(self.ask_stream(question, history, k, filters))
+    def ask(self, question, history=None, k=None, filters=None, as_of=None) -> Answer:
+        return final_answer(self.ask_stream(question, history, k, filters, as_of))
 
 
 def client(bot: StandInFacade, key: str | None = None) -> TestClient:

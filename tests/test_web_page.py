@@ -30,15 +30,17 @@ class StandInAssistant:
         self.asked: list[dict] = []
         self.saved: dict[str, bytes] = {}
 
-    def ask_stream(self, question, history=None, k=None, filters=None):
-        self.asked.append({"question": question, "history": list(history or []), "k": k, "filters": filters})
+    def ask_stream(self, question, history=None, k=None, filters=None, as_of=None):
+        self.asked.append({"question": question, "history": list(history or []), "k": k, "filters": filters,
+                           "as_of": as_of})
         yield Status("Searching the articles")
         if self.fail:
             raise self.fail
         yield TextDelta("Sean Parnell")
         yield Done(ANSWER)
 
-    def ask(self, question, k=None):
+    def ask(self, question, k=None, as_of=None):
+        self.asked.append({"question": question, "k": k, "as_of": as_of})
         return ANSWER
 
     def add_file(self, name, data):
