@@ -198,11 +198,7 @@ def _operand(kind: str) -> Callable[[re.Match, date], Window | None]:
     return resolve
 
 
-def _weekday(match: re.Match, today: date) -> Window:
-    day = _last_weekday(match["date"].lower(), today, before=match[0].lower().startswith("last"))
-    return day, day
-
-
+THE_PAST = r"\b(?:in|over|during|for|from|within)\s+the\s+(?:past|last)\s+"
 NOT_OWNED = r"(?<!the\s)(?<!its\s)(?<!his\s)(?<!her\s)(?<!their\s)(?<!our\s)"  # "its last year" is no time
 DAY = rf"\d{{1,2}}{SUFFIX}"
 DATE = (rf"(?P<date>(?:last\s+)?(?:{'|'.join(WEEKDAYS)})|{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+\d{{4}})?"
@@ -215,16 +211,14 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match, date], Window | None], bool]] 
         (rf"\b(?:between|from)\s+(?:(?P<d1>\d{{1,2}}){SUFFIX}\s+(?:and|to|-|–)\s+(?P<d2>\d{{1,2}}){SUFFIX}\s+"
          rf"(?P<month>{MONTH})|(?P<a>{DAY}\s+{MONTH}|{MONTH}\s+{DAY})\s+(?:and|to|-|–)\s+(?P<b>{DAY}\s+{MONTH}|"
          rf"{MONTH}\s+{DAY}|{DAY}))(?:,?\s+(?P<year>\d{{4}}))?\b", _between, True),
-        (rf"\b(?:in|over|during|for|from|within)\s+the\s+(?:past|last)\s+(?:{NUMBER}\s+)?(?P<unit>day|week|month)s?\b"
-         rf"{NOT_A_NOUN_PHRASE}", _past, False),
-        (rf"\b(?:in|over|during|for|from|within)\s+the\s+(?:past|last)\s+{NUMBER}\s+(?P<unit>year)s?\b{NOT_A_NOUN_PHRASE}",
-         _past, True),
+        (rf"{THE_PAST}(?:{NUMBER}\s+)?(?P<unit>day|week|month)s?\b{NOT_A_NOUN_PHRASE}", _past, False),
+        (rf"{THE_PAST}{NUMBER}\s+(?P<unit>year)s?\b{NOT_A_NOUN_PHRASE}", _past, True),
         (rf"{NOT_OWNED}\bpast\s+(?:{NUMBER}\s+)?(?P<unit>day|week|month)s?\b{NOT_A_NOUN_PHRASE}", _past, False),
         (rf"\b(?<!since\s){AGO.pattern}\b", _ago, False),
         (rf"{NOT_OWNED}\bthis\s+(?P<unit>week|weekend|month|year)\b{NOT_A_NOUN_PHRASE}", _this, False),
         (rf"{NOT_OWNED}\blast\s+(?P<unit>week|weekend|month|year)\b{NOT_A_NOUN_PHRASE}", _last, False),
         (r"\byesterday\b", lambda match, today: (today - timedelta(days=1),) * 2, False),
-        (rf"\b(?:on|last)\s+(?P<date>{'|'.join(WEEKDAYS)})\b(?!\s+of\b)", _weekday, False),
+        (rf"\b(?:on\s+|(?=last\s))(?P<date>(?:last\s+)?(?:{'|'.join(WEEKDAYS)}))\b(?!\s+of\b)", _operand("on"), False),
         (rf"\bsince\s+{RELATIVE_DATE}\b", _operand("since"), False),
         (rf"\bsince\s+{DATE}\b", _operand("since"), True),
         (rf"\b(?:before|until|till)\s+{DATE}\b", _operand("before"), True),
