@@ -9,6 +9,7 @@ published after it is read, so a user can ask what was known then.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -17,6 +18,16 @@ from .dates import window_label
 from .period import Period
 from .records import Filters, as_of_date
 from .when import Mention, find_mentions
+
+RECENT_QUESTION = re.compile(
+    r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)?|lately|up[- ]to[- ]date|current(?:ly)?|so far|now)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_recent(question: str) -> bool:
+    """Does the question ask for the latest news ("latest", "most recent", "so far", "now")?"""
+    return bool(RECENT_QUESTION.search(question))
 
 
 def _day(number: int | None, upper: bool) -> date | None:

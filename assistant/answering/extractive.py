@@ -16,8 +16,10 @@ from typing import Protocol
 
 import numpy as np
 
+from ..dates import date_number
 from ..events import AnswerEvent, Done, TextDelta
 from ..text import WORD, terms
+from ..timeframe import wants_recent
 from ..types import Answer, Citation, Passage, ShortAnswer
 from .evidence import Candidate, Sentence, contradicted, coverage, is_heading, new_spans, shortfall, weighted_terms
 from .question import Kind, Question, analyse
@@ -132,6 +134,8 @@ class ExtractiveAnswerer:
             answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
+        if wants_recent(question):  # "the latest toll": of the sentences that answer, the newest leads
+            chosen.sort(key=lambda s: -(date_number(s.passage.date) or 0))
         citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
         short = short_answer(asked, chosen, citations)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
