@@ -225,7 +225,7 @@ def _ending(answer: Answer, streamed: str) -> str:
 def _extras(answer: Answer) -> dict:
     """The structured answer beside OpenAI's fields (clients that do not know them ignore them)."""
     data = answer.to_dict()
-    return {"citations": data["citations"], "short_answer": data["short_answer"], "abstained": answer.abstained}
+    return {key: data[key] for key in ("citations", "short_answer", "abstained", "coverage", "period")}
 
 
 class ApiKeyGuard:
