@@ -4,7 +4,11 @@ bridge collapse, 9–14 Dec 2024, four publishers) beside unrelated and undated 
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from assistant import Assistant, Filters
 from assistant.render import sources_text
 
 from .conftest import ROOT, make_bot, run_cli
+from .test_readme import blocks
 
 STORY = ROOT / "tests" / "fixtures" / "story"
 LATEST = "What is the latest death toll from the Halden bridge collapse?"
@@ -104,9 +109,27 @@ def test_the_command_line_takes_as_of_and_prints_period_and_coverage(tmp_path: P
     assert answer["as_of"] == answer["coverage"]["as_of"] <= "2024-12-12"
     assert answer["coverage"]["line"].startswith("As of ") and answer["coverage"]["publishers"] >= 1
     assert all(c["date"] <= "2024-12-12" for c in answer["citations"])
-    shown = run_cli(*base, "ask", "Who ordered a review of the city bridges last week?", "--as-of", "2024-12-15")
-    assert shown.returncode == 0, shown.stderr
-    assert "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024" in shown.stdout
-    assert "(Articles from 9–15 Dec 2024 (“last week”, as of 15 Dec 2024)" in shown.stdout
     refused = run_cli(*base, "ask", LATEST, "--as-of", "someday")
     assert refused.returncode == 2 and "as_of='someday'" in refused.stderr
+
+
+@pytest.mark.e2e
+def test_the_readme_time_examples_run_as_written(tmp_path: Path):
+    """From a folder holding the story corpus where the repository keeps it, as the README says."""
+    heading = "Time: \"last week\", as of a day, and how current an answer is"
+    shutil.copytree(STORY, tmp_path / "tests" / "fixtures" / "story")
+    commands = [shlex.split(line)[1:] for line in blocks("bash")[heading].splitlines() if line.startswith("assistant ")]
+    assert len(commands) == 2
+    for command in commands:
+        done = run_cli(*command, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024\n" in done.stdout
+    assert "(Articles from 9–15 Dec 2024 (“last week”, as of 15 Dec 2024); 1 undated" in done.stdout
+    ran = subprocess.run([sys.executable, "-c", blocks()[heading]], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300, env=os.environ.copy())
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    lines = ran.stdout.splitlines()
+    assert lines[0].startswith("Articles from 9–15 Dec 2024 (“last week”, as of 15 Dec 2024)")
+    assert lines[1] == "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024"
+    assert "Mention(text='last week', start=41, end=50" in lines[2]
+    assert lines[3:] == ["2024-12-14", "2024-12-10"]
