@@ -129,7 +129,8 @@ class Assistant:
         if len(question) > self.settings.max_question_chars:
             raise ValueError(f"the question is {len(question):,} characters long; the limit is "
                              f"{self.settings.max_question_chars:,} (setting max_question_chars)")
-        filters, period, time_notes = time_frame(question, filters, as_of)
+        filters, period, time_notes = time_frame(question if self.settings.dates_from_questions else "", filters,
+                                                 as_of)
         yield Status("Searching the articles")
         search_query = self.condenser.run(question, history)
         passages = self.retrieve(search_query, k, filters)

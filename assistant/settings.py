@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     k: int = Field(5, ge=1, le=50, description="passages handed to the answerer")
     candidates: int = Field(30, ge=1, le=500, description="hits taken from each retriever before fusion")
     rrf_k: int = Field(60, ge=1)
+    dates_from_questions: bool = Field(True, description="time words in a question ('last week', 'since Monday') "
+                                       "narrow the dates searched; false: only since/until/as_of do")
 
     answer_sentences: int = Field(3, ge=1, le=3, description="at most this many cited sentences")
     abstain_below: float = Field(

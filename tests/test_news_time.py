@@ -133,3 +133,11 @@ def test_the_readme_time_examples_run_as_written(tmp_path: Path):
     assert lines[1] == "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024"
     assert "Mention(text='last week', start=41, end=50" in lines[2]
     assert lines[3:] == ["2024-12-14", "2024-12-10"]
+
+
+def test_time_words_in_questions_can_be_switched_off(story_bot, embedder):
+    settings = story_bot.settings
+    bot = make_bot(embedder, settings.articles_dir, settings.index_dir, dates_from_questions=False)
+    answer = bot.ask("Who scored twice in the cup final last month?", as_of="2024-12-15")
+    assert answer.period.mentions == () and "last month" not in answer.note
+    assert any(not d.startswith("2024-11") for d in dates_of(answer))  # December is read too
