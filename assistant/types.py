@@ -7,6 +7,7 @@ from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from .article_dates import DatedPhrase, dated_phrases
 from .coverage import Coverage, coverage_of
 
 if TYPE_CHECKING:
@@ -102,15 +103,17 @@ class Citation:
     passage_start: int = 0
     page: int | None = None  # PDFs: 1-based page of the quote
     verified: bool = True  # False when an LLM's sentence is not supported by this passage
+    dates: list[DatedPhrase] = field(default_factory=list)  # "on Monday" in the quote, dated from the article's date
 
     @classmethod
     def quoting(cls, n: int, passage: Passage, span: Span, score: float, verified: bool = True) -> Citation:
         """Cite the sentence at ``span`` (article offsets) of a retrieved passage."""
+        quote = passage.text[span.start - passage.start: span.end - passage.start]
         return cls(
             n=n,
             title=passage.title,
             article_id=passage.article_id,
-            quote=passage.text[span.start - passage.start: span.end - passage.start],
+            quote=quote,
             start=span.start,
             end=span.end,
             score=round(score, 4),
@@ -121,6 +124,7 @@ class Citation:
             passage_start=passage.start,
             page=passage.page_of(span.start),
             verified=verified,
+            dates=dated_phrases(quote, passage.date, span.start),
         )
 
     def to_dict(self) -> dict:
@@ -184,7 +188,8 @@ class Answer:
             "unverified": self.unverified,
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}
-                | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified}
+                | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified,
+                   "dates": c.to_dict()["dates"]}
                 | {"source": c.article_id}  # deprecated alias of "article_id", removed in the next release
                 for c in self.citations
             ],

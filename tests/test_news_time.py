@@ -141,3 +141,13 @@ def test_time_words_in_questions_can_be_switched_off(story_bot, embedder):
     answer = bot.ask("Who scored twice in the cup final last month?", as_of="2024-12-15")
     assert answer.period.mentions == () and "last month" not in answer.note
     assert any(not d.startswith("2024-11") for d in dates_of(answer))  # December is read too
+
+
+def test_a_cited_event_carries_its_date_when_the_sentence_does_not_spell_it_out(story_bot):
+    answer = story_bot.ask("When did the Halden harbour bridge collapse?")
+    dated = {(d.text, d.since) for c in answer.citations for d in c.dates}
+    assert ("on Monday evening", "2024-12-09") in dated
+    for c in answer.citations:
+        assert all(c.passage[d.start - c.passage_start:d.end - c.passage_start] == d.text for d in c.dates)
+    toll = story_bot.ask("When did the injured man die in hospital?")
+    assert ("yesterday", "2024-12-12") in {(d.text, d.since) for c in toll.citations for d in c.dates}
