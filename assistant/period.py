@@ -16,7 +16,7 @@ class Period:
     since: date | None
     until: date | None
     as_of: date | None = None  # given by the user: relative words count from it, later articles are left out
-    mentions: tuple[Mention, ...] = ()  # what the question said (``since``/``until`` None: could not be read)
+    mentions: tuple[Mention, ...] = ()  # the question's words that narrowed the dates (ignored ones: in the note)
 
     def label(self) -> str:
         """'Articles from 9–15 Dec 2024', 'Articles since 2 Dec 2024'."""
@@ -24,7 +24,10 @@ class Period:
         return f"Articles {'from ' if both else ''}{window_label(self.since, self.until)}"
 
     def to_dict(self) -> dict:
-        iso = (lambda day: day.isoformat() if day else None)  # noqa: E731
-        return {"since": iso(self.since), "until": iso(self.until), "as_of": iso(self.as_of), "label": self.label(),
-                "mentions": [{"text": m.text, "start": m.start, "end": m.end, "since": iso(m.since),
-                              "until": iso(m.until), "resolved": m.resolved} for m in self.mentions]}
+        return {"since": _iso(self.since), "until": _iso(self.until), "as_of": _iso(self.as_of), "label": self.label(),
+                "mentions": [{"text": m.text, "start": m.start, "end": m.end, "since": _iso(m.since),
+                              "until": _iso(m.until)} for m in self.mentions]}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

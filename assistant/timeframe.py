@@ -77,13 +77,12 @@ def time_frame(question: str, filters: Filters | None, as_of: str | date | None 
         applied.append(mention)
     if not applied and not given_as_of:
         return filters, None, notes
-    period = Period(_day(lowest, False), _day(highest, True), given_as_of, tuple(mentions))
+    period = Period(_day(lowest, False), _day(highest, True), given_as_of, tuple(applied))
     narrowed = replace(filters, since=_iso_or(filters.since, lowest, filters.lowest),
                        until=_iso_or(filters.until, highest, filters.highest, upper=True))
-    if applied or given_as_of:
-        reasons = [f"“{m.text}”" for m in applied] + ([f"as of {window_label(given_as_of, given_as_of)}"]
-                                                      if given_as_of else [])
-        notes.insert(0, f"{period.label()} ({', '.join(reasons)})")
+    reasons = [f"“{m.text}”" for m in applied] + ([f"as of {window_label(given_as_of, given_as_of)}"]
+                                                  if given_as_of else [])
+    notes.insert(0, f"{period.label()} ({', '.join(reasons)})")
     return narrowed, period, notes
 
 

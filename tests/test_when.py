@@ -88,6 +88,14 @@ def test_words_outside_the_dates_asked_for_are_ignored_not_an_error():
     assert notes == ["“last month” (November 2024) is outside the dates asked for; it was ignored"]
 
 
+def test_of_two_times_that_cannot_both_hold_the_first_is_applied_and_the_other_said():
+    filters, period, notes = time_frame("What did the mayor say last Sunday and on Friday?", None, today=TODAY)
+    assert (filters.since, filters.until) == ("2024-12-08", "2024-12-08")
+    assert [m.text for m in period.mentions] == ["last Sunday"]
+    assert notes == ["Articles from 8 Dec 2024 (“last Sunday”)",
+                     "“on Friday” (13 Dec 2024) is outside the dates asked for; it was ignored"]
+
+
 def test_as_of_moves_today_and_leaves_out_later_articles():
     filters, period, notes = time_frame("What happened last week?", None, as_of="2024-11-30")
     assert (filters.since, filters.until) == ("2024-11-24", "2024-11-30")
