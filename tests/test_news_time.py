@@ -151,3 +151,15 @@ def test_a_cited_event_carries_its_date_when_the_sentence_does_not_spell_it_out(
         assert all(c.passage[d.start - c.passage_start:d.end - c.passage_start] == d.text for d in c.dates)
     toll = story_bot.ask("When did the injured man die in hospital?")
     assert ("yesterday", "2024-12-12") in {(d.text, d.since) for c in toll.citations for d in c.dates}
+
+
+def test_the_web_chat_takes_as_of_and_shows_the_period_and_how_current(story_bot):
+    from assistant.web import ChatPage
+
+    steps = list(ChatPage(story_bot).respond("Who ordered a review of the city bridges last week?", [], [], 5, "", "",
+                                             None, "2024-12-15"))
+    history, _, sources, _ = steps[-1]
+    bubble = history[-1]["content"]
+    assert "*As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024*" in bubble
+    assert "Articles from 9–15 Dec 2024 \\(“last week”, as of 15 Dec 2024\\)" in bubble
+    assert "Northern Wire" in sources and "Harbour Post" in sources
