@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import MONTHS, normalize_date
+from .dates import EARLIEST, LATEST, MONTHS, normalize_date
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTH = rf"(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b\.?"  # exact names: "in decades" is no date
@@ -241,6 +241,8 @@ def find_mentions(question: str, today: date) -> list[Mention]:
             if any(m.start < match.end() and match.start() < m.end for m in found):
                 continue
             window = resolver(match, today) or (None, None)
+            if any(day and not EARLIEST <= day.year <= LATEST for day in window):  # "300 years ago": no news
+                window = (None, None)
             found.append(Mention(match[0], match.start(), match.end(), *window))
     return sorted(found, key=lambda m: m.start)
 

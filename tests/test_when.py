@@ -7,6 +7,8 @@ import time
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.coverage import coverage_of
 from assistant.dates import window_label
@@ -155,3 +157,23 @@ def test_no_benchmark_question_is_filtered_and_reading_is_quick():
 def test_a_range_across_new_year_takes_the_first_day_latest_by_today():
     [mention] = find_mentions("What happened between 28 December and 3 January?", D(2025, 1, 15))
     assert (mention.since, mention.until) == (D(2024, 12, 28), D(2025, 1, 3))
+
+
+PHRASES = ["last week", "yesterday", "since Monday", "in March", "in 2024", "between 3 and 9 December",
+           "300 years ago", "999 months ago", "in the past 999 years", "since 31 February", "before 1900",
+           "after Dec 31, 2200", "on 29 February", "this weekend", "last Sunday and on Friday", "today"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PHRASES) | st.text(max_size=12), max_size=4),
+       st.dates(min_value=D(1801, 1, 1), max_value=D(2199, 12, 1)),
+       st.sampled_from([None, Filters(since="2024-12"), Filters(until="2024-06-30")]))
+def test_time_words_never_fail_a_question(pieces, today, filters):
+    question = "What happened " + " ".join(pieces) + "?"
+    try:
+        narrowed, period, notes = time_frame(question, filters, today=today)
+    except ValueError as error:  # only explicit options that contradict each other may be refused
+        pytest.fail(f"{question!r} on {today}: {error}")
+    assert isinstance(narrowed, Filters) and all(isinstance(note, str) for note in notes)
+    if period is None:
+        assert narrowed == (filters or Filters())
