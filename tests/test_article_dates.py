@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.article_dates import dated_phrases
 from assistant.render import dates_said, sources_html, sources_text
@@ -61,3 +65,12 @@ def test_a_citation_carries_its_dates_into_json_the_terminal_and_the_page():
     assert dates_said(citation) == "on Monday evening: 9 Dec 2024"
     assert "    (on Monday evening: 9 Dec 2024)" in sources_text(answer)
     assert '<div class="source-dates">on Monday evening: 9 Dec 2024</div>' in sources_html(answer)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["on Monday ", "last week ", "next year ", "two days ago ", "yesterday ", "will ",
+                                  ", ", "x", " ", "Sunday night"]), max_size=12).map("".join),
+       st.dates(min_value=date(1801, 1, 1), max_value=date(2199, 12, 1)))
+def test_phrases_are_found_where_they_stand_and_never_fail(text, published):
+    for phrase in dated_phrases(text, published.isoformat(), offset=7):
+        assert text[phrase.start - 7:phrase.end - 7] == phrase.text and phrase.since <= phrase.until
