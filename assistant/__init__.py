@@ -10,14 +10,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 EXPORTS = {"Assistant": "core", "IndexStatus": "core", "Filters": "records", "Settings": "settings",
-           "Answer": "types", "Citation": "types", "Passage": "types", "UpdateReport": "types"}
+           "Answer": "types", "Citation": "types", "Passage": "types", "UpdateReport": "reports"}
 __all__ = ["Answer", "Assistant", "Citation", "Filters", "IndexStatus", "Passage", "Settings", "UpdateReport"]
 
 if TYPE_CHECKING:
     from .core import Assistant, IndexStatus
     from .records import Filters
+    from .reports import UpdateReport
     from .settings import Settings
-    from .types import Answer, Citation, Passage, UpdateReport
+    from .types import Answer, Citation, Passage
 
 
 def __getattr__(name: str):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .cli_ask import add_commands as add_ask_commands
 from .cli_feeds import add_commands as add_feed_commands
-from .events import AnswerEvent, Done, Status, TextDelta
-from .records import Filters
-from .render import sources_text
-from .types import Answer, UpdateReport
+from .reports import UpdateReport
 
 if TYPE_CHECKING:  # the façade is imported once a command runs, so that --help answers at once
     from .core import Assistant
@@ -58,17 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--full", action="store_true", help="rebuild everything")
     index.add_argument("--json", action="store_true", help="print the report as JSON")
     index.set_defaults(run=cmd_index)
-
-    ask = commands.add_parser("ask", help="answer one question")
-    ask.add_argument("question")
-    add_query_options(ask)
-    ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
-    ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
-    ask.set_defaults(run=cmd_ask)
-
-    chat = commands.add_parser("chat", help="a conversation in the terminal (follow-ups understood)")
-    add_query_options(chat)
-    chat.set_defaults(run=cmd_chat)
+    add_ask_commands(commands)
 
     serve = commands.add_parser("serve", help="serve the web chat, the OpenAI-compatible API (/v1) and MCP (/mcp)")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
@@ -91,18 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=cmd_eval)
     add_feed_commands(commands)
     return parser
-
-
-def add_query_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--k", type=int, help="passages to read (default 5)")
-    parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles dated on or after")
-    parser.add_argument("--until", metavar="YYYY-MM-DD", help="only articles dated on or before")
-    parser.add_argument("--source", action="append", default=[], metavar="NAME",
-                        help="only this publisher or article path (repeatable)")
-
-
-def filters_from(args: argparse.Namespace) -> Filters:
-    return Filters(tuple(args.source), args.since, args.until)
 
 
 def progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
@@ -134,34 +110,6 @@ def format_report(report: UpdateReport) -> str:
     return "\n".join(lines)
 
 
-def format_answer(answer: Answer) -> str:
-    return f"{answer.text}\n{sources_text(answer)}".rstrip()
-
-
-def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> Answer:
-    """Print text as it comes, then the checked answer if it differs (markers renumbered, claims checked)."""
-    streamed, answer = "", None
-    for event in events:
-        match event:
-            case Status(message) if show_status:
-                sys.stderr.write(f"\r{message}…\x1b[K")
-                sys.stderr.flush()
-            case TextDelta(text):
-                if show_status and not streamed:
-                    sys.stderr.write("\r\x1b[K")
-                print(text, end="", flush=True)
-                streamed += text
-            case Done(answer):
-                pass
-    print()
-    if " ".join(answer.text.split()) != " ".join(streamed.split()):
-        print(f"\nChecked answer: {answer.text}")
-    details = sources_text(answer)
-    if details:
-        print(details)
-    return answer
-
-
 def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
     report = bot.update_index(full=args.full, progress=progress_bar(not args.json and sys.stderr.isatty()),
                               waiting=lambda message: print(message, file=sys.stderr, flush=True))
@@ -169,30 +117,6 @@ def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
         print(f"note: {report.note}", file=sys.stderr)
     print(json.dumps(report.to_dict()) if args.json else format_report(report))
     return 0
-
-
-def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
-    if args.stream and not args.json:
-        print_streamed(bot.ask_stream(args.question, k=args.k, filters=filters_from(args)), sys.stderr.isatty())
-        return 0
-    answer = bot.ask(args.question, k=args.k, filters=filters_from(args))
-    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
-    return 0
-
-
-def cmd_chat(bot: Assistant, args: argparse.Namespace) -> int:
-    history: list[str] = []
-    print("Ask about your articles (empty line or Ctrl-D to quit).")
-    while True:
-        try:
-            question = input("\n> ").strip()
-        except EOFError:
-            return 0
-        if not question:
-            return 0
-        print_streamed(bot.ask_stream(question, history=history, k=args.k, filters=filters_from(args)),
-                       sys.stderr.isatty())
-        history.append(question)
 
 
 def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:

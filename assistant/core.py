@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,11 +21,13 @@ from .locking import writer_lock
 from .manifest import Manifest
 from .records import Filters
 from .remote import owner_of, update_through
+from .reports import UpdateReport
 from .retrieve import HybridRetriever
 from .settings import DEFAULT_MODEL, Settings
 from .store import ChromaStore
 from .stories import StoryIndex
-from .types import Answer, Passage, UpdateReport
+from .timeframe import time_frame
+from .types import Answer, Passage
 from .uploads import StoredFile, store_upload
 
 if TYPE_CHECKING:  # LangChain's retriever machinery is imported only by as_retriever
@@ -113,12 +116,15 @@ class Assistant:
         return self.retriever.run(query, k or self.settings.k, filters)
 
     def ask(self, question: str, history: list[str] | None = None, k: int | None = None,
-            filters: Filters | None = None) -> Answer:
-        """Answer from the articles, citing each sentence; ``history`` holds earlier user questions."""
-        return final_answer(self.ask_stream(question, history, k, filters))
+            filters: Filters | None = None, as_of: str | date | None = None) -> Answer:
+        """Answer from the articles, citing each sentence; ``history`` holds earlier user questions.
+
+        Time words in the question ("last week", "since Monday") narrow the dates, counted from ``as_of``
+        (default today); with ``as_of``, articles published after it are left out (see :mod:`.timeframe`)."""
+        return final_answer(self.ask_stream(question, history, k, filters, as_of))
 
     def ask_stream(self, question: str, history: list[str] | None = None, k: int | None = None,
-                   filters: Filters | None = None) -> Iterator[AnswerEvent]:
+                   filters: Filters | None = None, as_of: str | date | None = None) -> Iterator[AnswerEvent]:
         """:class:`Status` lines, :class:`TextDelta` pieces as the text is written, then :class:`Done` with
         the finished Answer (whose text replaces the pieces: markers are renumbered after checking).
 
@@ -129,6 +135,8 @@ class Assistant:
         if len(question) > self.settings.max_question_chars:
             raise ValueError(f"the question is {len(question):,} characters long; the limit is "
                              f"{self.settings.max_question_chars:,} (setting max_question_chars)")
+        filters, period, time_notes = time_frame(question if self.settings.dates_from_questions else "", filters,
+                                                 as_of)
         yield Status("Searching the articles")
         search_query = self.condenser.run(question, history)
         passages = self.retrieve(search_query, k, filters)
@@ -137,7 +145,8 @@ class Assistant:
         for event in self.answerer.stream(question, passages, search_query, history):
             if isinstance(event, Done):  # so that an abstention is not mistaken for "not in the news"
                 hints = (left_out, self._language_hint(question) if event.answer.abstained else "")
-                event.answer.note = "; ".join(filter(None, (event.answer.note, *hints)))
+                event.answer.note = "; ".join(filter(None, (*time_notes, event.answer.note, *hints)))
+                event.answer.period = period
             yield event
 
     def _language_hint(self, question: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -102,3 +103,26 @@ def date_number(date: str | None, upper: bool = False) -> int | None:
     if not digits.isdigit() or len(digits) < 4:
         return None
     return int(digits.ljust(8, "9" if upper else "0"))
+
+
+def window_label(since: date | None, until: date | None) -> str:
+    """"9–15 Dec 2024", "28 Nov – 4 Dec 2024", "December 2024", "2024", "since 2 Dec 2024", "until …"."""
+    if since is None or until is None:
+        return f"since {_day(since)}" if since else f"until {_day(until)}" if until else "any date"
+    if since == until:
+        return _day(since)
+    if (since.month, since.day, until.month, until.day) == (1, 1, 12, 31) and since.year == until.year:
+        return str(since.year)
+    same_month = (since.year, since.month) == (until.year, until.month)
+    if same_month and since.day == 1 and until.day == calendar.monthrange(until.year, until.month)[1]:
+        return since.strftime("%B %Y")
+    if same_month:
+        return f"{since.day}–{_day(until)}"
+    if since.year == until.year:
+        return f"{since.day} {since:%b} – {_day(until)}"
+    return f"{_day(since)} – {_day(until)}"
+
+
+def _day(day: date) -> str:
+    """'14 Dec 2024': unambiguous in every locale, unlike 12/14."""
+    return f"{day.day} {day:%b %Y}"

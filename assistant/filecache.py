@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from .atomic import write_atomically
-from .types import Problem
+from .reports import Problem
 
 RACY_SECONDS = 2
 

@@ -15,10 +15,11 @@ from .load import Loaded, load_articles, load_file
 from .load import unreadable_files as unreadable
 from .manifest import ArticleEntry, Manifest
 from .records import file_of
+from .reports import Problem, UpdateReport
 from .settings import Settings
 from .store import ChromaStore
 from .stories import Carrier, StoryBook, carrier_of, signature, signed_from_records
-from .types import Article, Chunk, Problem, UpdateReport
+from .types import Article, Chunk
 
 if TYPE_CHECKING:
     import numpy as np

@@ -16,7 +16,8 @@ from .dates import normalize_date
 from .filecache import FileCache, KnownArticle
 from .readers import READERS, ArticleError, FileContext, Reader, normalize_text
 from .readers.base import clean_field, decode, title_from_name
-from .types import Article, Problem
+from .reports import Problem
+from .types import Article
 
 __all__ = [
     "READERS", "ArticleError", "Duplicate", "KnownArticle", "Loaded", "Reader", "article_entries", "article_files",

@@ -42,12 +42,13 @@ def build_mcp(bot: Assistant) -> MCPServer:
 
     @server.tool()
     def ask(question: str, since: str | None = None, until: str | None = None,
-            sources: list[str] | None = None) -> dict[str, Any]:
+            sources: list[str] | None = None, as_of: str | None = None) -> dict[str, Any]:
         """Answer a question from the indexed news articles. The answer's [n] markers point at `citations`,
         each quoting the article sentence it rests on; `abstained` is true when no article answers it.
-        `since`/`until` bound the article dates; `sources` keeps these publishers or article paths."""
+        `since`/`until` bound the article dates; `sources` keeps these publishers or article paths; `as_of`
+        (YYYY-MM-DD) is the day "last week" counts from, and articles after it are left out."""
         try:
-            return bot.ask(question, filters=_filters(since, until, sources)).to_dict()
+            return bot.ask(question, filters=_filters(since, until, sources), as_of=as_of).to_dict()
         except ValueError as error:
             raise ToolError(str(error)) from None
 

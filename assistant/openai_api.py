@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,7 +26,7 @@ from starlette.routing import Route
 
 from .core import Assistant
 from .events import Done, TextDelta
-from .records import Filters
+from .records import Filters, as_of_date
 from .render import MarkdownStream, after_answer_markdown, answer_markdown, markdown_safe
 from .types import Answer
 
@@ -68,6 +69,7 @@ class ChatRequest:
     stream: bool
     filters: Filters
     model: str
+    as_of: date | None = None  # "as_of": relative words count from it, later articles are left out
 
     @classmethod
     def parse(cls, body: bytes, max_chars: int, model: str) -> ChatRequest:
@@ -101,7 +103,11 @@ class ChatRequest:
         if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
             raise ApiError(400, "sources must be a list of publisher names or article paths", "sources")
         filters = Filters(tuple(sources), data.get("since"), data.get("until"))
-        return cls(asked[-1], [q for q in asked[:-1] if q], stream, filters, str(data.get("model") or model))
+        as_of = data.get("as_of")
+        if as_of is not None and not isinstance(as_of, str):
+            raise ApiError(400, "as_of must be a date like 2024-12-15", "as_of")
+        return cls(asked[-1], [q for q in asked[:-1] if q], stream, filters, str(data.get("model") or model),
+                   as_of_date(as_of or None))
 
 
 class OpenAIApi:
@@ -139,7 +145,7 @@ class OpenAIApi:
             body = await self._body(request)
             chat = ChatRequest.parse(body, self.bot.settings.max_question_chars, self.model)
             if chat.stream:
-                events = self.bot.ask_stream(chat.question, chat.history, filters=chat.filters)
+                events = self.bot.ask_stream(chat.question, chat.history, filters=chat.filters, as_of=chat.as_of)
                 return StreamingResponse(self._sse(chat, events), media_type="text/event-stream")
             answer = await run_in_threadpool(self._ask, chat)
             return JSONResponse(self._completion(chat, answer))
@@ -168,7 +174,7 @@ class OpenAIApi:
 
     def _ask(self, chat: ChatRequest) -> Answer:
         with self._slots:
-            return self.bot.ask(chat.question, chat.history, filters=chat.filters)
+            return self.bot.ask(chat.question, chat.history, filters=chat.filters, as_of=chat.as_of)
 
     def _envelope(self, chat: ChatRequest, kind: str, **fields: object) -> dict:
         return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": kind, "created": int(time.time()),
@@ -219,7 +225,7 @@ def _ending(answer: Answer, streamed: str) -> str:
 def _extras(answer: Answer) -> dict:
     """The structured answer beside OpenAI's fields (clients that do not know them ignore them)."""
     data = answer.to_dict()
-    return {"citations": data["citations"], "short_answer": data["short_answer"], "abstained": answer.abstained}
+    return {key: data[key] for key in ("citations", "short_answer", "abstained", "coverage", "period")}
 
 
 class ApiKeyGuard:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .dates import date_number, normalize_date
 from .types import Passage
@@ -99,3 +100,16 @@ class Filters:
         if self.since and number < self.lowest:
             return False
         return not (self.until and number > self.highest)
+
+
+def as_of_date(value: str | date | None) -> date | None:
+    """The ``as_of`` option as a day ('2024-12-15', 'Dec 15, 2024', a date); ValueError names a bad one."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        iso = normalize_date(value)
+    except ValueError:
+        iso = None
+    if not iso:
+        raise ValueError(f"as_of={value!r} is not a date like 2024-12-15")
+    return date.fromisoformat(iso)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .atomic import write_atomically
-from .types import UpdateReport
+from .reports import UpdateReport
 
 RECORD_NAME = "server.json"
 

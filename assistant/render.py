@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlparse
 
+from .dates import window_label
 from .records import CITATION_MARKER
 from .types import Answer, Citation, Passage
 
@@ -49,8 +50,8 @@ def markdown_safe(text: str) -> str:
 
 
 def sources_text(answer: Answer) -> str:
-    """Everything but the answer text, as plain lines: note, unsupported sentences, sources."""
-    lines = []
+    """Everything but the answer text, as plain lines: how current, note, unsupported sentences, sources."""
+    lines = [answer.coverage.line()] if answer.coverage else []
     if answer.note:
         lines.append(f"({answer.note})")
     if answer.unverified:
@@ -59,7 +60,15 @@ def sources_text(answer: Answer) -> str:
         where = " · ".join(x for x in (c.date, c.publisher, c.url or c.article_id, c.page and f"p. {c.page}") if x)
         flag = "" if c.verified else " [unverified]"
         lines.append(f"\n[{c.n}] {c.title} ({where}){flag}\n    “{c.quote}”")
+        if c.dates:
+            lines.append(f"    ({dates_said(c)})")
     return "\n".join(lines)
+
+
+def dates_said(citation: Citation) -> str:
+    """'on Monday evening: 9 Dec 2024; last week: 2–8 Dec 2024': the quote's relative dates, dated."""
+    return "; ".join(f"{d.text}: {window_label(date.fromisoformat(d.since), date.fromisoformat(d.until))}"
+                     for d in citation.dates)
 
 
 def sources_markdown(answer: Answer) -> str:
@@ -80,9 +89,10 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def after_answer_markdown(answer: Answer) -> str:
-    """What follows an API answer's text (also after a streamed text): any note, the sentences no passage
-    supports, then the Sources list; each part after a blank line."""
-    parts = [f"({markdown_safe(answer.note)})" if answer.note else "",
+    """What follows an API answer's text (also after a streamed text): how current it is, any note, the
+    sentences no passage supports, then the Sources list; each part after a blank line."""
+    parts = [markdown_safe(answer.coverage.line()) if answer.coverage else "",
+             f"({markdown_safe(answer.note)})" if answer.note else "",
              "Not supported by the cited passages: " + " | ".join(map(markdown_safe, answer.unverified))
              if answer.unverified else "", sources_markdown(answer)]
     return "".join(f"\n\n{part}" for part in parts if part)
@@ -120,6 +130,8 @@ def chat_answer(answer: Answer) -> str:
     short = answer.short_answer
     body = short.body_of(answer.text) if short else None
     parts = [f"**{chat_text(short.text)}**: {chat_text(body)}" if body is not None else chat_text(answer.text)]
+    if answer.coverage:
+        parts.append(f"*{chat_text(answer.coverage.line())}*")
     if answer.note:
         parts.append(f"*{chat_text(answer.note)}*")
     if answer.unverified:
@@ -167,7 +179,8 @@ def sources_html(answer: Answer | None) -> str:
             f'<div class="source-meta">{_meta_line(c.date, c.publisher, c.article_id, c.url, c.page)}'
             f' · <span title="how well the quoted sentence answers the question; higher is better">answer score '
             f"{c.score:.2f}</span></div>"
-            f'<blockquote class="source-passage">{_highlighted(c)}</blockquote></div>'
+            f'<blockquote class="source-passage">{_highlighted(c)}</blockquote>'
+            + (f'<div class="source-dates">{html.escape(dates_said(c))}</div>' if c.dates else "") + "</div>"
         )
     if not answer.citations:
         blocks.append('<div class="sources-empty">No passage answers this question.</div>')

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from .dates import date_number
@@ -11,18 +10,10 @@ from .keywords import KeywordIndex
 from .records import Filters
 from .store import ChromaStore
 from .stories import StoryIndex
+from .timeframe import wants_recent
 from .types import Passage
 
-RECENT_QUESTION = re.compile(
-    r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)?|lately|up[- ]to[- ]date|current(?:ly)?|so far)\b",
-    re.IGNORECASE,
-)
 RECENCY_WEIGHT = 0.1  # the newest passage may overtake one scoring up to ~10% higher, no further
-
-
-def wants_recent(question: str) -> bool:
-    """Does the question ask for the latest news ("latest", "most recent", "so far")?"""
-    return bool(RECENT_QUESTION.search(question))
 
 
 def prefer_recent(scores: dict[str, float], passages: dict[str, Passage]) -> dict[str, float]:

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
         description="articles sharing this share of their word 3-grams (MinHash estimate) are one story told "
                     "by several outlets: retrieval keeps one version, answers name the others")
     rrf_k: int = Field(60, ge=1)
+    dates_from_questions: bool = Field(True, description="time words in a question ('last week', 'since Monday') "
+                                       "narrow the dates searched; false: only since/until/as_of do")
 
     answer_sentences: int = Field(3, ge=1, le=3, description="at most this many cited sentences")
     abstain_below: float = Field(

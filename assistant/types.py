@@ -7,8 +7,13 @@ from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from .article_dates import DatedPhrase, dated_phrases
+from .coverage import Coverage, coverage_of
+
 if TYPE_CHECKING:
     import numpy as np
+
+    from .period import Period
 
 
 def page_at(page_starts: list[int], offset: int) -> int:
@@ -119,15 +124,17 @@ class Citation:
     passage_start: int = 0
     page: int | None = None  # PDFs: 1-based page of the quote
     verified: bool = True  # False when an LLM's sentence is not supported by this passage
+    dates: list[DatedPhrase] = field(default_factory=list)  # "on Monday" in the quote, dated from the article's date
 
     @classmethod
     def quoting(cls, n: int, passage: Passage, span: Span, score: float, verified: bool = True) -> Citation:
         """Cite the sentence at ``span`` (article offsets) of a retrieved passage."""
+        quote = passage.text[span.start - passage.start: span.end - passage.start]
         return cls(
             n=n,
             title=passage.title,
             article_id=passage.article_id,
-            quote=passage.text[span.start - passage.start: span.end - passage.start],
+            quote=quote,
             start=span.start,
             end=span.end,
             score=round(score, 4),
@@ -138,6 +145,7 @@ class Citation:
             passage_start=passage.start,
             page=passage.page_of(span.start),
             verified=verified,
+            dates=dated_phrases(quote, passage.date, span.start),
         )
 
     def to_dict(self) -> dict:
@@ -181,65 +189,29 @@ class Answer:
     note: str = ""  # e.g. "the LLM was unreachable; this is the extractive answer"
     unverified: list[str] = field(default_factory=list)  # answer sentences no passage supports
     short_answer: ShortAnswer | None = None
+    period: Period | None = None  # the dates the question was limited to ("last week", as_of), if any
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """How current the answer is and how broad its evidence, from its dated citations (None: undated)."""
+        return coverage_of((c.article_id, c.date, c.publisher) for c in self.citations)
 
     def to_dict(self) -> dict:
+        coverage = self.coverage
         return {
             "answer": self.text,
             "short_answer": asdict(self.short_answer) if self.short_answer else None,
             "abstained": self.abstained,
             "note": self.note,
+            "as_of": coverage.as_of if coverage else None,
+            "coverage": coverage.to_dict() if coverage else None,
+            "period": self.period.to_dict() if self.period else None,
             "unverified": self.unverified,
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}
-                | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified}
+                | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified,
+                   "dates": c.to_dict()["dates"]}
                 | {"source": c.article_id}  # deprecated alias of "article_id", removed in the next release
                 for c in self.citations
             ],
         }
-
-
-@dataclass
-class Problem:
-    """A file that could not be (fully) used, and why, in words a user can act on."""
-
-    path: str
-    reason: str
-    skipped: bool = True  # False: a warning (e.g. decoded with a fallback), the article was still used
-
-
-class UploadError(ValueError):
-    """An upload refused before anything was written; the message says why."""
-
-
-@dataclass
-class UpdateReport:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    chunks: int = 0  # chunks embedded by this update
-    seconds: float = 0.0
-    rebuilt: bool = False
-    repaired: int = 0  # articles whose chunks were incomplete after an interrupted update
-    note: str = ""  # who ran the update, or what was recovered
-    problems: list[Problem] = field(default_factory=list)  # files skipped, and warnings about used ones
-    total_articles: int = 0
-    total_chunks: int = 0
-
-    def summary(self) -> str:
-        """One line for people: what changed, in the terminal, on the page and in the server's log."""
-        return (f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged; "
-                f"{self.chunks} passages embedded in {self.seconds:.1f}s")
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        return data | {"skipped": data["problems"]}  # deprecated alias of "problems", removed in the next release
-
-    @classmethod
-    def from_dict(cls, data: dict) -> UpdateReport:
-        """The report another process sent as JSON (an older server sends ``skipped`` only)."""
-        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        known = Problem.__dataclass_fields__  # a subclass's extra fields (a duplicate's original) stay behind
-        fields["problems"] = [Problem(**{k: v for k, v in p.items() if k in known})
-                              for p in data.get("problems", data.get("skipped", []))]
-        return cls(**fields)

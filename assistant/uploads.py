@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .load import article_files, supported_extensions
-from .types import UploadError
+from .reports import UploadError
 
 UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 

@@ -12,31 +12,17 @@ import gradio as gr
 from .core import Assistant
 from .endpoints import api_app_kwargs
 from .events import Done, Status, TextDelta
-from .records import Filters
-from .render import CSS, SHOW_SOURCES_JS, chat_answer, chat_status, chat_text, counted, local_time, sources_html
+from .records import Filters, as_of_date
+from .render import CSS, SHOW_SOURCES_JS, chat_answer, chat_status, chat_text, sources_html
+from .reports import UploadError
 from .serving import ServedIndex, update_events
-from .types import Answer, UploadError
+from .types import Answer
+from .web_articles import article_rows, source_choices, status_markdown
 from .web_feeds import FeedsPanel
 
 log = logging.getLogger("assistant.web")
 EXAMPLES = ["Who confirmed the Palmyra attack?", "Where did the coalition strikes originate?",
             "What did Donald Trump vow?"]
-
-
-def status_markdown(bot: Assistant) -> str:
-    s = bot.status()
-    agree = "consistent" if s.consistent else "**manifest and store disagree: run an update**"
-    return (f"{counted(s.articles, 'article')} · {counted(s.chunks, 'passage')} · model `{s.model}` · "
-            f"last update {local_time(s.last_update)} · {agree}")
-
-
-def article_rows(bot: Assistant) -> list[list]:
-    return [[a["title"], a.get("date") or "", a["chunks"], a["id"]] for a in bot.articles()]
-
-
-def source_choices(bot: Assistant) -> list[str]:
-    articles = bot.articles()
-    return sorted({a["source"] for a in articles if a.get("source")} | {a["id"] for a in articles})
 
 
 def _filters(since: str, until: str, sources: list[str] | None) -> Filters:
@@ -50,7 +36,7 @@ class ChatPage:
         self.bot = bot
 
     def respond(self, message: str, history: list[dict], questions: list[str], k: int, since: str, until: str,
-                sources: list[str] | None):
+                sources: list[str] | None, as_of: str = ""):
         question = (message or "").strip()
         if not question:
             yield history, questions, gr.update(), ""
@@ -58,6 +44,7 @@ class ChatPage:
         limit = self.bot.settings.max_question_chars
         try:
             filters = _filters(since, until, sources)
+            day = as_of_date((as_of or "").strip() or None)
         except ValueError as error:
             refusal: str | None = f"Please correct the options: {error}."
         else:
@@ -72,7 +59,7 @@ class ChatPage:
         answer: Answer | None = None
         try:
             written = ""
-            for event in self.bot.ask_stream(question, history=questions, k=int(k), filters=filters):
+            for event in self.bot.ask_stream(question, history=questions, k=int(k), filters=filters, as_of=day):
                 match event:
                     case Status(message):
                         history[-1] = {"role": "assistant", "content": chat_status(message)}
@@ -99,9 +86,9 @@ class ChatPage:
         index = selected.index[0] if isinstance(selected.index, list | tuple) else selected.index
         return kept.get(str(index), gr.update())
 
-    def ask_api(self, question: str, k: int = 5) -> dict:
-        """API for scripts (gradio_client): the same JSON as ``assistant ask --json``."""
-        return self.bot.ask(question, k=int(k)).to_dict()
+    def ask_api(self, question: str, k: int = 5, as_of: str = "") -> dict:
+        """API for scripts (gradio_client): the same JSON as ``assistant ask --json`` (``as_of``: ``--as-of``)."""
+        return self.bot.ask(question, k=int(k), as_of=as_of.strip() or None).to_dict()
 
     def upload(self, files: list[str] | None, progress=gr.Progress()) -> tuple[str, None]:  # noqa: B008
         """Save the files, then (setting index_uploads, on by default) index them at once."""
@@ -180,6 +167,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
                 with gr.Row():
                     since = gr.Textbox(label="Since (YYYY-MM-DD)", max_lines=1)
                     until = gr.Textbox(label="Until (YYYY-MM-DD)", max_lines=1)
+                    as_of = gr.Textbox(label="As of (YYYY-MM-DD)", max_lines=1, elem_id="as-of",
+                                       info="'last week' counts from this day; later articles are left out")
                     only = gr.Dropdown(source_choices(bot), multiselect=True, label="Only these sources",
                                        elem_id="only")
         with gr.Tab("Articles"):
@@ -191,7 +180,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
             table = gr.Dataframe(article_rows(bot), headers=["Title", "Date", "Passages", "File"],
                                  interactive=False, elem_id="articles")
             FeedsPanel(bot).build()
-        inputs = [box, chatbot, questions, k, since, until, only]
+        inputs = [box, chatbot, questions, k, since, until, only, as_of]
         outputs = [chatbot, questions, sources, box]
         asked = [ask(page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
         for event in asked:

@@ -10,7 +10,8 @@ import pypdf
 import pytest
 
 from assistant.load import Duplicate, load_articles, unreadable_files
-from assistant.types import Article, Problem
+from assistant.reports import Problem
+from assistant.types import Article
 
 from .fixtures.pdfgen import pdf_bytes
 

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.cli import build_parser, format_report
 from assistant.load import load_file
-from assistant.types import Problem, UpdateReport
+from assistant.reports import Problem, UpdateReport
 
 from .conftest import SEED_ARTICLE, run_cli
 

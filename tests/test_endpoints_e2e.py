@@ -111,8 +111,10 @@ async def call_tools(connection) -> dict:
         found = await mcp.call_tool("search", {"query": "Palmyra attack", "k": 2})
         refused = await mcp.call_tool("ask", {"question": PALMYRA, "since": "someday"})
         status = await mcp.call_tool("status", {})
+        late = await mcp.call_tool("ask", {"question": PALMYRA, "as_of": "someday"})
     return {"names": names, "ask": asked.structured_content, "search": found.structured_content,
-            "refused": (refused.is_error, refused.content[0].text), "status": status.structured_content}
+            "refused": (refused.is_error, refused.content[0].text), "status": status.structured_content,
+            "late": (late.is_error, late.content[0].text)}
 
 
 def check_tools(result: dict) -> None:
@@ -122,6 +124,7 @@ def check_tools(result: dict) -> None:
     assert len(result["search"]["passages"]) == 2 and "Palmyra" in result["search"]["passages"][0]["text"]
     assert result["refused"][0] and "someday" in result["refused"][1]
     assert result["status"]["articles"] == 1
+    assert result["late"][0] and "as_of='someday'" in result["late"][1]
 
 
 def test_mcp_client_over_http_with_the_key(served):

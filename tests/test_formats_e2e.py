@@ -11,7 +11,7 @@ import pytest
 
 from assistant import Assistant, Filters
 from assistant.load import load_articles
-from assistant.types import UpdateReport
+from assistant.reports import UpdateReport
 
 from .conftest import make_bot
 

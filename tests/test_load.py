@@ -18,7 +18,8 @@ from assistant.load import (
     unreadable_files,
     url_key,
 )
-from assistant.types import Article, Problem
+from assistant.reports import Problem
+from assistant.types import Article
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from starlette.applications import Starlette
@@ -27,8 +28,9 @@ class StandInFacade:
         cite = Citation(1, "Strikes", "a.md", "Parnell confirmed it.", 0, 21, 0.9, publisher="Wire")
         return Answer(f"Parnell confirmed it [1]. ({question})", [cite], False, question=question)
 
-    def ask_stream(self, question, history=None, k=None, filters=None):
+    def ask_stream(self, question, history=None, k=None, filters=None, as_of=None):
         self.asked.append((question, history, filters))
+        self.last_as_of = as_of
         yield Status("Searching the articles")
         if self.fail:
             raise RuntimeError("the store went away")
@@ -37,8 +39,8 @@ class StandInFacade:
         yield TextDelta(answer.text[22:])
         yield Done(answer)
 
-    def ask(self, question, history=None, k=None, filters=None) -> Answer:
-        return final_answer(self.ask_stream(question, history, k, filters))
+    def ask(self, question, history=None, k=None, filters=None, as_of=None) -> Answer:
+        return final_answer(self.ask_stream(question, history, k, filters, as_of))
 
 
 def client(bot: StandInFacade, key: str | None = None) -> TestClient:
@@ -57,7 +59,17 @@ def test_earlier_user_turns_are_the_history_and_system_prompts_are_not_read():
                        "since": "2024", "sources": ["Wire"]}).encode()
     chat = ChatRequest.parse(body, 2000, "news-assistant")
     assert (chat.question, chat.history, chat.stream) == ("When?", ["Who?"], False)
-    assert chat.filters.since == "2024" and chat.filters.sources == ("Wire",)
+    assert chat.filters.since == "2024" and chat.filters.sources == ("Wire",) and chat.as_of is None
+
+
+def test_as_of_reaches_the_facade_and_a_bad_one_is_a_400():
+    bot = StandInFacade()
+    response = client(bot).post("/v1/chat/completions", json={"messages": [user("Who?")], "as_of": "Dec 12, 2024"})
+    assert response.status_code == 200 and bot.last_as_of == date(2024, 12, 12)
+    data = response.json()
+    assert data["coverage"] is None and data["period"] is None  # the stand-in's citation has no date
+    refused = client(bot).post("/v1/chat/completions", json={"messages": [user("Who?")], "as_of": "someday"})
+    assert refused.status_code == 400 and "as_of='someday'" in refused.json()["error"]["message"]
 
 
 @pytest.mark.parametrize(("body", "named"), [
@@ -67,6 +79,7 @@ def test_earlier_user_turns_are_the_history_and_system_prompts_are_not_read():
     (b'{"messages": [{"role": "user", "content": "   "}]}', "messages[0]"),
     (b'{"messages": [{"role": "user", "content": "hi"}], "stream": "yes"}', "stream"),
     (b'{"messages": [{"role": "user", "content": "hi"}], "sources": "Wire"}', "sources"),
+    (b'{"messages": [{"role": "user", "content": "hi"}], "as_of": 20241212}', "as_of"),
 ])
 def test_malformed_requests_are_named(body, named):
     with pytest.raises(ApiError) as refused:

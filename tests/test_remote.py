@@ -4,7 +4,7 @@ import os
 
 from assistant.load import Duplicate
 from assistant.remote import ServerRecord, owner_of
-from assistant.types import Problem, UpdateReport
+from assistant.reports import Problem, UpdateReport
 
 
 def test_stale_record_is_removed_with_a_note(tmp_path):

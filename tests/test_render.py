@@ -94,3 +94,14 @@ def test_each_list_names_its_own_score():
 def test_chat_text_leaves_no_bare_url_or_email_to_autolink():
     text = chat_text("See http://x.org, www.y.org or a@b.org at 10:30.")
     assert "http\\://x.org" in text and "www\\.y.org" in text and "a\\@b.org" in text and "10:30" in text
+
+
+def test_a_dated_answer_says_how_current_it_is_everywhere_and_an_undated_one_does_not():
+    dated = [citation(n=1, date="2024-12-12", publisher="Wire", article_id="a.md"),
+             citation(n=2, date="2024-12-14", publisher="Herald", article_id="b.md")]
+    answer = Answer("Eight [1] [2].", dated, False)
+    line = "As of 14 Dec 2024 · 2 articles from 2 publishers, 12–14 Dec 2024"
+    assert f"*{chat_text(line)}*" in chat_answer(answer)
+    assert f"\n\n{line}\n\n" in answer_markdown(answer)
+    undated = Answer("Eight [1].", [citation()], False)
+    assert "As of" not in chat_answer(undated) and "As of" not in answer_markdown(undated)

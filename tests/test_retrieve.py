@@ -44,6 +44,7 @@ def retriever(passages: list[Passage]) -> HybridRetriever:
 @pytest.mark.parametrize(("question", "expected"), [
     ("What is the latest on the fire?", True), ("most recent death toll", True), ("How many so far?", True),
     ("Who confirmed the attack?", False), ("When did the first strike happen?", False),
+    ("What is the death toll now?", True), ("What is known about the fire?", False),
 ])
 def test_recency_questions_are_recognised(question: str, expected: bool):
     assert wants_recent(question) is expected

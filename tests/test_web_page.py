@@ -5,11 +5,13 @@ milliseconds and reach the failure paths a browser cannot easily provoke."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 from assistant.events import Done, Status, TextDelta
-from assistant.types import Answer, Citation, Passage, Problem, ShortAnswer, UpdateReport, UploadError
+from assistant.reports import Problem, UpdateReport, UploadError
+from assistant.types import Answer, Citation, Passage, ShortAnswer
 from assistant.web import ChatPage
 
 QUOTE = "Sean Parnell confirmed the attack."
@@ -30,15 +32,17 @@ class StandInAssistant:
         self.asked: list[dict] = []
         self.saved: dict[str, bytes] = {}
 
-    def ask_stream(self, question, history=None, k=None, filters=None):
-        self.asked.append({"question": question, "history": list(history or []), "k": k, "filters": filters})
+    def ask_stream(self, question, history=None, k=None, filters=None, as_of=None):
+        self.asked.append({"question": question, "history": list(history or []), "k": k, "filters": filters,
+                           "as_of": as_of})
         yield Status("Searching the articles")
         if self.fail:
             raise self.fail
         yield TextDelta("Sean Parnell")
         yield Done(ANSWER)
 
-    def ask(self, question, k=None):
+    def ask(self, question, k=None, as_of=None):
+        self.asked.append({"question": question, "k": k, "as_of": as_of})
         return ANSWER
 
     def add_file(self, name, data):
@@ -63,9 +67,10 @@ class StandInAssistant:
         return [{"id": "a.md", "title": "A", "date": "2024-12-13", "chunks": 3, "source": "Wire"}]
 
 
-def respond(page: ChatPage, message: str, history=(), questions=(), since="", until="", sources=None) -> list:
+def respond(page: ChatPage, message: str, history=(), questions=(), since="", until="", sources=None,
+            as_of="") -> list:
     """Every step the page would show, copied as Gradio sends it (the handler reuses its history list)."""
-    steps = page.respond(message, list(history), list(questions), 5, since, until, sources)
+    steps = page.respond(message, list(history), list(questions), 5, since, until, sources, as_of)
     return [([dict(m) for m in shown], *rest) for shown, *rest in steps]
 
 
@@ -94,6 +99,16 @@ def test_filters_from_the_options_reach_the_facade():
     respond(ChatPage(bot), "Who?", since=" 2024-12 ", until="", sources=["Wire"])
     filters = bot.asked[0]["filters"]
     assert (filters.sources, filters.since, filters.until) == (("Wire",), "2024-12", None)
+
+
+def test_as_of_from_the_options_reaches_the_facade_and_a_bad_one_is_named():
+    bot = StandInAssistant()
+    respond(ChatPage(bot), "What happened last week?", as_of=" 2024-12-15 ")
+    assert bot.asked[0]["as_of"] == date(2024, 12, 15)
+    [(history, _, _, box)] = respond(ChatPage(bot), "Who?", as_of="someday")
+    assert len(bot.asked) == 1 and box == "Who?"
+    assert history[-1]["content"].startswith("Please correct the options: as\\_of='someday'")
+    assert ChatPage(bot).ask_api("Who?", 5, "2024-12-01") and bot.asked[-1]["as_of"] == "2024-12-01"
 
 
 def test_a_bad_date_in_the_options_is_named_and_the_question_kept():

@@ -16,8 +16,10 @@ from typing import Protocol
 
 import numpy as np
 
+from ..dates import date_number
 from ..events import AnswerEvent, Done, TextDelta
 from ..text import WORD, terms
+from ..timeframe import wants_recent
 from ..types import Answer, Citation, Passage, ShortAnswer
 from .evidence import Candidate, Sentence, contradicted, coverage, is_heading, new_spans, shortfall, weighted_terms
 from .question import Kind, Question, analyse
@@ -132,11 +134,28 @@ class ExtractiveAnswerer:
             answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
+        if wants_recent(question):
+            chosen = newest_first(answering, chosen, self.max_sentences)
         citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
         short = short_answer(asked, chosen, citations)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
         text = short.lead(body) if short else body
         return Answer(text, citations, False, passages, question, search_query, short_answer=short)
+
+
+def newest_first(answering: list[Sentence], chosen: list[Sentence], limit: int) -> list[Sentence]:
+    """For "the latest toll": the newest article that holds an answer (a sentence above the abstention
+    threshold, one with the asked kind of span when any has) leads, even when an older one matches the
+    question's words better; the best matches follow, newest first. Undated sentences change nothing."""
+    def day(sentence: Sentence) -> int:
+        return date_number(sentence.passage.date) or 0
+
+    pool = [s for s in answering if s.spans] or answering
+    newest = max(pool, key=day)
+    if not day(newest):
+        return chosen
+    rest = sorted((s for s in chosen if s is not newest), key=day, reverse=True)
+    return [newest, *rest][:limit]
 
 
 def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:

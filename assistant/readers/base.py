@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..types import Article, Problem
+from ..reports import Problem
+from ..types import Article
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 SOFT_BREAK = re.compile(r"[ \t]*\n[ \t]*")
