@@ -17,7 +17,7 @@ class Coverage:
 
     as_of: str
     earliest: str
-    articles: int  # cited articles that carry a date
+    articles: int  # cited articles that carry a date, and their near-duplicates in other outlets (stories.py)
     publishers: int  # distinct publishers among them (0: none named)
     undated: int = 0  # cited articles without a date, not counted above
 

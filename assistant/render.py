@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from .dates import window_label
 from .records import CITATION_MARKER
-from .types import Answer, Citation, Passage
+from .types import Answer, Carrier, Citation, Passage
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")
 AUTOLINK = re.compile(r":(?=//)|(?<=\bwww)\.|@", re.IGNORECASE)  # what makes a bare URL or e-mail a link
@@ -62,7 +62,18 @@ def sources_text(answer: Answer) -> str:
         lines.append(f"\n[{c.n}] {c.title} ({where}){flag}\n    “{c.quote}”")
         if c.dates:
             lines.append(f"    ({dates_said(c)})")
+        if c.carried_by:
+            lines.append(f"    ({carried_by_said(c)})")
     return "\n".join(lines)
+
+
+def carried_by_said(citation: Citation, label=lambda carrier, name: name) -> str:
+    """'also carried by Northern Wire (2024-12-12)', or by N outlets: the story's other versions; ``label``
+    dresses each name (a link on the page)."""
+    named = [label(c, " ".join(filter(None, (c.source or c.title, c.date and f"({c.date})"))))
+             for c in citation.carried_by]
+    return (f"also carried by {named[0]}" if len(named) == 1
+            else f"also carried by {len(named)} outlets: {', '.join(named)}")
 
 
 def dates_said(citation: Citation) -> str:
@@ -79,7 +90,8 @@ def sources_markdown(answer: Answer) -> str:
         where = ", ".join(markdown_safe(x) for x in (c.date, c.publisher, url or c.article_id) if x)
         page = f", p. {c.page}" if c.page else ""
         flag = " (unverified)" if not c.verified else ""
-        blocks.append(f"[{c.n}] {markdown_safe(c.title)} ({where}{page}){flag}\n> “{markdown_safe(c.quote)}”")
+        carried = f"\n({markdown_safe(carried_by_said(c))})" if c.carried_by else ""
+        blocks.append(f"[{c.n}] {markdown_safe(c.title)} ({where}{page}){flag}\n> “{markdown_safe(c.quote)}”{carried}")
     return "Sources:\n\n" + "\n\n".join(blocks) if blocks else ""
 
 
@@ -180,7 +192,9 @@ def sources_html(answer: Answer | None) -> str:
             f' · <span title="how well the quoted sentence answers the question; higher is better">answer score '
             f"{c.score:.2f}</span></div>"
             f'<blockquote class="source-passage">{_highlighted(c)}</blockquote>'
-            + (f'<div class="source-dates">{html.escape(dates_said(c))}</div>' if c.dates else "") + "</div>"
+            + (f'<div class="source-dates">{html.escape(dates_said(c))}</div>' if c.dates else "")
+            + (f'<div class="source-carried">{carried_by_said(c, _linked_carrier)}</div>' if c.carried_by else "")
+            + "</div>"
         )
     if not answer.citations:
         blocks.append('<div class="sources-empty">No passage answers this question.</div>')
@@ -190,6 +204,10 @@ def sources_html(answer: Answer | None) -> str:
         blocks.append(f"<details><summary>{len(others)} other retrieved passage(s)</summary>"
                       + "".join(_passage_html(p) for p in others) + "</details>")
     return '<div class="sources">' + "".join(blocks) + "</div>"
+
+
+def _linked_carrier(carrier: Carrier, name: str) -> str:
+    return _link(carrier.url, name)
 
 
 def _passage_html(p: Passage) -> str:

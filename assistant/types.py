@@ -125,6 +125,7 @@ class Citation:
     page: int | None = None  # PDFs: 1-based page of the quote
     verified: bool = True  # False when an LLM's sentence is not supported by this passage
     dates: list[DatedPhrase] = field(default_factory=list)  # "on Monday" in the quote, dated from the article's date
+    carried_by: list[Carrier] = field(default_factory=list)  # the same story run by other outlets (stories.py)
 
     @classmethod
     def quoting(cls, n: int, passage: Passage, span: Span, score: float, verified: bool = True) -> Citation:
@@ -146,10 +147,16 @@ class Citation:
             page=passage.page_of(span.start),
             verified=verified,
             dates=dated_phrases(quote, passage.date, span.start),
+            carried_by=list(passage.carriers),
         )
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def carriers_dict(self) -> list[dict]:
+        """The other outlets of the story, named as citations name theirs (``publisher``)."""
+        return [{"article_id": c.article_id, "title": c.title, "publisher": c.source, "date": c.date, "url": c.url}
+                for c in self.carried_by]
 
     @property
     def source(self) -> str:
@@ -194,7 +201,8 @@ class Answer:
     @property
     def coverage(self) -> Coverage | None:
         """How current the answer is and how broad its evidence, from its dated citations (None: undated)."""
-        return coverage_of((c.article_id, c.date, c.publisher) for c in self.citations)
+        return coverage_of([(c.article_id, c.date, c.publisher) for c in self.citations]  # and the same
+                           + [(k.article_id, k.date, k.source) for c in self.citations for k in c.carried_by])  # story
 
     def to_dict(self) -> dict:
         coverage = self.coverage
@@ -210,7 +218,7 @@ class Answer:
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}
                 | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified,
-                   "dates": c.to_dict()["dates"]}
+                   "dates": c.to_dict()["dates"], "also_carried_by": c.carriers_dict()}
                 | {"source": c.article_id}  # deprecated alias of "article_id", removed in the next release
                 for c in self.citations
             ],

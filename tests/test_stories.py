@@ -3,14 +3,19 @@ story, and the version kept names the others; the book follows every update and 
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from assistant.render import sources_html, sources_markdown, sources_text
 from assistant.stories import StoryBook, carrier_of, signature, similarity
 from assistant.types import Article
 
-from .conftest import make_bot
+from .conftest import ROOT, make_bot, run_cli
+
+STORY = ROOT / "tests" / "fixtures" / "story"
 
 POST = ("Mayor Ilse Brandt has ordered an independent review of all 14 city bridges on Thursday, three days after "
         "the Halden harbour bridge collapsed. The review will be led by the engineer Marta Koss and is due to "
@@ -94,3 +99,49 @@ def test_retrieval_keeps_one_version_of_a_story_and_it_names_the_others(embedder
     passages = bot.retrieve("Who will lead the review of the Halden bridges?", k=4)
     assert len({p.article_id for p in passages} & {"post.md", "wire.md"}) == 1
     assert any(p.carriers for p in passages)
+
+
+REVIEW = "Who ordered a review of all city bridges?"
+REVIEWS = {"2024-12-12-review-harbour-post.md", "2024-12-12-review-wire.md"}
+
+
+@pytest.fixture(scope="module")
+def story_bot(embedder, tmp_path_factory):
+    base = tmp_path_factory.mktemp("stories")
+    shutil.copytree(STORY, base / "articles")
+    bot = make_bot(embedder, base / "articles", base / "index")
+    bot.update_index()
+    return bot
+
+
+def test_an_answer_cites_one_version_of_a_story_and_says_who_else_carried_it(story_bot):
+    answer = story_bot.ask(REVIEW)
+    assert answer.short_answer.text == "Ilse Brandt"
+    cited = {c.article_id for c in answer.citations} & REVIEWS
+    assert len(cited) == 1 and not {p.article_id for p in answer.passages} >= REVIEWS
+    [citation] = [c for c in answer.citations if c.article_id in cited]
+    [other] = citation.carried_by
+    assert other.article_id in REVIEWS - cited and other.date == "2024-12-12"
+    said = answer.to_dict()["citations"][0]["also_carried_by"]
+    assert said == [{"article_id": other.article_id, "title": other.title, "publisher": other.source,
+                     "date": "2024-12-12", "url": other.url}]
+    assert f"(also carried by {other.source} (2024-12-12))" in sources_text(answer)
+    assert f'href="{other.url}"' in sources_html(answer) and "also carried by" in sources_markdown(answer)
+    unrelated = story_bot.ask("Who founded the Marren Rowing Club?")
+    assert all(not c.carried_by for c in unrelated.citations)
+    assert all("also_carried_by" in c and c["also_carried_by"] == [] for c in unrelated.to_dict()["citations"])
+
+
+@pytest.mark.e2e
+def test_the_command_line_json_names_the_other_outlets(tmp_path: Path):
+    shutil.copytree(STORY, tmp_path / "articles")
+    base = ["--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index")]
+    assert run_cli(*base, "index").returncode == 0
+    asked = run_cli(*base, "ask", REVIEW, "--json")
+    assert asked.returncode == 0, asked.stderr
+    [citation] = [c for c in json.loads(asked.stdout)["citations"] if c["article_id"] in REVIEWS]
+    [other] = citation["also_carried_by"]
+    assert {citation["article_id"], other["article_id"]} == REVIEWS
+    assert {other["publisher"], citation["publisher"]} == {"Harbour Post", "Northern Wire"}
+    printed = run_cli(*base, "ask", REVIEW)
+    assert f"also carried by {other['publisher']} (2024-12-12)" in printed.stdout

@@ -134,8 +134,8 @@ class ExtractiveAnswerer:
             answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
-        if wants_recent(question):
-            chosen = newest_first(answering, chosen, self.max_sentences)
+        if wants_recent(question):  # the newest answer may rank below the best few: all that pass may lead
+            chosen = newest_first([s for s in ranked if s.score >= self.abstain_below], chosen, self.max_sentences)
         citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
         short = short_answer(asked, chosen, citations)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
