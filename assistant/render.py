@@ -51,7 +51,7 @@ def markdown_safe(text: str) -> str:
 
 def sources_text(answer: Answer) -> str:
     """Everything but the answer text, as plain lines: how current, note, unsupported sentences, sources."""
-    lines = [answer.coverage.line()] if answer.coverage else []
+    lines = ([answer.coverage.line()] if answer.coverage else []) + [d.line() for d in answer.disagreements]
     if answer.note:
         lines.append(f"({answer.note})")
     if answer.unverified:
@@ -104,6 +104,7 @@ def after_answer_markdown(answer: Answer) -> str:
     """What follows an API answer's text (also after a streamed text): how current it is, any note, the
     sentences no passage supports, then the Sources list; each part after a blank line."""
     parts = [markdown_safe(answer.coverage.line()) if answer.coverage else "",
+             *(markdown_safe(d.line()) for d in answer.disagreements),
              f"({markdown_safe(answer.note)})" if answer.note else "",
              "Not supported by the cited passages: " + " | ".join(map(markdown_safe, answer.unverified))
              if answer.unverified else "", sources_markdown(answer)]
@@ -144,6 +145,7 @@ def chat_answer(answer: Answer) -> str:
     parts = [f"**{chat_text(short.text)}**: {chat_text(body)}" if body is not None else chat_text(answer.text)]
     if answer.coverage:
         parts.append(f"*{chat_text(answer.coverage.line())}*")
+    parts += [f"**{chat_text(d.line())}**" for d in answer.disagreements]
     if answer.note:
         parts.append(f"*{chat_text(answer.note)}*")
     if answer.unverified:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .period import Period
+    from .versions import Disagreement
 
 
 def page_at(page_starts: list[int], offset: int) -> int:
@@ -197,6 +198,7 @@ class Answer:
     unverified: list[str] = field(default_factory=list)  # answer sentences no passage supports
     short_answer: ShortAnswer | None = None
     period: Period | None = None  # the dates the question was limited to ("last week", as_of), if any
+    disagreements: list[Disagreement] = field(default_factory=list)  # outlets giving other figures or names
 
     @property
     def coverage(self) -> Coverage | None:
@@ -214,6 +216,7 @@ class Answer:
             "as_of": coverage.as_of if coverage else None,
             "coverage": coverage.to_dict() if coverage else None,
             "period": self.period.to_dict() if self.period else None,
+            "disagreements": [d.to_dict() for d in self.disagreements],
             "unverified": self.unverified,
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}

@@ -21,6 +21,7 @@ from ..events import AnswerEvent, Done, TextDelta
 from ..text import WORD, terms
 from ..timeframe import wants_recent
 from ..types import Answer, Citation, Passage, ShortAnswer
+from .disagree import answers_the_same, disagreement
 from .evidence import Candidate, Sentence, contradicted, coverage, is_heading, new_spans, shortfall, weighted_terms
 from .question import Kind, Question, analyse
 
@@ -135,12 +136,17 @@ class ExtractiveAnswerer:
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
         if wants_recent(question):  # the newest answer may rank below the best few: all that pass may lead
-            chosen = newest_first([s for s in ranked if s.score >= self.abstain_below], chosen, self.max_sentences)
+            passing = [s for s in ranked if s.score >= self.abstain_below]
+            on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
+            chosen = newest_first(on_topic, chosen, self.max_sentences)
         citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
         short = short_answer(asked, chosen, citations)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
         text = short.lead(body) if short else body
-        return Answer(text, citations, False, passages, question, search_query, short_answer=short)
+        differ = disagreement(asked, ranked, citations, chosen, lambda s: best_span(asked, s), self.abstain_below,
+                              lambda n, s: Citation.quoting(n, s.passage, s.span, s.score))
+        return Answer(text, citations, False, passages, question, search_query, short_answer=short,
+                      disagreements=[differ] if differ else [])
 
 
 def newest_first(answering: list[Sentence], chosen: list[Sentence], limit: int) -> list[Sentence]:
@@ -164,10 +170,15 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
         return None
     for sentence, citation in zip(chosen, citations):
         if sentence.spans:
-            best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
+            best = best_span(question, sentence)
             start = sentence.span.start + best.start
             return ShortAnswer(best.text, start, start + len(best.text), citation.n)
     return None
+
+
+def best_span(question: Question, sentence: Sentence) -> Candidate:
+    """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words."""
+    return max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
 
 
 def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:

@@ -16,7 +16,8 @@ NOUNS_OF_KIND = {kind: frozenset(nouns.split()) for kind, nouns in (
     ("date", "year years date day days month months century centuries decade decades time era season week "
              "weekday period"),
     ("number", "number numbers percentage percent amount population size length height age total score cost "
-               "price rate distance depth width area-size count sum share"),
+               "price rate distance depth width area-size count sum share toll death deaths tally turnout "
+               "casualties fatalities injuries victims"),
     ("place", "city cities country countries state states place places location locations province provinces "
               "region regions town towns village villages continent county counties area nation nations island "
               "islands capital venue stadium street district neighborhood neighbourhood territory border site"),

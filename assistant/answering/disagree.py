@@ -1,0 +1,88 @@
+"""Sources that disagree: dated articles that answer the same question with different figures, dates or names.
+
+News moves and outlets differ ("five dead", said one paper on Wednesday; "six", said another). Picking one
+silently would hide that, so every version is cited with its date and publisher, newest first. Only dated
+articles count (an undated document set is not news, and two paragraphs of one article are not two
+sources), and only sentences that answer the question well enough to be cited themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..dates import date_number
+from ..text import terms
+from ..types import Citation
+from ..versions import Disagreement, Version
+from .evidence import Candidate, Sentence, coverage, weighted_terms
+from .question import Question
+
+SMALL_NUMBERS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+SAME_QUESTION = 0.6  # share of the question's (weighted) words a sentence and its context must say
+
+
+def answers_the_same(question: Question, sentence: Sentence) -> bool:
+    """Does the sentence speak of what was asked, not just hold a span of its kind? It names the asked noun
+    ("toll" in "the death toll") and, with the sentence before it and its title, most of the question's words:
+    "the review of 14 bridges" holds a number, but not the toll, and "Varga wrote the report" a name, but
+    not the one who ordered the review."""
+    if question.head and not any(term in sentence.terms for term in terms(question.head)):
+        return False
+    return coverage(weighted_terms(question), sentence.terms | sentence.context_terms) >= SAME_QUESTION
+
+
+def same_value(text: str) -> str:
+    """What two spellings of one answer share: "six" and "6", "1,200" and "1200", "Marta Koss" and "marta koss"."""
+    words = text.casefold().replace("-", " ").split()
+    total, current, numeric = 0.0, 0.0, bool(words)
+    for word in words:
+        figure = FIGURE.fullmatch(word)
+        if figure:
+            current += float(word.replace(",", ""))
+        elif word in SMALL_NUMBERS or word in TENS:
+            current += SMALL_NUMBERS.get(word, TENS.get(word, 0))
+        elif word in SCALES:
+            current = max(current, 1.0) * SCALES[word]
+            total, current = total + current, 0.0
+        elif word not in ("and", "about", "some", "at", "least", "nearly", "almost", "over"):
+            numeric = False
+            break
+    if numeric:
+        return f"{total + current:g}"
+    return " ".join(text.casefold().split())
+
+
+def disagreement(question: Question, ranked: list[Sentence], citations: list[Citation], chosen: list[Sentence],
+                 pick: Callable[[Sentence], Candidate], enough: float, cite: Callable[[int, Sentence], Citation]
+                 ) -> Disagreement | None:
+    """The versions that dated articles give of the asked thing, when they differ; the citations of versions
+    the answer does not cite yet are appended to ``citations``."""
+    best: dict[str, tuple[Sentence, Candidate]] = {}
+    heard: set[str] = set()  # articles: each gives one version, its best sentence's
+    for sentence in ranked:  # best first: the first sentence of each value stands for it
+        article_id = sentence.passage.article_id
+        if sentence.score < enough or not sentence.spans or not date_number(sentence.passage.date) \
+                or article_id in heard or not answers_the_same(question, sentence):
+            continue
+        heard.add(article_id)
+        span = pick(sentence)
+        best.setdefault(same_value(span.text), (sentence, span))
+    if len(best) < 2:
+        return None
+    cited = {s.key: c for s, c in zip(chosen, citations)}
+    versions = []
+    for sentence, span in best.values():
+        citation = cited.get(sentence.key)
+        if citation is None:
+            citation = cited[sentence.key] = cite(len(citations) + 1, sentence)
+            citations.append(citation)
+        versions.append(Version(span.text, citation.n, sentence.passage.date, sentence.passage.source,
+                                sentence.passage.article_id))
+    versions.sort(key=lambda v: (date_number(v.date) or 0, -v.n), reverse=True)
+    return Disagreement(versions)
