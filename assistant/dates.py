@@ -105,6 +105,14 @@ def date_number(date: str | None, upper: bool = False) -> int | None:
     return int(digits.ljust(8, "9" if upper else "0"))
 
 
+def day_label(iso: str) -> str:
+    """An article's date for people: "2024-12-12" -> "12 Dec 2024"; a partial date ("2024-12") stays as it is."""
+    try:
+        return _day(date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 def window_label(since: date | None, until: date | None) -> str:
     """"9–15 Dec 2024", "28 Nov – 4 Dec 2024", "December 2024", "2024", "since 2 Dec 2024", "until …"."""
     if since is None or until is None:

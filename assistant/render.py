@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from urllib.parse import urlparse
 
-from .dates import window_label
+from .dates import day_label, window_label
 from .records import CITATION_MARKER
 from .types import Answer, Carrier, Citation, Passage
 
@@ -68,12 +68,12 @@ def sources_text(answer: Answer) -> str:
 
 
 def carried_by_said(citation: Citation, label=lambda carrier, name: name) -> str:
-    """'also carried by Northern Wire (2024-12-12)', or by N outlets: the story's other versions; ``label``
+    """'also carried by Northern Wire, 12 Dec 2024', or by N outlets: the story's other versions; ``label``
     dresses each name (a link on the page)."""
-    named = [label(c, " ".join(filter(None, (c.source or c.title, c.date and f"({c.date})"))))
+    named = [label(c, ", ".join(filter(None, (c.source or c.title, c.date and day_label(c.date)))))
              for c in citation.carried_by]
     return (f"also carried by {named[0]}" if len(named) == 1
-            else f"also carried by {len(named)} outlets: {', '.join(named)}")
+            else f"also carried by {len(named)} outlets: {'; '.join(named)}")
 
 
 def dates_said(citation: Citation) -> str:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
 
-from .dates import window_label
+from .dates import day_label
 
 
 @dataclass(frozen=True)
@@ -19,8 +18,7 @@ class Version:
     article_id: str
 
     def said(self) -> str:
-        when = window_label(date.fromisoformat(self.date), date.fromisoformat(self.date)) if self.date else ""
-        where = ", ".join(x for x in (self.publisher, when) if x)
+        where = ", ".join(x for x in (self.publisher, self.date and day_label(self.date)) if x)
         return f"{self.value} [{self.n}]" + (f" ({where})" if where else "")
 
 

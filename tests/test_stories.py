@@ -4,7 +4,11 @@ story, and the version kept names the others; the book follows every update and 
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from assistant.stories import StoryBook, carrier_of, signature, similarity
 from assistant.types import Article
 
 from .conftest import ROOT, make_bot, run_cli
+from .test_readme import blocks
 
 STORY = ROOT / "tests" / "fixtures" / "story"
 
@@ -125,7 +130,7 @@ def test_an_answer_cites_one_version_of_a_story_and_says_who_else_carried_it(sto
     said = answer.to_dict()["citations"][0]["also_carried_by"]
     assert said == [{"article_id": other.article_id, "title": other.title, "publisher": other.source,
                      "date": "2024-12-12", "url": other.url}]
-    assert f"(also carried by {other.source} (2024-12-12))" in sources_text(answer)
+    assert f"(also carried by {other.source}, 12 Dec 2024)" in sources_text(answer)
     assert f'href="{other.url}"' in sources_html(answer) and "also carried by" in sources_markdown(answer)
     unrelated = story_bot.ask("Who founded the Marren Rowing Club?")
     assert all(not c.carried_by for c in unrelated.citations)
@@ -144,4 +149,24 @@ def test_the_command_line_json_names_the_other_outlets(tmp_path: Path):
     assert {citation["article_id"], other["article_id"]} == REVIEWS
     assert {other["publisher"], citation["publisher"]} == {"Harbour Post", "Northern Wire"}
     printed = run_cli(*base, "ask", REVIEW)
-    assert f"also carried by {other['publisher']} (2024-12-12)" in printed.stdout
+    assert f"also carried by {other['publisher']}, 12 Dec 2024" in printed.stdout
+
+
+@pytest.mark.e2e
+def test_the_readme_examples_of_stories_and_disagreements_run_as_written(tmp_path: Path):
+    heading = "One story, many outlets, and sources that differ"
+    shutil.copytree(STORY, tmp_path / "tests" / "fixtures" / "story")
+    base = ("--articles", "tests/fixtures/story", "--index", "story-index")
+    assert run_cli(*base, "index", cwd=tmp_path).returncode == 0
+    [command] = [shlex.split(line)[1:] for line in blocks("bash")[heading].splitlines()
+                 if line.startswith("assistant ")]
+    done = run_cli(*command, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "\nSources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5] (Valley Times, 13 Dec 2024); " \
+        in done.stdout
+    ran = subprocess.run([sys.executable, "-c", blocks()[heading]], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300, env=os.environ.copy())
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    differ, carried = ran.stdout.splitlines()
+    assert differ.startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5]")
+    assert carried.startswith("[Carrier(article_id='2024-12-12-review-harbour-post.md'") and "'Harbour Post'" in carried
