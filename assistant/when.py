@@ -69,10 +69,6 @@ def _last_weekday(name: str, today: date, before: bool = False) -> date:
     return today - timedelta(days=back or (7 if before else 0))
 
 
-def _month_number(word: str) -> int:
-    return MONTHS[word.lower().rstrip(".")]
-
-
 def _recent_month(month: int, today: date) -> int:
     """The year of the latest such month that has begun by ``today`` ("in March", said in February)."""
     return today.year if month <= today.month else today.year - 1
@@ -92,17 +88,20 @@ def read_date(text: str, today: date) -> Window | None:
         return day, day
     ago = AGO.fullmatch(words)
     if ago:
+        n, unit = _count(ago)
+        if unit in ("day", "week"):  # a day: "since two weeks ago" counts from that day
+            return (day := today - timedelta(days=n * (7 if unit == "week" else 1))), day
         return _ago(ago, today)
     if re.fullmatch(r"\d{4}", words) and 1900 <= int(words) <= 2100:
         return date(int(words), 1, 1), date(int(words), 12, 31)
     match = re.fullmatch(rf"({MONTH})(?:,?\s+(?:of\s+)?(\d{{4}}))?", words)
     if match:
-        month = _month_number(match[1])
+        month = MONTHS[match[1].rstrip('.')]
         return _month_window(int(match[2]) if match[2] else _recent_month(month, today), month)
     match = DAY_MONTH.fullmatch(words)
     if match:
         day_text, month_word = (match["d"], match["m"]) if match["d"] else (match["d2"], match["m2"])
-        month = _month_number(month_word)
+        month = MONTHS[month_word.rstrip('.')]
         try:
             if match["y"]:
                 return (day := date(int(match["y"]), month, int(day_text))), day
