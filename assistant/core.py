@@ -193,8 +193,11 @@ class Assistant:
         )
 
     def articles(self) -> list[dict]:
+        """Each indexed article; ``story`` is the id of the first article of the story it belongs to (itself
+        unless another outlet ran the same story, see :mod:`.stories`)."""
         manifest = Manifest.load(self.settings.manifest_path)
-        return [{"id": k, **vars(v)} for k, v in sorted(manifest.articles.items())]
+        book = self.stories.current()
+        return [{"id": k, **vars(v), "story": book.story_of(k)} for k, v in sorted(manifest.articles.items())]
 
     @property
     def articles_dir(self) -> Path:

@@ -17,7 +17,7 @@ from .render import CSS, SHOW_SOURCES_JS, chat_answer, chat_status, chat_text, s
 from .reports import UploadError
 from .serving import ServedIndex, update_events
 from .types import Answer
-from .web_articles import article_rows, source_choices, status_markdown
+from .web_articles import ARTICLE_HEADERS, article_rows, source_choices, status_markdown
 from .web_feeds import FeedsPanel
 
 log = logging.getLogger("assistant.web")
@@ -177,7 +177,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
             upload_message = gr.Markdown(elem_id="upload-message")
             update = gr.Button("Update index", variant="primary", elem_id="update")
             update_message = gr.Markdown(elem_id="update-message")
-            table = gr.Dataframe(article_rows(bot), headers=["Title", "Date", "Passages", "File"],
+            table = gr.Dataframe(article_rows(bot), headers=ARTICLE_HEADERS,
                                  interactive=False, elem_id="articles")
             FeedsPanel(bot).build()
         inputs = [box, chatbot, questions, k, since, until, only, as_of]

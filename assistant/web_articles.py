@@ -13,8 +13,18 @@ def status_markdown(bot: Assistant) -> str:
             f"last update {local_time(s.last_update)} · {agree}")
 
 
+ARTICLE_HEADERS = ["Title", "Date", "Source", "Passages", "File", "Same story as"]
+
+
 def article_rows(bot: Assistant) -> list[list]:
-    return [[a["title"], a.get("date") or "", a["chunks"], a["id"]] for a in bot.articles()]
+    """One row an article; the versions of one story (wire copy, the same release) stand together, the
+    later ones naming the first."""
+    articles = bot.articles()
+    title = {a["id"]: a["title"] for a in articles}
+    grouped = sorted(articles, key=lambda a: (a["story"], a["story"] != a["id"], a.get("date") or "", a["id"]))
+    return [[a["title"], a.get("date") or "", a.get("source") or "", a["chunks"], a["id"],
+             "" if a["story"] == a["id"] else f"{title.get(a['story'], a['story'])} ({a['story']})"]
+            for a in grouped]
 
 
 def source_choices(bot: Assistant) -> list[str]:

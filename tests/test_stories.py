@@ -16,6 +16,7 @@ import pytest
 from assistant.render import sources_html, sources_markdown, sources_text
 from assistant.stories import StoryBook, carrier_of, signature, similarity
 from assistant.types import Article
+from assistant.web_articles import ARTICLE_HEADERS, article_rows
 
 from .conftest import ROOT, make_bot, run_cli
 from .test_readme import blocks
@@ -170,3 +171,15 @@ def test_the_readme_examples_of_stories_and_disagreements_run_as_written(tmp_pat
     differ, carried = ran.stdout.splitlines()
     assert differ.startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5]")
     assert carried.startswith("[Carrier(article_id='2024-12-12-review-harbour-post.md'") and "'Harbour Post'" in carried
+
+
+def test_the_articles_tab_shows_the_versions_of_a_story_together(story_bot):
+    rows = article_rows(story_bot)
+    assert len(rows) == len(list(STORY.iterdir())) and all(len(row) == len(ARTICLE_HEADERS) for row in rows)
+    files = [row[ARTICLE_HEADERS.index("File")] for row in rows]
+    first, second = sorted(REVIEWS)
+    assert files.index(second) == files.index(first) + 1  # side by side
+    same = {row[ARTICLE_HEADERS.index("File")]: row[ARTICLE_HEADERS.index("Same story as")] for row in rows}
+    assert same[first] == "" and same[second] == f"Mayor orders review of every Halden bridge ({first})"
+    assert sum(1 for v in same.values() if v) == 1
+    assert {a["id"]: a["story"] for a in story_bot.articles()}[second] == first

@@ -64,7 +64,7 @@ class StandInAssistant:
         return SimpleNamespace(articles=1, chunks=3, model="m", last_update=None, consistent=True)
 
     def articles(self):
-        return [{"id": "a.md", "title": "A", "date": "2024-12-13", "chunks": 3, "source": "Wire"}]
+        return [{"id": "a.md", "title": "A", "date": "2024-12-13", "chunks": 3, "source": "Wire", "story": "a.md"}]
 
 
 def respond(page: ChatPage, message: str, history=(), questions=(), since="", until="", sources=None,
