@@ -155,7 +155,7 @@ def test_update_reports_problems_and_a_failure_keeps_the_page_working():
         progress=lambda fraction, desc: shown.append(desc))
     assert shown == ["Another update of the index is running (process 1); waiting up to 600 s…", "Embedding"]
     assert message.startswith("Done: 1 added") and "- Skipped: bad.json is not valid JSON" in message
-    assert rows == [["A", "2024-12-13", 3, "a.md"]]
+    assert rows == [["A", "2024-12-13", "Wire", 3, "a.md", ""]]
     assert "**1** article · **3** passages" in status and "last update never" in status
     assert choices["choices"] == ["Wire", "a.md"]  # the source filter offers publishers and files
     message, *_ = ChatPage(StandInAssistant(fail=OSError("disk full"))).update(progress=lambda *a, **k: None)
