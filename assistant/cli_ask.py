@@ -1,4 +1,4 @@
-"""``assistant ask`` and ``assistant chat``: the question's options (k, sources, dates, ``--as-of``), and
+"""``assistant ask``, ``timeline`` and ``chat``: the question's options (k, sources, dates, ``--as-of``), and
 printing an answer in the terminal, whole or as it is written."""
 
 from __future__ import annotations
@@ -25,6 +25,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
     ask.add_argument("--stream", action="store_true", help="print the answer as it is written")
     ask.set_defaults(run=cmd_ask)
+
+    timeline = commands.add_parser("timeline", help="how a story developed: dated events in order, each cited")
+    timeline.add_argument("topic", help="what to follow, e.g. 'the Halden bridge collapse'")
+    add_query_options(timeline)
+    timeline.add_argument("--json", action="store_true", help="print the events and citations as JSON")
+    timeline.set_defaults(run=cmd_timeline)
 
     chat = commands.add_parser("chat", help="a conversation in the terminal (follow-ups understood)")
     add_query_options(chat)
@@ -79,6 +85,12 @@ def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
         print_streamed(events, sys.stderr.isatty())
         return 0
     answer = bot.ask(args.question, k=args.k, filters=filters_from(args), as_of=args.as_of)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_timeline(bot: Assistant, args: argparse.Namespace) -> int:
+    answer = bot.timeline(args.topic, filters=filters_from(args), as_of=args.as_of)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0
 

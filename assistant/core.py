@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .answering import ExtractiveAnswerer
+from .answering.timeline import TimelineBuilder, timeline_topic
 from .condense import Condenser
 from .embedders import Embedder, make_embedder
 from .events import AnswerEvent, Done, Status, final_answer
@@ -94,6 +95,14 @@ class Assistant:
         return make_answerer(self.settings, self.embedder, self.extractive)
 
     @cached_property
+    def timelines(self) -> TimelineBuilder:
+        return TimelineBuilder(self.extractive, self.settings.abstain_below, self.settings.timeline_events)
+
+    def timeline(self, topic: str, filters: Filters | None = None, as_of: str | date | None = None) -> Answer:
+        """How ``topic`` developed: dated events oldest first, one cited sentence each (``answer.timeline``)."""
+        return self.ask(f"Timeline of {topic.strip()}", filters=filters, as_of=as_of)
+
+    @cached_property
     def condenser(self) -> Condenser:
         return Condenser(self.settings)
 
@@ -137,12 +146,15 @@ class Assistant:
                              f"{self.settings.max_question_chars:,} (setting max_question_chars)")
         filters, period, time_notes = time_frame(question if self.settings.dates_from_questions else "", filters,
                                                  as_of)
+        topic = timeline_topic(question)  # "How did X develop?": dated events in order, not one answer
         yield Status("Searching the articles")
-        search_query = self.condenser.run(question, history)
-        passages = self.retrieve(search_query, k, filters)
+        search_query = topic or self.condenser.run(question, history)
+        passages = self.retrieve(search_query, self.settings.timeline_passages if topic else k, filters)
         yield Status(f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
         left_out = self._undated_left_out(filters)
-        for event in self.answerer.stream(question, passages, search_query, history):
+        events = self.timelines.stream(topic, passages, question) if topic else \
+            self.answerer.stream(question, passages, search_query, history)
+        for event in events:
             if isinstance(event, Done):  # so that an abstention is not mistaken for "not in the news"
                 hints = (left_out, self._language_hint(question) if event.answer.abstained else "")
                 event.answer.note = "; ".join(filter(None, (*time_notes, event.answer.note, *hints)))

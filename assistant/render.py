@@ -97,7 +97,7 @@ def sources_markdown(answer: Answer) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """A whole API answer: its text with the [n] markers, then :func:`after_answer_markdown`."""
-    return markdown_safe(answer.text) + after_answer_markdown(answer)
+    return markdown_safe(answer.text).replace("\n", "  \n") + after_answer_markdown(answer)  # kept line breaks
 
 
 def after_answer_markdown(answer: Answer) -> str:
@@ -142,7 +142,8 @@ def chat_answer(answer: Answer) -> str:
     """The answer for a chat bubble: the short answer first, in bold, then the cited sentences."""
     short = answer.short_answer
     body = short.body_of(answer.text) if short else None
-    parts = [f"**{chat_text(short.text)}**: {chat_text(body)}" if body is not None else chat_text(answer.text)]
+    parts = [f"**{chat_text(short.text)}**: {chat_text(body)}" if body is not None
+             else "\n\n".join(map(chat_text, answer.text.splitlines()))]  # a timeline: an event a line
     if answer.coverage:
         parts.append(f"*{chat_text(answer.coverage.line())}*")
     parts += [f"**{chat_text(d.line())}**" for d in answer.disagreements]

@@ -186,6 +186,14 @@ class ShortAnswer:
         return text[len(prefix):] if text.startswith(prefix) else None
 
 
+@dataclass(frozen=True)
+class TimelineEvent:
+    """An event of a timeline answer ("How did X develop?"): the day it happened, the [n] that tells it."""
+
+    day: str  # ISO: the day a relative date in the sentence names, else its article's date
+    n: int
+
+
 @dataclass
 class Answer:
     text: str
@@ -199,6 +207,7 @@ class Answer:
     short_answer: ShortAnswer | None = None
     period: Period | None = None  # the dates the question was limited to ("last week", as_of), if any
     disagreements: list[Disagreement] = field(default_factory=list)  # outlets giving other figures or names
+    timeline: list[TimelineEvent] = field(default_factory=list)  # oldest first, when the question asked for one
 
     @property
     def coverage(self) -> Coverage | None:
@@ -217,6 +226,7 @@ class Answer:
             "coverage": coverage.to_dict() if coverage else None,
             "period": self.period.to_dict() if self.period else None,
             "disagreements": [d.to_dict() for d in self.disagreements],
+            "timeline": [asdict(e) for e in self.timeline],
             "unverified": self.unverified,
             "citations": [
                 {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}

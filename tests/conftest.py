@@ -24,6 +24,7 @@ from assistant import Assistant, Settings  # noqa: E402 - after the environment 
 from assistant.embedders import Embedder, SentenceEmbedder, make_embedder  # noqa: E402
 
 SEEDS = ROOT / "seeds"
+STORY = ROOT / "tests" / "fixtures" / "story"  # one evolving story over 9-14 Dec 2024, beside unrelated articles
 SEED_ARTICLE = "coalition-strikes-syria.txt"
 ASSISTANT_BIN = Path(sys.executable).with_name("assistant")
 
@@ -155,3 +156,13 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if "assistant.llm" in sys.modules:
         sys.modules["assistant.llm"].release_models()
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def story_bot(embedder, tmp_path_factory) -> Assistant:
+    """An assistant over an indexed copy of the story corpus, shared by read-only tests of news features."""
+    base = tmp_path_factory.mktemp("story")
+    shutil.copytree(STORY, base / "articles")
+    bot = make_bot(embedder, base / "articles", base / "index")
+    assert bot.update_index().added == len(list(STORY.iterdir()))  # near-duplicates are indexed, each
+    return bot

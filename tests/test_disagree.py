@@ -3,16 +3,13 @@ first; undated documents and a single source never make a disagreement."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from assistant.answering.disagree import same_value
 from assistant.render import chat_answer, sources_text
 
-from .conftest import ROOT, make_bot
+from .conftest import make_bot
 
-STORY = ROOT / "tests" / "fixtures" / "story"
 LATEST = "What is the latest death toll from the Halden bridge collapse?"
 
 
@@ -24,15 +21,6 @@ def test_one_value_spelled_two_ways_is_one_version(first: str, second: str) -> N
 
 def test_different_values_stay_apart() -> None:
     assert len({same_value(v) for v in ("five", "six", "5.5", "Marta Koss", "Tomas Varga")}) == 5
-
-
-@pytest.fixture(scope="module")
-def story_bot(embedder, tmp_path_factory):
-    base = tmp_path_factory.mktemp("differ")
-    shutil.copytree(STORY, base / "articles")
-    bot = make_bot(embedder, base / "articles", base / "index")
-    bot.update_index()
-    return bot
 
 
 def test_outlets_that_give_other_figures_are_each_cited_newest_first(story_bot) -> None:

@@ -14,23 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, Filters
+from assistant import Filters
 from assistant.render import sources_text
 
-from .conftest import ROOT, make_bot, run_cli
+from .conftest import STORY, make_bot, run_cli
 from .test_readme import blocks
 
-STORY = ROOT / "tests" / "fixtures" / "story"
 LATEST = "What is the latest death toll from the Halden bridge collapse?"
-
-
-@pytest.fixture(scope="module")
-def story_bot(embedder, tmp_path_factory) -> Assistant:
-    base = tmp_path_factory.mktemp("story")
-    shutil.copytree(STORY, base / "articles")
-    bot = make_bot(embedder, base / "articles", base / "index")
-    assert bot.update_index().added == len(list(STORY.iterdir()))
-    return bot
 
 
 def dates_of(answer) -> list[str]:

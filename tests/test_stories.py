@@ -18,10 +18,8 @@ from assistant.stories import StoryBook, carrier_of, signature, similarity
 from assistant.types import Article
 from assistant.web_articles import ARTICLE_HEADERS, article_rows
 
-from .conftest import ROOT, make_bot, run_cli
+from .conftest import STORY, make_bot, run_cli
 from .test_readme import blocks
-
-STORY = ROOT / "tests" / "fixtures" / "story"
 
 POST = ("Mayor Ilse Brandt has ordered an independent review of all 14 city bridges on Thursday, three days after "
         "the Halden harbour bridge collapsed. The review will be led by the engineer Marta Koss and is due to "
@@ -109,15 +107,6 @@ def test_retrieval_keeps_one_version_of_a_story_and_it_names_the_others(embedder
 
 REVIEW = "Who ordered a review of all city bridges?"
 REVIEWS = {"2024-12-12-review-harbour-post.md", "2024-12-12-review-wire.md"}
-
-
-@pytest.fixture(scope="module")
-def story_bot(embedder, tmp_path_factory):
-    base = tmp_path_factory.mktemp("stories")
-    shutil.copytree(STORY, base / "articles")
-    bot = make_bot(embedder, base / "articles", base / "index")
-    bot.update_index()
-    return bot
 
 
 def test_an_answer_cites_one_version_of_a_story_and_says_who_else_carried_it(story_bot):
