@@ -143,7 +143,7 @@ def test_the_command_line_json_names_the_other_outlets(tmp_path: Path):
 
 
 @pytest.mark.e2e
-def test_the_readme_examples_of_stories_and_disagreements_run_as_written(tmp_path: Path):
+def test_the_readme_examples_of_stories_disagreements_and_timelines_run_as_written(tmp_path: Path):
     heading = "One story, many outlets, and sources that differ"
     shutil.copytree(STORY, tmp_path / "tests" / "fixtures" / "story")
     base = ("--articles", "tests/fixtures/story", "--index", "story-index")
@@ -160,6 +160,17 @@ def test_the_readme_examples_of_stories_and_disagreements_run_as_written(tmp_pat
     differ, carried = ran.stdout.splitlines()
     assert differ.startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5]")
     assert carried.startswith("[Carrier(article_id='2024-12-12-review-harbour-post.md'") and "'Harbour Post'" in carried
+
+    timelines = "Timelines: how a story developed"  # on the same index, as the README runs them in order
+    [command] = [shlex.split(line)[1:] for line in blocks("bash")[timelines].splitlines()
+                 if line.startswith("assistant ")]
+    done = run_cli(*command, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("9 Dec 2024: The Halden harbour bridge collapsed on Monday")
+    assert "\nAs of 12 Dec 2024 · " in done.stdout
+    ran = subprocess.run([sys.executable, "-c", blocks()[timelines]], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300, env=os.environ.copy())
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert ran.stdout.splitlines()[0].startswith("2024-12-09 The Halden harbour bridge collapsed")
 
 
 def test_the_articles_tab_shows_the_versions_of_a_story_together(story_bot):
