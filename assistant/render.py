@@ -146,7 +146,7 @@ def chat_answer(answer: Answer) -> str:
              else "\n\n".join(map(chat_text, answer.text.splitlines()))]  # a timeline: an event a line
     if answer.coverage:
         parts.append(f"*{chat_text(answer.coverage.line())}*")
-    parts += [f"**{chat_text(d.line())}**" for d in answer.disagreements]
+    parts += [f"*{chat_text(d.line())}*" for d in answer.disagreements]
     if answer.note:
         parts.append(f"*{chat_text(answer.note)}*")
     if answer.unverified:

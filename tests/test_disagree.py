@@ -36,7 +36,7 @@ def test_outlets_that_give_other_figures_are_each_cited_newest_first(story_bot) 
         assert version.value in cited[version.n].quote and cited[version.n].date == version.date
     line = differ.line()
     assert line.startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); ")
-    assert line in sources_text(answer) and "**Sources differ: eight" in chat_answer(answer)
+    assert line in sources_text(answer) and "*Sources differ: eight" in chat_answer(answer)
     assert answer.to_dict()["disagreements"][0]["line"] == line
 
 
