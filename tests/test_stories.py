@@ -128,7 +128,7 @@ def test_an_answer_cites_one_version_of_a_story_and_says_who_else_carried_it(sto
 
 
 @pytest.mark.e2e
-def test_the_command_line_json_names_the_other_outlets(tmp_path: Path):
+def test_the_command_line_json_names_the_other_outlets_and_the_versions_that_differ(tmp_path: Path):
     shutil.copytree(STORY, tmp_path / "articles")
     base = ["--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index")]
     assert run_cli(*base, "index").returncode == 0
@@ -140,6 +140,12 @@ def test_the_command_line_json_names_the_other_outlets(tmp_path: Path):
     assert {other["publisher"], citation["publisher"]} == {"Harbour Post", "Northern Wire"}
     printed = run_cli(*base, "ask", REVIEW)
     assert f"also carried by {other['publisher']}, 12 Dec 2024" in printed.stdout
+    latest = json.loads(run_cli(*base, "ask", "What is the latest death toll from the Halden bridge collapse?",
+                                "--json").stdout)  # sources that differ, in the same JSON
+    [differ] = latest["disagreements"]
+    assert differ["versions"][0] == {"value": "eight", "n": 1, "date": "2024-12-14", "publisher": "Coastal Herald",
+                                     "article_id": "2024-12-14-toll-eight.md"}
+    assert differ["line"].startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5]")
 
 
 @pytest.mark.e2e
