@@ -41,11 +41,20 @@ def test_the_chat_shows_timelines_disagreements_and_other_outlets(browser, story
         assert carried.inner_text().startswith("also carried by ")
         assert carried.locator("a").first.get_attribute("href").startswith("https://")
 
+        sources = page.locator("#sources").inner_text()  # the timeline's quotes carry the days they name
         ask(page, "How did the Halden bridge collapse develop?", "9 Dec 2024: The Halden harbour bridge collapsed")
+        assert "on Monday evening: 9 Dec 2024" in page.locator("#sources").inner_text() != sources
         timeline = page.locator("#chat .bot").last.inner_text()
         days = [line.split(":")[0] for line in timeline.splitlines() if line[:1].isdigit() and " 2024:" in line]
         assert days[0] == "9 Dec 2024" and days[-1] == "14 Dec 2024" and len(days) >= 6
         page.screenshot(path=str(SHOTS / "news-timeline.png"))
+
+        page.get_by_text("Options").click()  # relative time, counted from the day typed in "As of"
+        page.locator("#as-of textarea, #as-of input").first.fill("2024-12-15")
+        ask(page, "Who ordered a review of the city bridges last week?", "Articles from 9–15 Dec 2024",
+            short="Ilse Brandt")
+        assert "As of 12 Dec 2024 · 2 articles from 2 publishers" in page.locator("#chat .bot").last.inner_text()
+        page.screenshot(path=str(SHOTS / "news-last-week.png"))
 
         page.get_by_role("tab", name="Articles").click()
         playwright.expect(page.locator("#articles")).to_contain_text(  # the later copy names the first

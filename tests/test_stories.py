@@ -146,6 +146,8 @@ def test_the_command_line_json_names_the_other_outlets_and_the_versions_that_dif
     assert differ["versions"][0] == {"value": "eight", "n": 1, "date": "2024-12-14", "publisher": "Coastal Herald",
                                      "article_id": "2024-12-14-toll-eight.md"}
     assert differ["line"].startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5]")
+    [saturday] = latest["citations"][0]["dates"]  # "on Saturday" in the quote, dated from its article's day
+    assert (saturday["text"], saturday["since"], saturday["until"]) == ("on Saturday", "2024-12-14", "2024-12-14")
 
 
 @pytest.mark.e2e
