@@ -31,9 +31,8 @@ PERMUTATIONS = 64
 BANDS = 16  # 16 bands of 4 rows: pairs above ~0.5 similarity are nearly always proposed
 SHINGLE_WORDS = 3
 _PRIME = np.uint64((1 << 61) - 1)
-_RANDOM = np.random.default_rng(20241212)  # fixed: signatures are stored and compared across runs
-_A = _RANDOM.integers(1, 1 << 61, PERMUTATIONS, dtype=np.uint64)
-_B = _RANDOM.integers(0, 1 << 61, PERMUTATIONS, dtype=np.uint64)
+# a fixed seed: signatures are stored, and compared with those of later runs
+_A, _B = np.random.default_rng(20241212).integers(1, 1 << 61, (2, PERMUTATIONS), dtype=np.uint64)
 
 
 def signature(text: str) -> np.ndarray:
