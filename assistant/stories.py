@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .atomic import write_atomically
-from .text import WORD, fold
+from .text import WORD
 from .types import Carrier
 
 if TYPE_CHECKING:
@@ -36,10 +36,10 @@ _A, _B = np.random.default_rng(20241212).integers(1, 1 << 61, (2, PERMUTATIONS),
 
 
 def signature(text: str) -> np.ndarray:
-    """MinHash of the text's word 3-grams (case and accents folded): ``PERMUTATIONS`` uint32 values."""
-    words = [fold(w) for w in WORD.findall(text)]
+    """MinHash of the text's word 3-grams (case folded): ``PERMUTATIONS`` uint32 values."""
+    words = WORD.findall(text.casefold())
     grams = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.uint64, count=len(grams))
     with np.errstate(over="ignore"):  # the hash family wraps around 2**64 by design
         permuted = (hashes[:, None] * _A[None, :] + _B[None, :]) % _PRIME
     return (permuted.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
