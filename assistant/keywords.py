@@ -20,8 +20,9 @@ class KeywordIndex:
         self._index: LexicalIndex | None = None
         self._lock = threading.Lock()
 
-    def current(self) -> LexicalIndex:
-        stamp = self.store.stamp()
+    def current(self, stamp: str | None = None) -> LexicalIndex:
+        """``stamp``: the store's, when the caller has just read it (retrieval reads it once a question)."""
+        stamp = self.store.stamp() if stamp is None else stamp
         index = self._index
         if index is not None and index.stamp == stamp:
             return index

@@ -51,7 +51,8 @@ class HybridRetriever:
         filters = filters or Filters()
         vector = self.embedder.encode([query])[0]
         dense = self.store.query(vector, self.candidates, filters.where())
-        lexical_hits = self.keywords.search(query, self.candidates * (4 if filters else 1))
+        stamp = self.store.stamp() or ""  # read once: the keyword index and the story book both follow it
+        lexical_hits = self.keywords.current(stamp).search(query, self.candidates * (4 if filters else 1))
         by_id = {p.chunk_id: p for p in dense}
         missing = [chunk_id for chunk_id, _ in lexical_hits if chunk_id not in by_id]
         by_id.update({p.chunk_id: p for p in self.store.get(missing)})
@@ -63,12 +64,14 @@ class HybridRetriever:
         if wants_recent(query):
             fused = prefer_recent(fused, by_id)
         ranked = sorted(fused, key=fused.get, reverse=True)
-        return [replace(p, score=round(fused[p.chunk_id], 6)) for p in self._one_version_per_story(ranked, by_id, k)]
+        best = self._one_version_per_story(ranked, by_id, k, stamp)
+        return [replace(p, score=round(fused[p.chunk_id], 6)) for p in best]
 
-    def _one_version_per_story(self, ranked: list[str], by_id: dict[str, Passage], k: int) -> list[Passage]:
+    def _one_version_per_story(self, ranked: list[str], by_id: dict[str, Passage], k: int, stamp: str
+                               ) -> list[Passage]:
         """The best ``k`` passages, never from two articles of one story (wire copy, the same release): the
         best-ranked version stands for the story, and carries the others (``Passage.carriers``)."""
-        book = self.stories.current() if self.stories is not None else None
+        book = self.stories.current(stamp) if self.stories is not None else None
         if book is None:
             return [by_id[cid] for cid in ranked[:k]]
         version: dict[str, str] = {}  # story -> the article kept for it

@@ -155,8 +155,9 @@ class StoryIndex:
         self.path, self.threshold, self.store = path, threshold, store
         self._book = StoryBook(path, threshold)
 
-    def current(self) -> StoryBook:
-        stamp = self.store.stamp() or ""
+    def current(self, stamp: str | None = None) -> StoryBook:
+        """``stamp``: the store's, when the caller has just read it (retrieval reads it once a question)."""
+        stamp = (self.store.stamp() if stamp is None else stamp) or ""
         if self._book.stamp != stamp:
             loaded = StoryBook.load(self.path, self.threshold)
             self._book = loaded if loaded.stamp == stamp else StoryBook(self.path, self.threshold, stamp)

@@ -28,11 +28,17 @@ class FakeStore:
     def query(self, vector, n, where=None):
         return self.passages[:n]
 
+    def stamp(self):
+        return "stamp"
+
     def get(self, ids):
         return [p for p in self.passages if p.chunk_id in ids]
 
 
 class NoKeywords:
+    def current(self, stamp):
+        return self
+
     def search(self, query, n):
         return []
 
