@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from .dates import WEEKDAYS
+
 DAY_NAME = "|".join(WEEKDAYS)
 PART = r"(?:\s+(?:morning|afternoon|evening|night))"
 WEEKDAY = re.compile(rf"\b(?:(?P<lead>on|last|this|next|since|until|by|from|said|says|late|early)\s+)?"

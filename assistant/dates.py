@@ -11,6 +11,7 @@ MONTHS = {name: number for number, names in enumerate(
     ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
      "aug august", "sep sept september", "oct october", "nov november", "dec december"), start=1)
     for name in names.split()}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 ISO = re.compile(r"^(?:d:)?(\d{4})-?(\d{2})-?(\d{2})(?:$|[t\s_\dz]|[+-]\d)")  # 2024-12-13, 20241213, D:2024121312…
 SLASHED = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b")  # 2024/12/13
 DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\b")  # 13.12.2024, the European order

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import EARLIEST, LATEST, MONTHS, normalize_date
+from .dates import EARLIEST, LATEST, MONTHS, WEEKDAYS, normalize_date
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTH = rf"(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b\.?"  # exact names: "in decades" is no date
 UNIT = r"(?P<unit>day|week|month|year)s?"
 NUMBER = r"(?P<n>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several)"
