@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web chat, the OpenAI-compatible API (/v1) and MCP (/mcp)")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
-    serve.add_argument("--auth", metavar="USER:PASSWORD", help="require a login")
+    serve.add_argument("--auth", metavar="USER:PASSWORD", help="require a login (several: ann:pw1,bob:pw2)")
     serve.add_argument("--watch", action="store_true", help="update the index when the articles folder changes")
     serve.set_defaults(run=cmd_serve)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .answering import ExtractiveAnswerer
 from .answering.timeline import TimelineBuilder, timeline_topic
 from .condense import Condenser
+from .conversations import ConversationBook
 from .embedders import Embedder, make_embedder
 from .events import AnswerEvent, Done, Status, final_answer
 from .generate import Answerer, make_answerer
@@ -93,6 +94,11 @@ class Assistant:
     def answerer(self) -> Answerer:
         """The extractive answerer, or the configured LLM that falls back to it."""
         return make_answerer(self.settings, self.embedder, self.extractive)
+
+    @cached_property
+    def conversations(self) -> ConversationBook:
+        """The web chat's kept conversations, in the index folder."""
+        return ConversationBook(self.settings.conversations_path)
 
     @cached_property
     def timelines(self) -> TimelineBuilder:

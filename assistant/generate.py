@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .answering import ABSTAIN_TEXT, ExtractiveAnswerer
-from .events import AnswerEvent, Done, TextDelta, final_answer
+from .events import AnswerEvent, Done, Status, TextDelta, final_answer
 from .llm import LLMTimeout, describe, generate
 from .prompting import fence, format_history, load_prompt
 from .records import strip_markers
@@ -69,6 +69,7 @@ class LLMAnswerer:
             yield Done(self.extractive.run(question, passages, search_query))
             return
         pieces: list[str] = []
+        yield Status(f"Writing the answer ({describe(self.settings)})")
         try:
             for delta in generate(self.settings, self.messages(question, passages, history), self.chat_model):
                 pieces.append(delta)

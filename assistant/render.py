@@ -133,6 +133,19 @@ class MarkdownStream:
         return markdown_safe(ready)
 
 
+def chat_cited(text: str) -> str:
+    """:func:`chat_text`, but each ``[n]`` marker is a link to its source (``#source-n``), which the page
+    shows and highlights instead of following."""
+    out = []
+    for i, piece in enumerate(CITATION_MARKER.split(text)):  # text, marker numbers, text, …
+        if i % 2:
+            numbers = [n for n in re.split(r"\s*[,;]\s*", piece.strip()) if n]
+            out.append("".join(f"[\\[{n}\\]](#source-{n})" for n in numbers))  # "[1, 2]" -> [1][2]
+        else:
+            out.append(chat_text(piece))
+    return "".join(out)
+
+
 def chat_status(message: str) -> str:
     """A status line while the answer is being made ("Reading 5 passages…")."""
     return f"*{chat_text(message)}…*"
@@ -142,8 +155,8 @@ def chat_answer(answer: Answer) -> str:
     """The answer for a chat bubble: the short answer first, in bold, then the cited sentences."""
     short = answer.short_answer
     body = short.body_of(answer.text) if short else None
-    parts = [f"**{chat_text(short.text)}**: {chat_text(body)}" if body is not None
-             else "\n\n".join(map(chat_text, answer.text.splitlines()))]  # a timeline: an event a line
+    parts = [f"**{chat_text(short.text)}**: {chat_cited(body)}" if body is not None
+             else "\n\n".join(map(chat_cited, answer.text.splitlines()))]  # a timeline: an event a line
     if answer.coverage:
         parts.append(f"*{chat_text(answer.coverage.line())}*")
     parts += [f"*{chat_text(d.line())}*" for d in answer.disagreements]
@@ -218,18 +231,3 @@ def _passage_html(p: Passage) -> str:
             f'</span></div><div class="source-meta">{_meta_line(p.date, p.source, p.article_id, p.url)}'
             f' · <span title="keyword and meaning ranks fused: only the order counts">rank score {p.score:.3f}'
             f"</span></div><blockquote>{html.escape(p.text)}</blockquote></div>")
-
-
-# On a phone the panel sits below the chat: a tap on an answer brings its sources into view.
-SHOW_SOURCES_JS = ("(kept) => { if (innerWidth < 700) document.getElementById('sources').scrollIntoView(); "
-                   "return kept; }")
-
-CSS = """
-.sources .source { border-left: 3px solid #6b8afd; padding: 4px 10px; margin: 8px 0; }
-.sources .source.other { border-left-color: #bbb; }
-.sources .source-meta { font-size: 0.85em; opacity: 0.8; }
-.sources blockquote { margin: 6px 0; white-space: pre-wrap; }
-.sources mark { background: #fff3a3; color: #1a1a1a; padding: 0 2px; }  /* dark text: readable in dark mode too */
-.dark .sources mark { background: #7a6a00; color: #fff; }
-.sources .unverified { color: #b00; font-size: 0.8em; border: 1px solid #b00; border-radius: 3px; padding: 0 3px; }
-"""

@@ -112,7 +112,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
-    auth: str | None = Field(None, description="user:password for the web chat")
+    auth: str | None = Field(None, description="user:password for the web chat; several: ann:pw1,bob:pw2")
     api_key: str | None = Field(None, description="bearer key of the OpenAI-compatible API and MCP over HTTP "
                                 "(default: the password of auth; neither set: no key)")
     api_model: str = Field("news-assistant", min_length=1, description="the model name the OpenAI API lists")
@@ -162,8 +162,7 @@ class Settings(BaseSettings):
     @field_validator("auth")
     @classmethod
     def _auth_pair(cls, value: str | None) -> str | None:
-        if value and ":" not in value:
-            raise ValueError(f"auth {value!r} must look like user:password")
+        logins(value)  # names the bad value
         return value
 
     @model_validator(mode="after")
@@ -189,6 +188,10 @@ class Settings(BaseSettings):
         return self.index_dir / "stories.json"
 
     @property
+    def conversations_path(self) -> Path:
+        return self.index_dir / "conversations.sqlite"
+
+    @property
     def lexical_dir(self) -> Path:
         return self.index_dir / "bm25"
 
@@ -197,6 +200,14 @@ class Settings(BaseSettings):
         from .fetch import Fetcher
 
         return Fetcher(self.feed_user_agent, self.feed_timeout, self.feed_max_bytes, self.feed_max_redirects)
+
+
+def logins(auth: str | None) -> list[tuple[str, str]]:
+    """``"ann:pw1,bob:pw2"`` as ``[("ann", "pw1"), ("bob", "pw2")]``: the web chat's logins."""
+    pairs = [tuple(item.split(":", 1)) for item in (auth or "").split(",") if item.strip()]
+    if any(len(pair) != 2 or not pair[0].strip() for pair in pairs):
+        raise ValueError(f"auth {auth!r} must look like user:password (several: ann:pw1,bob:pw2)")
+    return [(user.strip(), password) for user, password in pairs]
 
 
 def _unknown_variables(found: Iterable[str], fields: Iterable[str]) -> list[str]:

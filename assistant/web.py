@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Iterator
-from pathlib import Path
 
 import gradio as gr
 
@@ -13,14 +11,17 @@ from .core import Assistant
 from .endpoints import api_app_kwargs
 from .events import Done, Status, TextDelta
 from .records import Filters, as_of_date
-from .render import CSS, SHOW_SOURCES_JS, chat_answer, chat_status, chat_text, sources_html
-from .reports import UploadError
-from .serving import ServedIndex, update_events
+from .render import chat_answer, chat_status, chat_text, sources_html
+from .serving import ServedIndex
+from .settings import logins
 from .types import Answer
-from .web_articles import ARTICLE_HEADERS, article_rows, source_choices, status_markdown
+from .web_articles import ARTICLE_HEADERS, ArticlesPage, article_rows, source_choices, status_markdown
+from .web_assets import CITATION_CLICK_JS, CSS, SHOW_SOURCES_JS
+from .web_conversations import ConversationsPanel
 from .web_feeds import FeedsPanel
 
 log = logging.getLogger("assistant.web")
+PRIVATE = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
 EXAMPLES = ["Who confirmed the Palmyra attack?", "Where did the coalition strikes originate?",
             "What did Donald Trump vow?"]
 
@@ -39,7 +40,7 @@ class ChatPage:
                 sources: list[str] | None, as_of: str = ""):
         question = (message or "").strip()
         if not question:
-            yield history, questions, gr.update(), ""
+            yield history, questions, gr.update(), "", None
             return
         limit = self.bot.settings.max_question_chars
         try:
@@ -51,11 +52,12 @@ class ChatPage:
             refusal = (f"Your question is {len(question):,} characters long; please keep it under {limit:,}."
                        if len(question) > limit else None)
         if refusal:  # said in the chat; the question stays in the box, to be asked again once corrected
-            yield [*history, {"role": "assistant", "content": chat_text(refusal)}], questions, gr.update(), message
+            said = {"role": "assistant", "content": chat_text(refusal)}
+            yield [*history, said], questions, gr.update(), message, None
             return
         history = [*history, {"role": "user", "content": chat_text(question)},
                    {"role": "assistant", "content": "…"}]
-        yield history, questions, gr.update(), ""
+        yield history, questions, gr.update(), "", None
         answer: Answer | None = None
         try:
             written = ""
@@ -68,12 +70,24 @@ class ChatPage:
                         history[-1] = {"role": "assistant", "content": chat_text(written)}
                     case Done(answer):
                         history[-1] = {"role": "assistant", "content": chat_answer(answer)}
-                yield history, questions, gr.update(), ""
+                yield history, questions, gr.update(), "", None
         except Exception as error:
             log.exception("question failed: %r", question)
             history[-1] = {"role": "assistant",
                            "content": f"Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
-        yield history, [*questions, question], sources_html(answer), ""
+        yield history, [*questions, question], sources_html(answer), "", answer
+
+    @staticmethod
+    def filters_on(since: str, until: str, sources: list[str] | None, as_of: str) -> str:
+        """The marker over the chat while options narrow the answers; a bad date is named as it is typed."""
+        try:
+            filters = _filters(since, until, sources)
+            day = as_of_date((as_of or "").strip() or None)
+        except ValueError as error:
+            return f"**Options:** please correct {chat_text(str(error))}"
+        said = [f"since {filters.since}" * bool(filters.since), f"until {filters.until}" * bool(filters.until),
+                f"only {', '.join(filters.sources)}" * bool(filters.sources), f"as of {day}" * bool(day)]
+        return "**Filters on:** " + chat_text("; ".join(filter(None, said))) if any(said) else ""
 
     @staticmethod
     def keep(history: list[dict], shown: str, kept: dict[str, str]) -> dict[str, str]:
@@ -90,63 +104,18 @@ class ChatPage:
         """API for scripts (gradio_client): the same JSON as ``assistant ask --json`` (``as_of``: ``--as-of``)."""
         return self.bot.ask(question, k=int(k), as_of=as_of.strip() or None).to_dict()
 
-    def upload(self, files: list[str] | None, progress=gr.Progress()) -> tuple[str, None]:  # noqa: B008
-        """Save the files, then (setting index_uploads, on by default) index them at once."""
-        messages = []
-        for path in files or []:
-            name = Path(path).name
-            try:
-                stored = self.bot.add_file(name, Path(path).read_bytes())
-                messages.append(f"Saved: {chat_text(stored.message)}")
-            except (UploadError, OSError) as error:
-                messages.append(f"**Rejected:** {chat_text(str(error))}")
-        if any(m.startswith("Saved") for m in messages):
-            if self.bot.settings.index_uploads:
-                messages.append(self.update(progress)[0])
-            else:
-                messages.append("Press **Update index** to make the new articles searchable.")
-        return "\n\n".join(messages), None
-
-    def update_api(self, full: bool = False) -> Iterator[dict]:
-        """API for `assistant index` in another process: progress events, then {"report": …}."""
-        yield from update_events(self.bot, full)
-
-    def refresh(self):
-        return status_markdown(self.bot), article_rows(self.bot)
-
-    def sources(self):
-        """The source filter's choices as the index has them now (uploads, the watcher, other processes)."""
-        return gr.update(choices=source_choices(self.bot))
-
-    def opened(self):
-        """What a page shows when it is (re)loaded: the index now, not as it was when the server started."""
-        return *self.refresh(), self.sources()
-
-    def update(self, progress=gr.Progress()):  # noqa: B008 - how Gradio injects a progress bar
-        def report_progress(done: int, total: int, message: str) -> None:
-            progress((done, max(total, 1)), desc=message)
-
-        try:
-            report = self.bot.update_index(progress=report_progress,
-                                           waiting=lambda message: report_progress(0, 1, message))
-        except Exception as error:
-            log.exception("update failed")
-            return (f"**The update failed** and the previous index was kept: {chat_text(str(error))}",
-                    gr.update(), status_markdown(self.bot), gr.update())
-        lines = [f"Done: {report.summary()}."]
-        lines += [f"- {'Skipped' if p.skipped else 'Warning'}: {chat_text(p.reason)}" for p in report.problems]
-        return ("\n".join(lines), article_rows(self.bot), status_markdown(self.bot),
-                gr.update(choices=source_choices(self.bot)))
-
 
 def build_app(bot: Assistant) -> gr.Blocks:
-    page = ChatPage(bot)
+    page, articles = ChatPage(bot), ArticlesPage(bot)
     with gr.Blocks(title="News assistant") as app:
         gr.Markdown("## News assistant\nAnswers come only from your articles, each claim with its quoted source.")
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
+                    conversations = ConversationsPanel(bot)
+                    conversations.build()
                     # no LaTeX: "\(" and "$" in a question or an article are text, not maths
+                    marker = gr.Markdown(elem_id="filters-on")
                     chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat", buttons=["copy"],
                                          latex_delimiters=[])
                     questions = gr.State([])
@@ -156,8 +125,9 @@ def build_app(bot: Assistant) -> gr.Blocks:
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                     with gr.Row():
                         stop = gr.Button("Stop", size="sm", elem_id="stop")
-                        clear = gr.Button("Clear", size="sm")
+                        new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
                     kept = gr.State({})  # message index -> that answer's sources
+                    answered = gr.State(None)  # the Answer just given, to be kept with its conversation
                     gr.Examples(EXAMPLES, inputs=box, label="Examples")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
@@ -181,24 +151,25 @@ def build_app(bot: Assistant) -> gr.Blocks:
                                  interactive=False, elem_id="articles")
             FeedsPanel(bot).build()
         inputs = [box, chatbot, questions, k, since, until, only, as_of]
-        outputs = [chatbot, questions, sources, box]
+        outputs = [chatbot, questions, sources, box, answered]
+        saved = conversations.wire(chatbot, questions, sources, kept, [new], app)
         asked = [ask(page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
         for event in asked:
-            event.then(page.keep, [chatbot, sources, kept], kept, api_visibility="private", show_progress="hidden")
+            event.then(page.keep, [chatbot, sources, kept], kept, **PRIVATE
+                       ).then(conversations.save, [conversations.opened, questions, chatbot, sources, answered], saved,
+                              **PRIVATE)
         stop.click(None, None, None, cancels=asked, api_visibility="private")
-        chatbot.select(page.sources_of, kept, sources, api_visibility="private", show_progress="hidden",
+        chatbot.select(page.sources_of, kept, sources, **PRIVATE,
                        js=SHOW_SOURCES_JS)
-        clear.click(lambda: ([], [], sources_html(None), {}), None, [chatbot, questions, sources, kept],
-                    api_visibility="private")
-        chatbot.clear(lambda: ([], sources_html(None), {}), None, [questions, sources, kept],
-                      api_visibility="private")
-        upload.upload(page.upload, upload, [upload_message, upload], api_visibility="private")
-        update.click(page.update, None, [update_message, table, status, only], api_name="update")
+        upload.upload(articles.upload, upload, [upload_message, upload], api_visibility="private")
+        update.click(articles.update, None, [update_message, table, status, only], api_name="update")
         gr.api(page.ask_api, api_name="ask")
-        gr.api(page.update_api, api_name="update_index")
-        gr.Timer(5).tick(page.refresh, None, [status, table], api_visibility="private", show_progress="hidden")
-        only.focus(page.sources, None, only, api_visibility="private", show_progress="hidden")
-        app.load(page.opened, None, [status, table, only], api_visibility="private", show_progress="hidden")
+        gr.api(articles.update_api, api_name="update_index")
+        gr.Timer(5).tick(articles.refresh, None, [status, table], **PRIVATE)
+        for option in (since, until, only, as_of):
+            option.change(page.filters_on, [since, until, only, as_of], marker, **PRIVATE)
+        only.focus(articles.sources, None, only, **PRIVATE)
+        app.load(articles.opened, None, [status, table, only], **PRIVATE)
     return app
 
 
@@ -213,18 +184,19 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per HTTP request is noise
     settings = bot.settings
-    login = auth or settings.auth
+    users = logins(auth or settings.auth)  # each login keeps its own conversations
     app = build_app(bot)
     app.queue(default_concurrency_limit=settings.concurrency_limit)
     app.launch(
-        # the API's bearer key: api_key, else the password of the login
-        app_kwargs=api_app_kwargs(bot, host or settings.host, settings.api_key or (login and login.split(":", 1)[1])),
+        # the API's bearer key: api_key, else the password of the (first) login
+        app_kwargs=api_app_kwargs(bot, host or settings.host, settings.api_key or (users and users[0][1])),
         server_name=host or settings.host,
         server_port=port if port is not None else settings.port,
-        auth=tuple(login.split(":", 1)) if login else None,
+        auth=users or None,
         max_file_size=settings.max_upload_bytes * 2,
         show_error=False,
         css=CSS,
+        js=CITATION_CLICK_JS,
         footer_links=["api"],
         ssr_mode=False,
         prevent_thread_lock=True,

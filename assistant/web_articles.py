@@ -1,9 +1,19 @@
-"""What the page shows about the index: the status line, the Articles table and the source filter's choices."""
+"""The Articles tab: the status line, the table, uploads and updates, and the source filter's choices."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+
 from .core import Assistant
-from .render import counted, local_time
+from .render import chat_text, counted, local_time
+from .reports import UploadError
+from .serving import update_events
+
+log = logging.getLogger("assistant.web")
 
 
 def status_markdown(bot: Assistant) -> str:
@@ -30,3 +40,58 @@ def article_rows(bot: Assistant) -> list[list]:
 def source_choices(bot: Assistant) -> list[str]:
     articles = bot.articles()
     return sorted({a["source"] for a in articles if a.get("source")} | {a["id"] for a in articles})
+
+
+class ArticlesPage:
+    """Handlers of the Articles tab and of the index's state on the page; each calls the façade."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+
+    def upload(self, files: list[str] | None, progress=gr.Progress()) -> tuple[str, None]:  # noqa: B008
+        """Save the files, then (setting index_uploads, on by default) index them at once."""
+        messages = []
+        for path in files or []:
+            name = Path(path).name
+            try:
+                stored = self.bot.add_file(name, Path(path).read_bytes())
+                messages.append(f"Saved: {chat_text(stored.message)}")
+            except (UploadError, OSError) as error:
+                messages.append(f"**Rejected:** {chat_text(str(error))}")
+        if any(m.startswith("Saved") for m in messages):
+            if self.bot.settings.index_uploads:
+                messages.append(self.update(progress)[0])
+            else:
+                messages.append("Press **Update index** to make the new articles searchable.")
+        return "\n\n".join(messages), None
+
+    def update_api(self, full: bool = False) -> Iterator[dict]:
+        """API for `assistant index` in another process: progress events, then {"report": …}."""
+        yield from update_events(self.bot, full)
+
+    def refresh(self):
+        return status_markdown(self.bot), article_rows(self.bot)
+
+    def sources(self):
+        """The source filter's choices as the index has them now (uploads, the watcher, other processes)."""
+        return gr.update(choices=source_choices(self.bot))
+
+    def opened(self):
+        """What a page shows when it is (re)loaded: the index now, not as it was when the server started."""
+        return *self.refresh(), self.sources()
+
+    def update(self, progress=gr.Progress()):  # noqa: B008 - how Gradio injects a progress bar
+        def report_progress(done: int, total: int, message: str) -> None:
+            progress((done, max(total, 1)), desc=message)
+
+        try:
+            report = self.bot.update_index(progress=report_progress,
+                                           waiting=lambda message: report_progress(0, 1, message))
+        except Exception as error:
+            log.exception("update failed")
+            return (f"**The update failed** and the previous index was kept: {chat_text(str(error))}",
+                    gr.update(), status_markdown(self.bot), gr.update())
+        lines = [f"Done: {report.summary()}."]
+        lines += [f"- {'Skipped' if p.skipped else 'Warning'}: {chat_text(p.reason)}" for p in report.problems]
+        return ("\n".join(lines), article_rows(self.bot), status_markdown(self.bot),
+                gr.update(choices=source_choices(self.bot)))

@@ -96,13 +96,22 @@ class Server:
         self.log_path = log
         self.articles = articles
         self.index = index
-        self._log = open(log, "w")  # noqa: SIM115 - closed in stop()
+        self.extra = extra
+        self._start()
+
+    def _start(self) -> None:
+        self._log = open(self.log_path, "a")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(ASSISTANT_BIN), "--articles", str(articles), "--index", str(index), "serve",
-             "--port", str(self.port), *extra],
+            [str(ASSISTANT_BIN), "--articles", str(self.articles), "--index", str(self.index), "serve",
+             "--port", str(self.port), *self.extra],
             stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self.wait_ready()
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port (a browser keeps its storage per port)."""
+        self.stop()
+        self._start()
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout

@@ -10,6 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 # the page, the command, the OpenAI-compatible API and MCP; one may start another beside it (`serve`)
 INTERFACES = {"assistant.cli", "assistant.cli_ask", "assistant.cli_feeds", "assistant.web", "assistant.web_articles",
+              "assistant.web_assets", "assistant.web_conversations",
               "assistant.web_feeds", "assistant.endpoints", "assistant.openai_api", "assistant.mcp_server"}
 FACADE_AND_RECORDS = {"assistant.core", "assistant.serving", "assistant.types", "assistant.reports", "assistant.events",
                       "assistant.records", "assistant.settings", "assistant.render", *INTERFACES}

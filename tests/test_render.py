@@ -6,6 +6,7 @@ from assistant.render import (
     MarkdownStream,
     answer_markdown,
     chat_answer,
+    chat_cited,
     chat_text,
     counted,
     local_time,
@@ -105,3 +106,9 @@ def test_a_dated_answer_says_how_current_it_is_everywhere_and_an_undated_one_doe
     assert f"\n\n{line}\n\n" in answer_markdown(answer)
     undated = Answer("Eight [1].", [citation()], False)
     assert "As of" not in chat_answer(undated) and "As of" not in answer_markdown(undated)
+
+
+def test_each_citation_marker_in_a_bubble_links_to_its_source_and_the_rest_stays_text():
+    bubble = chat_cited("Parnell <b>said</b> [1]. Both [2, 3] (see www.x.org)")
+    assert bubble == ("Parnell &lt;b&gt;said&lt;/b&gt; [\\[1\\]](#source-1). Both [\\[2\\]](#source-2)"
+                      "[\\[3\\]](#source-3) \\(see www\\.x.org\\)")

@@ -82,3 +82,12 @@ def test_variables_read_outside_settings_do_not_warn(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Settings(_env_file=None)
+
+
+def test_auth_lists_one_login_or_several():
+    from assistant.settings import logins
+
+    assert logins(None) == [] and logins("ann:se:cret") == [("ann", "se:cret")]
+    assert logins("ann:pw1, bob:pw2") == [("ann", "pw1"), ("bob", "pw2")]
+    with pytest.raises(ValidationError, match="auth 'ann:pw1,bob'"):
+        Settings(auth="ann:pw1,bob")

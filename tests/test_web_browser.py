@@ -214,3 +214,155 @@ def test_a_page_opened_later_shows_the_index_as_it_is_now(browser, server, tmp_p
         playwright.expect(page.get_by_role("option", name="Harbour Gazette")).to_be_visible(timeout=10_000)
     finally:
         page.close()
+
+
+def test_a_click_on_a_citation_shows_and_highlights_the_source_of_that_answer(page):
+    ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
+    ask(page, "Who opened the festival?", "Hanna Brink", short="Hanna Brink")
+    earlier = page.locator("#chat .bot").filter(has_text="Sean Parnell").first
+    earlier.locator("a[href='#source-1']").click()
+    picked = page.locator("#sources .source.picked")
+    playwright.expect(picked).to_have_count(1, timeout=10_000)
+    playwright.expect(picked.locator("mark")).to_contain_text("Sean Parnell confirmed the attack")
+    assert page.url.rstrip("/") == page.url.split("#")[0].rstrip("/")  # the link was not followed
+    page.screenshot(path=str(SHOTS / "citation-click.png"))
+
+
+def test_on_a_phone_in_dark_mode_a_tap_on_a_citation_brings_its_source_into_view(browser, server):
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme="dark", has_touch=True)
+    try:
+        phone.goto(f"{server.url}/?__theme=dark")
+        phone.locator("#question textarea").wait_for()
+        ask(phone, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
+        phone.locator("#chat a[href='#source-1']").last.tap()
+        picked = phone.locator("#sources .source.picked")
+        playwright.expect(picked).to_be_in_viewport(timeout=10_000)
+        assert contrast(phone, "#sources mark") >= 4.5
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # nothing wider than a phone
+        phone.screenshot(path=str(SHOTS / "phone-dark-citation.png"))
+    finally:
+        phone.close()
+
+
+def test_filters_are_marked_on_the_chat_and_a_bad_date_is_named_as_typed(page):
+    page.get_by_text("Options").click()
+    page.locator("#filters-on").wait_for(state="attached")
+    since = page.get_by_label("Since (YYYY-MM-DD)")
+    since.fill("yesterday")
+    since.press("Tab")
+    playwright.expect(page.locator("#filters-on")).to_contain_text("please correct since", timeout=10_000)
+    since.fill("2024-12-01")
+    since.press("Tab")
+    playwright.expect(page.locator("#filters-on")).to_have_text("Filters on: since 2024-12-01", timeout=10_000)
+    page.locator("#question textarea").fill("Who confirmed the Palmyra attack?")
+    page.locator("#ask").click()
+    playwright.expect(page.locator("#chat .bot").last).to_contain_text("undated article", timeout=60_000)
+    page.screenshot(path=str(SHOTS / "filters-on.png"))
+
+
+def open_conversations(page) -> None:
+    if not page.locator("#conversations").is_visible():
+        page.locator("#conversations-box").get_by_text("Conversations").first.click()
+    page.locator("#conversations").wait_for()
+
+
+def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(page):
+    open_conversations(page)
+    ask(page, "How many visitors came?", "40,000")
+    ask(page, "Who opened the festival?", "Hanna Brink", short="Hanna Brink")
+    playwright.expect(page.locator("#conversations")).to_contain_text("2 questions", timeout=10_000)  # kept
+    page.reload()  # the browser remembers its conversation: both answers are back, each with its sources
+    page.locator("#chat .bot").filter(has_text="40,000").first.wait_for(timeout=30_000)
+    playwright.expect(page.locator("#chat .bot")).to_have_count(2)
+    page.locator("#chat .bot").filter(has_text="40,000").first.click()
+    playwright.expect(page.locator("#sources mark").first).to_contain_text("40,000", timeout=10_000)
+
+    open_conversations(page)
+    page.locator("#conversation-name input").fill("Varel festival")
+    page.locator("#rename").click()
+    playwright.expect(page.locator("#conversations")).to_contain_text("Varel festival", timeout=10_000)
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    exported = download.value
+    text = (SHOTS / exported.suggested_filename).read_text() if exported.save_as(
+        SHOTS / exported.suggested_filename) is None else ""
+    assert exported.suggested_filename == "Varel-festival.md"
+    assert text.startswith("# Varel festival") and "## Who opened the festival?" in text
+    assert "Hanna Brink" in text and "[1]" in text and "Sources:" in text
+
+    page.locator("#new-conversation").click()
+    playwright.expect(page.locator("#chat .bot")).to_have_count(0, timeout=10_000)
+    page.locator("#conversations").get_by_text("Varel festival").click()  # reopened from the list
+    playwright.expect(page.locator("#chat .bot")).to_have_count(2, timeout=10_000)
+    page.screenshot(path=str(SHOTS / "conversations.png"))
+    page.locator("#delete").click()
+    playwright.expect(page.locator("#chat .bot")).to_have_count(0, timeout=10_000)
+    playwright.expect(page.locator("#conversations")).not_to_contain_text("Varel festival", timeout=10_000)
+
+
+def test_logins_never_see_each_others_conversations(browser, server, tmp_path):
+    guarded = Server(server.articles, tmp_path / "index", tmp_path / "auth.log", "--auth", "ann:pw1,bob:pw2")
+    try:
+        for user, password in (("ann", "pw1"), ("bob", "pw2")):
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            try:
+                page.goto(guarded.url)
+                page.get_by_label("username").fill(user)
+                page.get_by_label("password").fill(password)
+                page.get_by_role("button", name="Login").click()
+                page.locator("#question textarea").wait_for(timeout=30_000)
+                open_conversations(page)
+                if user == "ann":  # this server's own index is empty: the answer abstains, and is kept too
+                    page.locator("#question textarea").fill("Who confirmed the Palmyra attack?")
+                    page.locator("#ask").click()
+                    playwright.expect(page.locator("#conversations")).to_contain_text("Palmyra", timeout=10_000)
+                else:
+                    page.wait_for_timeout(1_000)
+                    assert "Palmyra" not in page.locator("#conversations").inner_text()
+                    assert page.locator("#chat .bot").count() == 0
+            finally:
+                page.close()
+    finally:
+        guarded.stop()
+
+
+def test_the_answer_bubble_says_what_is_happening_while_a_question_runs(page):
+    page.evaluate("""() => { window.seen = [];
+        new MutationObserver(() => { const bots = document.querySelectorAll('#chat .bot');
+            if (bots.length) window.seen.push(bots[bots.length - 1].innerText); })
+        .observe(document.getElementById('chat'), {subtree: true, childList: true, characterData: true}); }""")
+    ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
+    seen = page.evaluate("window.seen")
+    assert any(s.startswith(("Searching the articles", "Reading")) for s in seen), seen
+    assert page.locator("#stop").is_visible()
+
+
+def test_a_copy_of_an_article_is_refused_at_upload_with_the_name_of_its_original(page, server, tmp_path):
+    copy = tmp_path / "palmyra-again.txt"
+    copy.write_bytes((server.articles / "coalition-strikes-syria.txt").read_bytes())
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#upload input[type=file]").set_input_files([str(copy)])
+    message = page.locator("#upload-message")
+    playwright.expect(message).to_contain_text("already in the folder as coalition-strikes-syria.txt",
+                                               timeout=30_000)
+    assert not (server.articles / "palmyra-again.txt").exists()
+    playwright.expect(page.locator("#articles")).to_contain_text("coalition-strikes-syria.txt")
+
+
+def test_a_question_in_another_language_is_told_the_model_reads_english(page):
+    page.locator("#question textarea").fill("¿Quién confirmó el ataque contra la ciudad antigua?")
+    page.locator("#ask").click()
+    playwright.expect(page.locator("#chat .bot").last).to_contain_text("reads English only", timeout=60_000)
+    assert "Spanish" in page.locator("#chat .bot").last.inner_text()
+
+
+def test_zz_a_conversation_survives_a_server_restart(page, server):
+    """Named to run last in this module: it restarts the module's server."""
+    open_conversations(page)
+    ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
+    playwright.expect(page.locator("#conversations")).to_contain_text("1 question ·", timeout=10_000)  # kept
+    server.restart()
+    page.reload()
+    page.locator("#chat .bot").filter(has_text="Sean Parnell").first.wait_for(timeout=60_000)
+    assert "Who confirmed the Palmyra attack?" in page.locator("#chat .user").first.inner_text()
+    page.screenshot(path=str(SHOTS / "after-restart.png"))

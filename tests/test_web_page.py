@@ -13,6 +13,7 @@ from assistant.events import Done, Status, TextDelta
 from assistant.reports import Problem, UpdateReport, UploadError
 from assistant.types import Answer, Citation, Passage, ShortAnswer
 from assistant.web import ChatPage
+from assistant.web_articles import ArticlesPage
 
 QUOTE = "Sean Parnell confirmed the attack."
 PASSAGE = Passage("a.md::0", "a.md", "Palmyra <b>attack</b>", "Before. " + QUOTE, 100, 142, [], 0.9,
@@ -71,7 +72,7 @@ def respond(page: ChatPage, message: str, history=(), questions=(), since="", un
             as_of="") -> list:
     """Every step the page would show, copied as Gradio sends it (the handler reuses its history list)."""
     steps = page.respond(message, list(history), list(questions), 5, since, until, sources, as_of)
-    return [([dict(m) for m in shown], *rest) for shown, *rest in steps]
+    return [([dict(m) for m in shown], *rest[:-1]) for shown, *rest in steps]  # all but the Answer kept
 
 
 def test_answer_streams_status_then_text_then_the_cited_answer():
@@ -133,7 +134,7 @@ def test_upload_saves_articles_and_names_each_refusal(tmp_path: Path):
     bad.write_bytes(b"MZ")
     bot = StandInAssistant()
     shown: list[str] = []
-    message, cleared = ChatPage(bot).upload([str(good), str(bad), str(tmp_path / "missing.md")],
+    message, cleared = ArticlesPage(bot).upload([str(good), str(bad), str(tmp_path / "missing.md")],
                                             progress=lambda fraction, desc: shown.append(desc))
     assert bot.saved == {"new.md": b"# New\n\nText."} and cleared is None
     assert "Saved: new.md saved" in message and "**Rejected:** tool.exe: .exe files are not articles" in message
@@ -145,28 +146,28 @@ def test_upload_in_two_steps_when_asked(tmp_path: Path):
     (tmp_path / "new.md").write_text("# New\n\nText.")
     bot = StandInAssistant()
     bot.settings.index_uploads = False
-    message, _ = ChatPage(bot).upload([str(tmp_path / "new.md")], progress=lambda *a, **k: None)
+    message, _ = ArticlesPage(bot).upload([str(tmp_path / "new.md")], progress=lambda *a, **k: None)
     assert "Press **Update index**" in message and "Done:" not in message
 
 
 def test_update_reports_problems_and_a_failure_keeps_the_page_working():
     shown: list[str] = []
-    message, rows, status, choices = ChatPage(StandInAssistant()).update(
+    message, rows, status, choices = ArticlesPage(StandInAssistant()).update(
         progress=lambda fraction, desc: shown.append(desc))
     assert shown == ["Another update of the index is running (process 1); waiting up to 600 s…", "Embedding"]
     assert message.startswith("Done: 1 added") and "- Skipped: bad.json is not valid JSON" in message
     assert rows == [["A", "2024-12-13", "Wire", 3, "a.md", ""]]
     assert "**1** article · **3** passages" in status and "last update never" in status
     assert choices["choices"] == ["Wire", "a.md"]  # the source filter offers publishers and files
-    message, *_ = ChatPage(StandInAssistant(fail=OSError("disk full"))).update(progress=lambda *a, **k: None)
+    message, *_ = ArticlesPage(StandInAssistant(fail=OSError("disk full"))).update(progress=lambda *a, **k: None)
     assert "The update failed" in message and "previous index was kept" in message and "disk full" in message
 
 
 def test_update_api_relays_progress_then_the_report_or_the_error():
-    events = list(ChatPage(StandInAssistant()).update_api(full=True))
+    events = list(ArticlesPage(StandInAssistant()).update_api(full=True))
     assert events[0] == {"done": 1, "total": 2, "message": "Embedding"}
     assert events[-1]["report"]["added"] == 1 and events[-1]["report"]["problems"][0]["path"] == "bad.json"
-    assert list(ChatPage(StandInAssistant(fail=OSError("disk full"))).update_api()) == [{"error": "disk full"}]
+    assert list(ArticlesPage(StandInAssistant(fail=OSError("disk full"))).update_api()) == [{"error": "disk full"}]
 
 
 def test_ask_api_returns_the_cli_json():
@@ -194,3 +195,16 @@ def test_each_answer_keeps_its_sources_and_a_selected_answer_shows_them():
     assert ChatPage.sources_of(kept, SimpleNamespace(index=[3, None])) == "<div>second</div>"
     assert ChatPage.sources_of(kept, SimpleNamespace(index=0)) == {"__type__": "update"}  # a question: unchanged
     assert ChatPage.keep([{"role": "user", "content": "x"}], "<div>refused</div>", kept) == kept
+
+
+def test_the_answer_is_handed_on_to_be_kept_with_its_conversation():
+    *_, last = StandInAssistant().ask_stream("Who?")
+    steps = list(ChatPage(StandInAssistant()).respond("Who?", [], [], 5, "", "", None, ""))
+    assert steps[-1][-1] is last.answer and all(step[-1] is None for step in steps[:-1])
+
+
+def test_filters_on_are_marked_over_the_chat_and_a_bad_date_is_named_as_typed():
+    assert ChatPage.filters_on("", "", None, "") == ""
+    marked = ChatPage.filters_on("2024-12", "", ["Wire"], "2024-12-15")
+    assert marked == "**Filters on:** since 2024\\-12; only Wire; as of 2024\\-12\\-15"  # Markdown-escaped
+    assert ChatPage.filters_on("yesterday", "", None, "").startswith("**Options:** please correct since")
