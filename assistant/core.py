@@ -17,6 +17,7 @@ from .conversations import ConversationBook
 from .embedders import Embedder, make_embedder
 from .events import AnswerEvent, Done, Status, final_answer
 from .generate import Answerer, make_answerer
+from .hints import AnswerHints
 from .indexer import Indexer, Progress, index_identity
 from .keywords import KeywordIndex
 from .locking import writer_lock
@@ -25,7 +26,7 @@ from .records import Filters
 from .remote import owner_of, update_through
 from .reports import UpdateReport
 from .retrieve import HybridRetriever
-from .settings import DEFAULT_MODEL, Settings
+from .settings import Settings
 from .store import ChromaStore
 from .stories import StoryIndex
 from .timeframe import time_frame
@@ -157,32 +158,15 @@ class Assistant:
         search_query = topic or self.condenser.run(question, history)
         passages = self.retrieve(search_query, self.settings.timeline_passages if topic else k, filters)
         yield Status(f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
-        left_out = self._undated_left_out(filters)
+        hints = AnswerHints(self.settings, filters)
         events = self.timelines.stream(topic, passages, question) if topic else \
             self.answerer.stream(question, passages, search_query, history)
         for event in events:
             if isinstance(event, Done):  # so that an abstention is not mistaken for "not in the news"
-                hints = (left_out, self._language_hint(question) if event.answer.abstained else "")
-                event.answer.note = "; ".join(filter(None, (*time_notes, event.answer.note, *hints)))
+                said = hints.for_answer(question, period, event.answer.abstained)
+                event.answer.note = "; ".join(filter(None, (*time_notes, event.answer.note, *said)))
                 event.answer.period = period
             yield event
-
-    def _language_hint(self, question: str) -> str:
-        """Why a question in another language abstains, when the bundled English-only model is in use."""
-        from .language import foreign_language
-
-        language = foreign_language(question) if self.settings.embedding_model == DEFAULT_MODEL else None
-        return (f"the question looks {language}, and the bundled embedding model reads English only: ask in "
-                "English, or set embedding_model to a multilingual sentence-transformers model") if language else ""
-
-    def _undated_left_out(self, filters: Filters | None) -> str:
-        """'2 undated articles were left out by the date range', when a date filter hid any."""
-        if not filters or not (filters.since or filters.until):
-            return ""
-        undated = sum(1 for entry in Manifest.load(self.settings.manifest_path).articles.values() if not entry.date)
-        if not undated:
-            return ""
-        return f"{undated} undated article{' was' if undated == 1 else 's were'} left out by the date range"
 
     def evaluate(self, questions_path: str | Path, k: int = 5):
         """Retrieval and answer quality on a JSONL questions file (see :mod:`assistant.eval`)."""

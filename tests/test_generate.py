@@ -13,7 +13,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.answering import ABSTAIN_TEXT
 from assistant.condense import Condenser
-from assistant.events import Done, TextDelta
+from assistant.events import Done, Status, TextDelta
 from assistant.generate import LLMAnswerer, make_answerer
 from assistant.llm import LLMError, make_chat_model
 from assistant.prompting import PromptTemplate, fence, load_prompt
@@ -108,7 +108,8 @@ def test_unreachable_server_gives_the_extractive_answer_and_a_note(bot: Assistan
     answerer = llm_answerer(bot, llm_backend="openai", llm_base_url=f"http://127.0.0.1:{closed_port()}/v1",
                             llm_timeout=10)
     question = "Who confirmed the Palmyra attack?"
-    (done,) = list(answerer.stream(question, bot.retrieve(question)))  # no deltas, exactly one Done
+    writing, done = list(answerer.stream(question, bot.retrieve(question)))  # a status, no deltas, one Done
+    assert isinstance(writing, Status) and writing.message.startswith("Writing the answer (")
     assert isinstance(done, Done) and "Sean Parnell" in done.answer.text
     answer = done.answer
     assert "could not be reached" in answer.note and "extractive answer" in answer.note

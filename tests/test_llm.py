@@ -27,7 +27,7 @@ pytest.importorskip("langchain_community")
 
 from assistant import Assistant, Settings
 from assistant.condense import Condenser
-from assistant.events import AnswerEvent, Done, TextDelta
+from assistant.events import AnswerEvent, Done, Status, TextDelta
 from assistant.generate import LLMAnswerer, make_answerer
 from assistant.llm import make_chat_model
 from assistant.types import Answer, Passage
@@ -67,8 +67,8 @@ def collect(events: Iterator[AnswerEvent]) -> tuple[list[str], Answer]:
     """Text deltas and the final Answer, checking that exactly one Done comes, last."""
     events = list(events)
     assert events and isinstance(events[-1], Done)
-    assert all(isinstance(e, TextDelta) for e in events[:-1])
-    return [e.text for e in events[:-1]], events[-1].answer
+    assert all(isinstance(e, TextDelta | Status) for e in events[:-1])  # "Writing the answer (…)" first
+    return [e.text for e in events[:-1] if isinstance(e, TextDelta)], events[-1].answer
 
 
 def check_contract(bot: Assistant, answer: Answer) -> None:

@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("langchain_ollama")
 
 from assistant import Assistant
-from assistant.events import Done, TextDelta
+from assistant.events import Done, Status, TextDelta
 from assistant.generate import LLMAnswerer, make_answerer
 
 pytestmark = [pytest.mark.llm, pytest.mark.e2e]
@@ -51,7 +51,7 @@ def test_ollama_answer_streams_and_keeps_the_contract(tmp_path) -> None:
     answerer = make_answerer(bot.settings, bot.embedder, bot.answerer)
     assert isinstance(answerer, LLMAnswerer)
     events = list(answerer.stream(QUESTION, bot.retrieve(QUESTION)))
-    assert isinstance(events[-1], Done) and all(isinstance(e, TextDelta) for e in events[:-1])
+    assert isinstance(events[-1], Done) and all(isinstance(e, TextDelta | Status) for e in events[:-1])
     answer = events[-1].answer
     assert "failed" not in answer.note and "could not be reached" not in answer.note
     article = (tmp_path / "articles" / "coalition-strikes-syria.txt").read_text(encoding="utf-8")

@@ -90,6 +90,14 @@ def test_an_answer_from_undated_articles_carries_no_as_of_line(story_bot):
 
 
 @pytest.mark.e2e
+def test_a_weekday_counted_from_today_over_older_articles_says_which_day_to_count_from(story_bot):
+    answer = story_bot.ask("What was the death toll on Wednesday?")  # from today: no article is that recent
+    assert answer.abstained
+    assert "the newest article is from 14 Dec 2024: to count from that day, ask with as of 2024-12-14" in answer.note
+    counted = story_bot.ask("What was the death toll on Wednesday?", as_of="2024-12-14")
+    assert counted.short_answer.text == "five" and "newest article" not in counted.note
+
+
 def test_the_command_line_takes_as_of_and_prints_period_and_coverage(tmp_path: Path):
     shutil.copytree(STORY, tmp_path / "articles")
     base = ["--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index")]
@@ -150,7 +158,7 @@ def test_the_web_chat_takes_as_of_and_shows_the_period_and_how_current(story_bot
 
     steps = list(ChatPage(story_bot).respond("Who ordered a review of the city bridges last week?", [], [], 5, "", "",
                                              None, "2024-12-15"))
-    history, _, sources, _ = steps[-1]
+    history, _, sources, _, _ = steps[-1]
     bubble = history[-1]["content"]
     assert "*As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024*" in bubble
     assert "Articles from 9–15 Dec 2024 \\(“last week”, as of 15 Dec 2024\\)" in bubble

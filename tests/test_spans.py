@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answering.question import Kind
-from assistant.answering.spans import candidates
+from assistant.answering.spans import candidates, counting
 
 SENTENCE = ("The Denver Broncos beat the Carolina Panthers 24–10 on February 7, 2016 at Levi's Stadium in "
             "Santa Clara before 71,088 people, the 50th Super Bowl since 1967.")
@@ -45,3 +47,15 @@ def test_dates_counted_back_from_now_are_dates_and_numbers():
     assert [c.text for c in candidates(sentence, Kind.DATE)] == ["13,000 BP", "11,700 years ago",
                                                                    "22,000–14,000 yr BP"]
     assert "11,700 years" in [c.text for c in candidates(sentence, Kind.NUMBER)]
+
+
+@pytest.mark.parametrize(("sentence", "number", "expected"), [
+    ("Officials said two people had died.", "two people", 1),
+    ("Miller recorded two forced fumbles.", "two", 1),
+    ("The storm sent three vehicles into the water.", "three", -1),
+    ("The toll rose to four on Tuesday.", "four", 0),
+])
+def test_a_number_counts_what_how_many_asks_for_or_something_else(sentence, number, expected):
+    head = "fumbles" if "fumbles" in sentence else "people"
+    [span] = [c for c in candidates(sentence, Kind.NUMBER) if c.text == number]
+    assert counting(head, sentence, span) == expected

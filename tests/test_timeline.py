@@ -74,7 +74,7 @@ def test_the_web_chat_shows_a_timeline_an_event_a_line(story_bot) -> None:
     from assistant.web import ChatPage
 
     steps = list(ChatPage(story_bot).respond("How did the Halden bridge collapse develop?", [], [], 5, "", "", None))
-    history, _, sources, _ = steps[-1]
+    history, _, sources, _, _ = steps[-1]
     bubble = history[-1]["content"]
     assert bubble.startswith("9 Dec 2024: The Halden harbour bridge collapsed")
     assert bubble.count("\n\n") >= len(story_bot.timeline(TOPIC).timeline) - 1  # an event a paragraph

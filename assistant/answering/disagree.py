@@ -16,7 +16,7 @@ from ..text import terms
 from ..types import Citation
 from ..versions import Disagreement, Version
 from .evidence import Candidate, Sentence, coverage, weighted_terms
-from .question import Question
+from .question import NOUNS_OF_KIND, Kind, Question
 
 SMALL_NUMBERS = {word: n for n, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -24,6 +24,7 @@ SMALL_NUMBERS = {word: n for n, word in enumerate(
 TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+COUNT_TERMS = frozenset(t for noun in NOUNS_OF_KIND[Kind.NUMBER] for t in terms(noun))  # "toll": a count
 SAME_QUESTION = 0.6  # share of the question's (weighted) words a sentence and its context must say
 
 
@@ -32,7 +33,8 @@ def answers_the_same(question: Question, sentence: Sentence) -> bool:
     ("toll" in "the death toll") and, with the sentence before it and its title, most of the question's words:
     "the review of 14 bridges" holds a number, but not the toll, and "Varga wrote the report" a name, but
     not the one who ordered the review."""
-    if question.head and not any(term in sentence.terms for term in terms(question.head)):
+    if question.head and not any(term in sentence.terms for term in terms(question.head)) \
+            and not (question.kind is Kind.NUMBER and sentence.terms & COUNT_TERMS):
         return False
     return coverage(weighted_terms(question), sentence.terms | sentence.context_terms) >= SAME_QUESTION
 

@@ -24,6 +24,7 @@ from ..types import Answer, Citation, Passage, ShortAnswer
 from .disagree import answers_the_same, disagreement
 from .evidence import Candidate, Sentence, contradicted, coverage, is_heading, new_spans, shortfall, weighted_terms
 from .question import Kind, Question, analyse
+from .spans import counting
 
 ABSTAIN_TEXT = "The indexed articles don't say."
 
@@ -104,6 +105,8 @@ class ExtractiveAnswerer:
             score = self.semantic_weight * sim + (1 - self.semantic_weight) * lexical
             if question.kind is not None:
                 score += 0.08 if sentence.spans else -0.04
+            if question.counted and sentence.spans:  # does a number count what "how many" asks for?
+                score += 0.04 * max(counting(question.counted, sentence.text, c) for c in sentence.spans)
             sentence.score = round(score, 4)
         return sorted(sentences, key=lambda s: s.score, reverse=True)
 

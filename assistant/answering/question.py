@@ -26,6 +26,9 @@ NOUNS_OF_KIND = {kind: frozenset(nouns.split()) for kind, nouns in (
                "director founder chief owner member members officer singer actor writer scientist"),
 )}
 COPULAS = frozenset("is are was were".split())
+HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+IRREGULAR_PLURALS = frozenset("people men women children persons police staff cattle sheep fish".split())
+STOP_COUNTED = frozenset("of in on at to for from by with did does do".split())
 ADJECTIVES = frozenset("other another major main new old same former current original official".split())
 HOW_QUANTITY = frozenset("many much long old far tall big large high wide deep heavy fast".split())
 NEGATIONS = frozenset("not never no nor none neither without n't cannot".split())
@@ -61,6 +64,12 @@ class Question:
     negated: bool
     words: frozenset[str]  # every word, folded: a span made only of these is no answer
 
+    @property
+    def counted(self) -> str | None:
+        """The noun "how many/much" counts ("people"), when there is one."""
+        asks_count = self.kind is Kind.NUMBER and HOW_MANY.search(self.text) is not None
+        return self.head if asks_count and self.head not in HOW_QUANTITY else None
+
 
 def _kind_of(noun: str) -> Kind | None:
     return next((Kind(kind) for kind, nouns in NOUNS_OF_KIND.items() if noun in nouns), None)
@@ -73,6 +82,19 @@ def _noun_after(words: list[str]) -> str | None:
     if len(words) > 1 and (words[0] in ADJECTIVES or DEGREE.match(words[0])):
         return words[1]
     return words[0]
+
+
+def counted_noun(words: list[str]) -> str | None:
+    """What "how many/much" counts: the first plural of the words after it ("U.S. service members were"
+    -> "members", "people died" -> "people"), else a first word that is not a verb; none past a preposition."""
+    phrase = []
+    for word in words:
+        if word in AUXILIARIES or word in STOP_COUNTED or word.endswith("ed"):
+            break
+        phrase.append(word)
+    plural = next((w for w in phrase if w in IRREGULAR_PLURALS or (len(w) > 3 and w.endswith("s")
+                                                                   and not w.endswith("ss"))), None)
+    return plural or next((w for w in phrase[:1] if len(w) > 2), None)
 
 
 def asked_kind(words: list[str]) -> tuple[Kind | None, str | None]:
@@ -88,7 +110,9 @@ def asked_kind(words: list[str]) -> tuple[Kind | None, str | None]:
     if wh == "where":
         return Kind.PLACE, None
     if wh == "how":
-        return (Kind.NUMBER, rest[0]) if rest and rest[0] in HOW_QUANTITY else (None, None)
+        if not rest or rest[0] not in HOW_QUANTITY:
+            return None, None
+        return Kind.NUMBER, (counted_noun(rest[1:5]) if rest[0] in ("many", "much") else None) or rest[0]
     if wh not in ("which", "what") or not rest:
         return None, None
     if rest[0] in COPULAS:  # "what is the name of", "what was the population of"

@@ -55,6 +55,7 @@ HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Captain|Capt|Colonel|Col
                        r"Sgt|Major|Admiral|Mayor|President|Prime Minister|Minister|Senator|Sen|Governor|Gov|"
                        r"Representative|Rep|Judge|Justice|King|Queen|Prince|Princess|Pope|Bishop|Father|Rev|"
                        r"Chancellor|Secretary|Spokesperson|Coach|Officer|Detective|Inspector|Chief)\.?\s+(?=[A-Z])")
+WORD_AT_END = re.compile(r"\s([A-Za-z]+)$")  # the unit a number span ends with: "two people"
 WEEKDAY_OR_MONTH = re.compile(rf"^(?:{MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
 
 
@@ -107,3 +108,21 @@ def candidates(sentence: str, kind: Kind) -> list[Candidate]:
             people.append(Candidate(start, c.end, c.text[start - c.start:], kind, c.locative))
         return people
     return names
+
+
+NEXT_WORDS = re.compile(r"\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?")
+
+
+def counting(head: str, sentence: str, candidate: Candidate) -> int:
+    """Does a number count what "how many HEAD" asks for? 1: the noun follows it ("two people", "two forced
+    fumbles" for fumbles), -1: another plural does ("three vehicles"), 0: it stands alone ("rose to four")."""
+    inside = WORD_AT_END.search(candidate.text)
+    after = NEXT_WORDS.match(sentence, candidate.end)
+    words = [inside.group(1)] if inside else [w for w in (after.groups() if after else ()) if w]
+    words = [w.lower() for w in words]
+    if not words or not head:
+        return 0
+    if any(w[:5] == head[:5] for w in words):
+        return 1
+    first = words[0]
+    return -1 if len(first) > 3 and first.endswith("s") and not first.endswith("ss") else 0
