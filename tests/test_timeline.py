@@ -23,6 +23,8 @@ TOPIC = "the Halden bridge collapse"
     ("How did the Halden bridge collapse develop last week?", TOPIC),
     ("How has the war in Sudan evolved?", "the war in Sudan"),
     ("Timeline of the Halden bridge collapse", TOPIC),
+    ("Timeline of the Halden bridge collapse since Monday", TOPIC),  # time words narrow the dates only
+    ("Show me the timeline for the strikes last week?", "the strikes"),
     ("Give me a timeline of Brexit.", "Brexit"),
 ])
 def test_questions_that_ask_how_something_developed_name_their_topic(question: str, topic: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from ..article_dates import dated_phrases
 from ..dates import date_number, day_label
 from ..events import AnswerEvent, Done, TextDelta
 from ..types import Answer, Carrier, Citation, Passage, TimelineEvent
+from ..when import find_mentions
 from .evidence import Sentence
 from .extractive import ExtractiveAnswerer, passage_terms, sentences_of, with_marker
 from .question import analyse
@@ -33,7 +35,12 @@ NO_EVENTS = "The indexed articles hold no dated events about this."
 def timeline_topic(question: str) -> str | None:
     """The topic of a question that asks how something developed ("How did X develop?", "Timeline of X")."""
     match = TIMELINE_QUESTION.match(question)
-    return (match.group("develop") or match.group("timeline")).strip() if match else None
+    if not match:
+        return None
+    topic = match.group("develop") or match.group("timeline")
+    for mention in reversed(find_mentions(topic, date.today())):  # "last week" narrows the dates, not the topic
+        topic = topic[:mention.start] + topic[mention.end:]
+    return " ".join(topic.split()) or None
 
 
 @dataclass(eq=False)
