@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -86,6 +87,11 @@ def test_palmyra_question_shows_answer_and_highlighted_source(page):
     assert "Coalition strikes syria" in sources.inner_text()
     assert "Sean Parnell confirmed the attack" in sources.locator("mark").first.inner_text()
     assert "[1]" in page.locator("#chat").inner_text()
+    # one scale a list, named for what it is: cited sentences' answer score, other passages' rank score
+    cited = sources.locator(".source:not(.other)").first.text_content()
+    assert "answer score" in cited and "rank score" not in cited
+    others = sources.locator(".source.other").all_text_contents()
+    assert others and all("rank score" in t and "answer score" not in t for t in others)
     page.screenshot(path=str(SHOTS / "palmyra.png"))
     # a follow-up is understood in the context of the conversation, and answers the new thing asked
     ask(page, "When did it happen?", "December 13th", short="December 13th")
@@ -160,6 +166,8 @@ def test_upload_update_and_ask_about_the_new_article(page, server, tmp_path):
     page.locator("#upload input[type=file]").set_input_files([str(upload)])
     page.locator("#upload-message").get_by_text("saved as quarry-rescue.md").wait_for(timeout=30_000)
     assert (server.articles / "quarry-rescue.md").read_text() == NEW_ARTICLE
+    mode = (server.articles / "quarry-rescue.md").stat().st_mode & 0o777
+    assert mode == (server.articles / "coalition-strikes-syria.txt").stat().st_mode & 0o777  # like the others
     page.locator("#upload-message").get_by_text("1 added").wait_for(timeout=120_000)  # indexed at once
     page.locator("#articles").get_by_text("Quarry lake rescue").wait_for(timeout=30_000)
     page.locator("#update").click()
@@ -208,6 +216,9 @@ def test_a_page_opened_later_shows_the_index_as_it_is_now(browser, server, tmp_p
         page.goto(server.url)
         page.get_by_role("tab", name="Articles").click()
         playwright.expect(page.locator("#articles")).to_contain_text("Harbour reopens", timeout=4_000)
+        status = page.locator("#status").inner_text()  # human wording: counts, local time to the minute
+        human = r"\d+ articles · \d+ passages · .* last update \d{4}-\d{2}-\d{2} \d{2}:\d{2} ·"
+        assert re.search(human, status), status
         page.get_by_role("tab", name="Chat").click()
         page.get_by_text("Options").click()
         page.locator("#only input").click()
@@ -354,6 +365,16 @@ def test_a_question_in_another_language_is_told_the_model_reads_english(page):
     page.locator("#ask").click()
     playwright.expect(page.locator("#chat .bot").last).to_contain_text("reads English only", timeout=60_000)
     assert "Spanish" in page.locator("#chat .bot").last.inner_text()
+
+
+def test_an_overlong_question_is_refused_with_its_length_and_kept_in_the_box(page):
+    long_question = "Who confirmed the Palmyra attack? " * 70  # 2,380 characters; the limit is 2,000
+    page.locator("#question textarea").fill(long_question)
+    page.locator("#ask").click()
+    playwright.expect(page.locator("#chat .bot").last).to_contain_text("please keep it under 2,000",
+                                                                       timeout=30_000)
+    assert page.locator("#question textarea").input_value() == long_question
+    assert page.locator("#chat .user").count() == 0  # no 5,000 px bubble
 
 
 def test_zz_a_conversation_survives_a_server_restart(page, server):
