@@ -85,7 +85,8 @@ class Assistant:
 
     @cached_property
     def stories(self) -> StoryIndex:
-        return StoryIndex(self.settings.stories_path, self.settings.near_duplicate_similarity, self.store)
+        return StoryIndex(self.settings.stories_path, self.settings.near_duplicate_similarity, self.store,
+                          self.settings.near_duplicate_days)
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:

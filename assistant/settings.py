@@ -88,6 +88,9 @@ class Settings(BaseSettings):
         0.6, gt=0.0, le=1.0,
         description="articles sharing this share of their word 3-grams (MinHash estimate) are one story told "
                     "by several outlets: retrieval keeps one version, answers name the others")
+    near_duplicate_days: int = Field(
+        3, ge=0, description="dated articles further apart than this many days are never one story (a daily "
+                             "item of one template, such as a weather report, is not a copy of yesterday's)")
     rrf_k: int = Field(60, ge=1)
     dates_from_questions: bool = Field(True, description="time words in a question ('last week', 'since Monday') "
                                        "narrow the dates searched; false: only since/until/as_of do")

@@ -15,12 +15,14 @@ import json
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .atomic import write_atomically
+from .dates import date_number
 from .text import WORD
 from .types import Carrier
 
@@ -69,26 +71,28 @@ def signed_from_records(records: Iterable[tuple[str, str, dict]]) -> list[tuple[
 class StoryBook:
     """Signatures of the indexed articles, and the stories they form (``story_of``, ``carriers``)."""
 
-    def __init__(self, path: Path, threshold: float, stamp: str = "",
-                 signatures: dict[str, np.ndarray] | None = None, about: dict[str, Carrier] | None = None) -> None:
+    def __init__(self, path: Path, threshold: float, stamp: str = "", signatures: dict[str, np.ndarray] | None = None,
+                 about: dict[str, Carrier] | None = None, days: int = 3) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"near_duplicate_similarity={threshold} must be above 0 and at most 1")
-        self.path, self.threshold, self.stamp = path, threshold, stamp
+        if days < 0:
+            raise ValueError(f"near_duplicate_days={days} must be 0 or more")
+        self.path, self.threshold, self.stamp, self.days = path, threshold, stamp, days
         self.signatures = signatures or {}
         self.about = about or {}
         self._story: dict[str, str] | None = None
 
     @classmethod
-    def load(cls, path: Path, threshold: float) -> StoryBook:
+    def load(cls, path: Path, threshold: float, days: int = 3) -> StoryBook:
         """The saved book; an empty one (stamp "") when it is missing or damaged, which the indexer rebuilds."""
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             signatures = {i: np.frombuffer(base64.b64decode(packed), dtype=np.uint32)
                           for i, (packed, _) in raw["articles"].items()}
             about = {i: Carrier(i, *fields) for i, (_, fields) in raw["articles"].items()}
-            return cls(path, threshold, raw["stamp"], signatures, about)
+            return cls(path, threshold, raw["stamp"], signatures, about, days)
         except (OSError, ValueError, KeyError, TypeError):
-            return cls(path, threshold)
+            return cls(path, threshold, days=days)
 
     def update(self, removed: Iterable[str], signed: Iterable[tuple[Carrier, np.ndarray]], stamp: str) -> None:
         for article_id in removed:
@@ -121,6 +125,17 @@ class StoryBook:
                 self._members[story].append(article_id)
         return self._story, self._members
 
+    def _one_story(self, first: str, second: str) -> bool:
+        """Similar enough, and published within ``days`` of each other when both are dated: copies of a
+        story run within days, while daily items of one template (weather, results tables) do not."""
+        if similarity(self.signatures[first], self.signatures[second]) < self.threshold:
+            return False
+        days = [date_number(self.about[i].date) if i in self.about else None for i in (first, second)]
+        if None in days:
+            return True
+        apart = abs((_day(days[0]) - _day(days[1])).days)
+        return apart <= self.days
+
     def _group(self) -> dict[str, str]:
         """Union of the pairs a band proposes and the signatures confirm; only articles in a group."""
         parent = {i: i for i in self.signatures}
@@ -140,25 +155,30 @@ class StoryBook:
                 for n, first in enumerate(members):
                     for second in members[n + 1:]:
                         a, b = root(first), root(second)
-                        if a != b and similarity(self.signatures[first], self.signatures[second]) >= self.threshold:
+                        if a != b and self._one_story(first, second):
                             parent[max(a, b)] = min(a, b)
         roots = {i: root(i) for i in parent}
         grouped = {r for i, r in roots.items() if r != i}
         return {i: r for i, r in roots.items() if r in grouped}
 
 
+def _day(number: int) -> date:
+    return date(number // 10000, max(1, number // 100 % 100), max(1, number % 100))
+
+
 class StoryIndex:
     """The current :class:`StoryBook` of ``store``: reloaded when an update changed the store's stamp; empty
     (every article its own story) while the book on disk does not match the store, until an update signs it."""
 
-    def __init__(self, path: Path, threshold: float, store: ChromaStore) -> None:
-        self.path, self.threshold, self.store = path, threshold, store
-        self._book = StoryBook(path, threshold)
+    def __init__(self, path: Path, threshold: float, store: ChromaStore, days: int = 3) -> None:
+        self.path, self.threshold, self.store, self.days = path, threshold, store, days
+        self._book = StoryBook(path, threshold, days=days)
 
     def current(self, stamp: str | None = None) -> StoryBook:
         """``stamp``: the store's, when the caller has just read it (retrieval reads it once a question)."""
         stamp = (self.store.stamp() if stamp is None else stamp) or ""
         if self._book.stamp != stamp:
-            loaded = StoryBook.load(self.path, self.threshold)
-            self._book = loaded if loaded.stamp == stamp else StoryBook(self.path, self.threshold, stamp)
+            loaded = StoryBook.load(self.path, self.threshold, self.days)
+            fresh = loaded.stamp == stamp
+            self._book = loaded if fresh else StoryBook(self.path, self.threshold, stamp, days=self.days)
         return self._book

@@ -60,8 +60,22 @@ def test_a_book_groups_stories_and_names_the_other_carriers(tmp_path: Path) -> N
     again = StoryBook.load(tmp_path / "stories.json", 0.6)  # saved by update, read back alike
     assert again.stamp == "stamp-1" and again.carriers("post.md")[0].url == "https://Northern Wire.example/a"
     assert StoryBook.load(tmp_path / "stories.json", 1.0).carriers("post.md") == []  # a stricter setting
+    assert StoryBook.load(tmp_path / "stories.json", 0.6, days=0).carriers("post.md") == []  # a day apart
     again.update(["wire.md"], [], "stamp-2")
     assert StoryBook.load(tmp_path / "stories.json", 0.6).carriers("post.md") == []
+
+
+def test_the_same_template_on_other_days_is_not_one_story(tmp_path: Path) -> None:
+    """Daily items of one template (a weather report) share most 3-grams; days apart, they are no copies."""
+    report = ("The forecast for Halden: cloudy with showers in the afternoon, winds from the west at {} km/h, "
+              "a high of {} degrees and a low of {} degrees, the regional weather service said.")
+    days = [article(f"weather-{d}.md", report.format(20 + d, 8 + d % 3, 2), "Halden Times", f"2024-12-{d:02d}")
+            for d in (1, 2, 9)]
+    book = StoryBook(tmp_path / "stories.json", 0.6, days=3)
+    book.update((), [(carrier_of(a), signature(a.text)) for a in days], "stamp")
+    assert similarity(signature(days[0].text), signature(days[2].text)) >= 0.6  # one template
+    assert book.story_of("weather-9.md") == "weather-9.md"  # a week later: its own story
+    assert [c.article_id for c in book.carriers("weather-1.md")] == ["weather-2.md"]  # the next day: within 3
 
 
 def test_a_missing_or_damaged_book_is_empty_and_bad_settings_are_named(tmp_path: Path) -> None:
