@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .answering import ExtractiveAnswerer
-from .answering.timeline import TimelineBuilder, timeline_topic
+from .answering.timeline import TimelineBuilder, follow_on_topic, timeline_topic
 from .condense import Condenser
 from .conversations import ConversationBook
 from .embedders import Embedder, make_embedder
@@ -154,7 +154,8 @@ class Assistant:
                              f"{self.settings.max_question_chars:,} (setting max_question_chars)")
         filters, period, time_notes = time_frame(question if self.settings.dates_from_questions else "", filters,
                                                  as_of)
-        topic = timeline_topic(question)  # "How did X develop?": dated events in order, not one answer
+        # "How did X develop?" (or a follow-up of one: "And since Friday?"): dated events in order, not one answer
+        topic = timeline_topic(question) or follow_on_topic(question, history)
         yield Status("Searching the articles")
         search_query = topic or self.condenser.run(question, history)
         passages = self.retrieve(search_query, self.settings.timeline_passages if topic else k, filters)

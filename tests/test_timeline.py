@@ -95,3 +95,12 @@ def test_the_command_line_prints_a_timeline_and_its_json(tmp_path: Path) -> None
     data = json.loads(run_cli(*base, "timeline", TOPIC, "--json").stdout)
     assert [e["day"] for e in data["timeline"]] == sorted(e["day"] for e in data["timeline"])
     assert {e["n"] for e in data["timeline"]} == {c["n"] for c in data["citations"]}
+
+
+def test_a_short_follow_up_continues_the_timeline_with_its_own_dates(story_bot) -> None:
+    asked = "How did the Halden bridge collapse develop?"
+    answer = story_bot.ask("And since Thursday?", history=[asked], as_of="2024-12-15")
+    days = [e.day for e in answer.timeline]
+    assert days and min(days) >= "2024-12-12" and days == sorted(days)
+    assert "2024-12-14" in days  # the toll rose to eight on Saturday
+    assert story_bot.ask("Who ordered the review?", history=[asked]).timeline == []  # a question of its own

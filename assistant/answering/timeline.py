@@ -43,6 +43,22 @@ def timeline_topic(question: str) -> str | None:
     return " ".join(topic.split()) or None
 
 
+FOLLOW_ON = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:what\s+(?:happened|came)\s+|how\s+did\s+it\s+(?:go\s+on|continue)\s*)?"
+    r"(?P<when>next|then|after\s+that|afterwards|later|since\s+then|(?:since|after|before|in|on|during|last|this)"
+    r"\s+[^?.!]+)?\s*[?.!]*\s*$", re.IGNORECASE)
+
+
+def follow_on_topic(question: str, history: list[str] | None) -> str | None:
+    """The timeline a short follow-up continues: after "How did X develop?", "And since Friday?" or "What
+    happened next?" is X's timeline again (its own time words narrow the dates)."""
+    previous = timeline_topic(history[-1]) if history else None
+    if previous is None or len(question.split()) > 8:
+        return None
+    match = FOLLOW_ON.match(question)
+    return previous if match and match.group(0).strip(" ?.!") else None
+
+
 @dataclass(eq=False)
 class TimelineBuilder:
     """``run(topic, passages)`` -> an :class:`Answer` whose ``timeline`` lists the events, oldest first."""
