@@ -85,9 +85,9 @@ class ChatPage:
             day = as_of_date((as_of or "").strip() or None)
         except ValueError as error:
             return f"**Options:** please correct {chat_text(str(error))}"
-        said = [f"since {filters.since}" * bool(filters.since), f"until {filters.until}" * bool(filters.until),
-                f"only {', '.join(filters.sources)}" * bool(filters.sources), f"as of {day}" * bool(day)]
-        return "**Filters on:** " + chat_text("; ".join(filter(None, said))) if any(said) else ""
+        said = [f"{name} {value}" for name, value in (("since", filters.since), ("until", filters.until),
+                                                      ("only", ", ".join(filters.sources)), ("as of", day)) if value]
+        return "**Filters on:** " + chat_text("; ".join(said)) if said else ""
 
     @staticmethod
     def keep(history: list[dict], shown: str, kept: dict[str, str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.timeline import NO_EVENTS, timeline_topic
+from assistant.answering.timeline import NO_EVENTS, follow_on_topic, timeline_topic
 from assistant.render import chat_answer
 
 from .conftest import STORY, run_cli
@@ -104,3 +104,5 @@ def test_a_short_follow_up_continues_the_timeline_with_its_own_dates(story_bot) 
     assert days and min(days) >= "2024-12-12" and days == sorted(days)
     assert "2024-12-14" in days  # the toll rose to eight on Saturday
     assert story_bot.ask("Who ordered the review?", history=[asked]).timeline == []  # a question of its own
+    assert follow_on_topic("What happened next?", [asked]) == TOPIC
+    assert follow_on_topic("In what year?", [asked]) is None and follow_on_topic("And then?", ["Who?"]) is None

@@ -45,8 +45,8 @@ def timeline_topic(question: str) -> str | None:
 
 FOLLOW_ON = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:what\s+(?:happened|came)\s+|how\s+did\s+it\s+(?:go\s+on|continue)\s*)?"
-    r"(?P<when>next|then|after\s+that|afterwards|later|since\s+then|(?:since|after|before|in|on|during|last|this)"
-    r"\s+[^?.!]+)?\s*[?.!]*\s*$", re.IGNORECASE)
+    r"(?:next|then|after\s+that|afterwards|later|since\s+then|(?P<dated>(?:since|after|before|in|on|during|last|"
+    r"this)\s+[^?.!]+))?\s*[?.!]*\s*$", re.IGNORECASE)
 
 
 def follow_on_topic(question: str, history: list[str] | None) -> str | None:
@@ -56,7 +56,11 @@ def follow_on_topic(question: str, history: list[str] | None) -> str | None:
     if previous is None or len(question.split()) > 8:
         return None
     match = FOLLOW_ON.match(question)
-    return previous if match and match.group(0).strip(" ?.!") else None
+    if not match or not match.group(0).strip(" ?.!"):
+        return None
+    if match.group("dated") and not find_mentions(question, date.today()):
+        return None  # "In what year?", "On which bridge?": a question of its own
+    return previous
 
 
 @dataclass(eq=False)
