@@ -44,4 +44,5 @@ CSS = """
 .dark .sources mark { background: #7a6a00; color: #fff; }
 .sources .unverified { color: #b00; font-size: 0.8em; border: 1px solid #b00; border-radius: 3px; padding: 0 3px; }
 #filters-on { font-size: 0.9em; }
+#conversations { max-height: 18em; overflow-y: auto; }  /* a long list scrolls; the chat stays in reach */
 """
