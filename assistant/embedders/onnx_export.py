@@ -25,7 +25,6 @@ import numpy as np
 from ..settings import resolve_model_path
 from .onnx_format import POOLINGS, fingerprint, to_metadata
 from .onnx_runtime import encode_with, load_runtime
-from .torch_backend import embedding_dimension
 
 # Cosine of the int8 vectors to the PyTorch ones on PROBES. Measured for MiniLM: 0.992-0.995 on sentences
 # and passages, 0.96-0.97 on a one-word text (dynamic int8 is coarsest there); int8 on every op
@@ -72,6 +71,8 @@ def describe(model, model_name: str) -> dict[str, str]:
     pooling = str(getattr(pool, "pooling_mode", None) or pool.get_pooling_mode_str())
     if pooling not in POOLINGS:
         raise UnsupportedModel(f"model {model_name!r} pools with {pooling!r}; the ONNX backend does {POOLINGS}")
+    from .torch_backend import embedding_dimension  # with LangChain's Embeddings: only when exporting
+
     tokenizer = model.tokenizer
     return {
         "fingerprint": fingerprint(model_name),
