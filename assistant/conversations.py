@@ -100,15 +100,19 @@ class ConversationBook:
 
     def list(self, owner: str) -> list[Conversation]:
         """The owner's conversations, the most recently continued first."""
+        return self._conversations("c.owner = ?", (owner,))
+
+    def get(self, owner: str, conversation: str) -> Conversation | None:
+        found = self._conversations("c.owner = ? AND c.id = ?", (owner, conversation))
+        return found[0] if found else None
+
+    def _conversations(self, where: str, values: tuple[str, ...]) -> list[Conversation]:
         with self._db() as db:
             rows = db.execute(
                 "SELECT c.id, c.title, c.created, c.updated, COUNT(t.position) FROM conversations c "
-                "LEFT JOIN turns t ON t.conversation = c.id WHERE c.owner = ? GROUP BY c.id "
-                "ORDER BY c.updated DESC, c.rowid DESC", (owner,)).fetchall()
+                f"LEFT JOIN turns t ON t.conversation = c.id WHERE {where} GROUP BY c.id "
+                "ORDER BY c.updated DESC, c.rowid DESC", values).fetchall()
         return [Conversation(*row) for row in rows]
-
-    def get(self, owner: str, conversation: str) -> Conversation | None:
-        return next((c for c in self.list(owner) if c.id == conversation), None)
 
     def turns(self, owner: str, conversation: str) -> list[Turn]:
         """The conversation's turns in order; none when it is not the owner's (or no longer exists)."""

@@ -106,6 +106,16 @@ def date_number(date: str | None, upper: bool = False) -> int | None:
     return int(digits.ljust(8, "9" if upper else "0"))
 
 
+def day_of_number(number: int | None, upper: bool = False) -> date | None:
+    """A date number as the day it bounds: 20241200 (a month, from its start) is 1 Dec, 20241299 (to its end)
+    31 Dec, 20249999 (a year, to its end) 31 Dec."""
+    if number is None:
+        return None
+    year, month, day = number // 10000, number // 100 % 100, number % 100
+    month = month if 1 <= month <= 12 else (12 if upper else 1)
+    return date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
+
+
 def day_label(iso: str) -> str:
     """An article's date for people: "2024-12-12" -> "12 Dec 2024"; a partial date ("2024-12") stays as it is."""
     try:

@@ -15,7 +15,6 @@ class AnswerHints:
 
     def __init__(self, settings: Settings, filters: Filters | None) -> None:
         self.settings = settings
-        self.filters = filters
         dated = filters and (filters.since or filters.until)
         self.dates = [e.date for e in Manifest.load(settings.manifest_path).articles.values()] if dated else []
 
@@ -30,11 +29,9 @@ class AnswerHints:
         newest article's day, to count from instead (``as_of``)."""
         if period is None or period.as_of is not None or not period.mentions or period.since is None:
             return ""
-        days = [n for d in self.dates if (n := date_number(d)) is not None]
-        newest = max(days, default=None)
-        if newest is None or newest >= date_number(period.since.isoformat()):
+        day = max((d for d in self.dates if date_number(d) is not None), key=date_number, default=None)
+        if day is None or date_number(day) >= date_number(period.since.isoformat()):
             return ""
-        day = next(d for d in self.dates if date_number(d) == newest)
         words = ", ".join(f"“{m.text}”" for m in period.mentions)
         return (f"{words} counted from today, and the newest article is from {day_label(day)}: to count from "
                 f"that day, ask with as of {day} (--as-of {day})")

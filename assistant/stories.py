@@ -15,14 +15,13 @@ import json
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .atomic import write_atomically
-from .dates import date_number
+from .dates import date_number, day_of_number
 from .text import WORD
 from .types import Carrier
 
@@ -133,7 +132,7 @@ class StoryBook:
         days = [date_number(self.about[i].date) if i in self.about else None for i in (first, second)]
         if None in days:
             return True
-        apart = abs((_day(days[0]) - _day(days[1])).days)
+        apart = abs((day_of_number(days[0]) - day_of_number(days[1])).days)
         return apart <= self.days
 
     def _group(self) -> dict[str, str]:
@@ -160,10 +159,6 @@ class StoryBook:
         roots = {i: root(i) for i in parent}
         grouped = {r for i, r in roots.items() if r != i}
         return {i: r for i, r in roots.items() if r in grouped}
-
-
-def _day(number: int) -> date:
-    return date(number // 10000, max(1, number // 100 % 100), max(1, number % 100))
 
 
 class StoryIndex:

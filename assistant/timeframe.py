@@ -8,13 +8,12 @@ published after it is read, so a user can ask what was known then.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from .dates import window_label
+from .dates import day_of_number, window_label
 from .period import Period
 from .records import Filters, as_of_date
 from .when import Mention, find_mentions
@@ -28,16 +27,6 @@ RECENT_QUESTION = re.compile(
 def wants_recent(question: str) -> bool:
     """Does the question ask for the latest news ("latest", "most recent", "so far", "now")?"""
     return bool(RECENT_QUESTION.search(question))
-
-
-def _day(number: int | None, upper: bool) -> date | None:
-    """A date number as the day it bounds: 20241200 (a month, from its start) is 1 Dec, 20241299 (to its end)
-    31 Dec, 20249999 (a year, to its end) 31 Dec."""
-    if number is None:
-        return None
-    year, month, day = number // 10000, number // 100 % 100, number % 100
-    month = month if 1 <= month <= 12 else (12 if upper else 1)
-    return date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
 
 
 def _tighter(bound: int | None, other: int | None, pick: Callable[[int, int], int]) -> int | None:
@@ -77,7 +66,7 @@ def time_frame(question: str, filters: Filters | None, as_of: str | date | None 
         applied.append(mention)
     if not applied and not given_as_of:
         return filters, None, notes
-    period = Period(_day(lowest, False), _day(highest, True), given_as_of, tuple(applied))
+    period = Period(day_of_number(lowest), day_of_number(highest, upper=True), given_as_of, tuple(applied))
     narrowed = replace(filters, since=_iso_or(filters.since, lowest, filters.lowest),
                        until=_iso_or(filters.until, highest, filters.highest, upper=True))
     reasons = [f"“{m.text}”" for m in applied] + ([f"as of {window_label(given_as_of, given_as_of)}"]
@@ -90,5 +79,5 @@ def _iso_or(given: str | None, bound: int | None, given_bound: int | None, upper
     """The user's own bound when it is the one that holds (it may be a month, '2024-12'), else the day."""
     if bound is None or bound == given_bound:
         return given
-    return _day(bound, upper).isoformat()
+    return day_of_number(bound, upper).isoformat()
 
