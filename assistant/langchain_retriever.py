@@ -8,7 +8,12 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
+
+from .embedders.torch_backend import SentenceEmbedder
+
+Embeddings.register(SentenceEmbedder)  # it has the methods; LangChain is not imported for them at every command
 
 # the page content, and what only the answerer reads
 INTERNAL = ("text", "sentences", "sentence_vectors", "packed_vectors", "carriers")

@@ -17,14 +17,10 @@ from pathlib import Path
 import tantivy
 
 from .atomic import write_atomically
+from .records import article_of
 from .text import terms
 
 WRITER_HEAP = 64 * 1024 * 1024  # tantivy's indexing buffer; it flushes a segment when full
-
-
-def article_of(chunk_id: str) -> str:
-    """The article a chunk id (``"<article id>::<n>"``, see chunk.py) belongs to."""
-    return chunk_id.rsplit("::", 1)[0]
 
 
 def _schema() -> tantivy.Schema:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from .dates import date_number, normalize_date
-from .types import Passage
 
 CITATION_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")  # [1], [1, 2], [1;3]
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")  # "2024" or "2024-12": a whole year or month
@@ -17,6 +16,11 @@ PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")  # "2024" or "2024-12": a
 def file_of(article_id: str) -> str:
     """The file an article came from: a feed's records are ``feed.jsonl#3``."""
     return article_id.split("#", 1)[0]
+
+
+def article_of(chunk_id: str) -> str:
+    """The article a chunk id (``"<article id>::<n>"``, see chunk.py) belongs to."""
+    return chunk_id.rsplit("::", 1)[0]
 
 
 def strip_markers(text: str) -> str:
@@ -89,17 +93,6 @@ class Filters:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, passage: Passage) -> bool:
-        if self.sources and not {passage.source, passage.article_id, file_of(passage.article_id)} & set(
-                self.sources):
-            return False
-        number = date_number(passage.date)
-        if (self.since or self.until) and number is None:
-            return False
-        if self.since and number < self.lowest:
-            return False
-        return not (self.until and number > self.highest)
 
 
 def as_of_date(value: str | date | None) -> date | None:

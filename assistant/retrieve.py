@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from .dates import date_number
 from .embedders import Embedder
 from .keywords import KeywordIndex
-from .records import Filters
+from .records import Filters, article_of
 from .store import ChromaStore
-from .stories import StoryIndex
+from .stories import StoryBook, StoryIndex
 from .timeframe import wants_recent
 from .types import Passage
 
@@ -48,39 +48,47 @@ class HybridRetriever:
                 raise ValueError(f"{name}={getattr(self, name)} must be at least 1")
 
     def run(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """Fused by ids alone; only the passages kept are read from the store, in one call."""
         filters = filters or Filters()
-        vector = self.embedder.encode([query])[0]
-        dense = self.store.query(vector, self.candidates, filters.where())
+        where = filters.where()
+        similarity = dict(self.store.nearest(self.embedder.encode([query])[0], self.candidates, where))
         stamp = self.store.stamp() or ""  # read once: the keyword index and the story book both follow it
         lexical_hits = self.keywords.current(stamp).search(query, self.candidates * (4 if filters else 1))
-        by_id = {p.chunk_id: p for p in dense}
-        missing = [chunk_id for chunk_id, _ in lexical_hits if chunk_id not in by_id]
-        by_id.update({p.chunk_id: p for p in self.store.get(missing)})
-        lexical_ranked = [cid for cid, _ in lexical_hits if cid in by_id and filters.accepts(by_id[cid])]
+        lexical = self.store.matching([chunk_id for chunk_id, _ in lexical_hits], where)[: self.candidates]
         fused: dict[str, float] = {}
-        for ranking in ([p.chunk_id for p in dense], lexical_ranked[: self.candidates]):
+        for ranking in (list(similarity), lexical):
             for rank, chunk_id in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (self.rrf_k + rank + 1)
-        if wants_recent(query):
-            fused = prefer_recent(fused, by_id)
+        read: dict[str, Passage] = {}
+        if wants_recent(query):  # needs every candidate's date
+            read = {p.chunk_id: p for p in self.store.get(list(fused))}
+            fused = prefer_recent({cid: score for cid, score in fused.items() if cid in read}, read)
         ranked = sorted(fused, key=fused.get, reverse=True)
-        best = self._one_version_per_story(ranked, by_id, k, stamp)
-        return [replace(p, score=round(fused[p.chunk_id], 6)) for p in best]
-
-    def _one_version_per_story(self, ranked: list[str], by_id: dict[str, Passage], k: int, stamp: str
-                               ) -> list[Passage]:
-        """The best ``k`` passages, never from two articles of one story (wire copy, the same release): the
-        best-ranked version stands for the story, and carries the others (``Passage.carriers``)."""
         book = self.stories.current(stamp) if self.stories is not None else None
+        while True:  # repeats only when a chosen id has no record (left by a killed write): it is skipped
+            chosen = self._one_version_per_story(ranked, k, book)
+            read.update((p.chunk_id, p) for p in self.store.get([cid for cid in chosen if cid not in read]))
+            lost = {cid for cid in chosen if cid not in read}
+            if not lost:
+                break
+            ranked = [cid for cid in ranked if cid not in lost]
+        return [replace(read[cid], score=round(fused[cid], 6), dense_score=similarity.get(cid),
+                        carriers=tuple(book.carriers(read[cid].article_id)) if book is not None else ())
+                for cid in chosen]
+
+    @staticmethod
+    def _one_version_per_story(ranked: list[str], k: int, book: StoryBook | None) -> list[str]:
+        """The best ``k`` chunk ids, never from two articles of one story (wire copy, the same release): the
+        best-ranked version stands for the story, and carries the others (``Passage.carriers``)."""
         if book is None:
-            return [by_id[cid] for cid in ranked[:k]]
+            return ranked[:k]
         version: dict[str, str] = {}  # story -> the article kept for it
-        kept: list[Passage] = []
+        kept: list[str] = []
         for cid in ranked:
-            passage = by_id[cid]
-            if version.setdefault(book.story_of(passage.article_id), passage.article_id) != passage.article_id:
+            article = article_of(cid)
+            if version.setdefault(book.story_of(article), article) != article:
                 continue
-            kept.append(replace(passage, carriers=tuple(book.carriers(passage.article_id))))
+            kept.append(cid)
             if len(kept) == k:
                 break
         return kept

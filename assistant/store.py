@@ -136,28 +136,32 @@ class ChromaStore:
         if article_ids:
             self.collection.delete(where={"article_id": {"$in": list(article_ids)}})
 
-    def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[Passage]:
+    def nearest(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """The ``n`` chunks nearest the vector, as (id, cosine similarity), best first. Ids and distances
+        only: reading the documents and metadata of all ``n`` costs more than the search (measured at
+        100k chunks: 5.5 ms against 1.9 ms), and only the few passages kept are read (``get``)."""
         if n <= 0:  # Chroma 1.x returns what there is when asked for more, so no count() per question
             return []
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=n, where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        # After a process was killed mid-write, the vector index can hold ids whose record never reached
-        # the metadata store (Chroma 1.5, measured): they come back with no document; skip them.
-        return [
-            self._passage(i, d, m, 1.0 - dist)
-            for i, d, m, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
-                                     result["distances"][0])
-            if d is not None and m is not None
-        ]
+        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where or None,
+                                       include=["distances"])
+        return [(i, 1.0 - dist) for i, dist in zip(result["ids"][0], result["distances"][0])]
+
+    def matching(self, ids: list[str], where: dict | None) -> list[str]:
+        """Those of ``ids`` whose chunks pass the ``where`` filter, in the given order."""
+        if not ids or not where:
+            return list(ids)
+        passing = set(self.collection.get(ids=ids, where=where, include=[])["ids"])
+        return [i for i in ids if i in passing]
 
     def get(self, ids: list[str]) -> list[Passage]:
+        """The passages of these ids, in the given order. After a process was killed mid-write, the
+        vector index can hold ids whose record never reached the metadata store (Chroma 1.5, measured):
+        they are left out."""
         if not ids:
             return []
         result = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        found = {i: self._passage(i, d, m, None) for i, d, m in
-                 zip(result["ids"], result["documents"], result["metadatas"])}
+        found = {i: self._passage(i, d, m) for i, d, m in
+                 zip(result["ids"], result["documents"], result["metadatas"]) if d is not None and m is not None}
         return [found[i] for i in ids if i in found]
 
     def records(self, documents: bool = True, metadatas: bool = True, page: int = 5000
@@ -176,7 +180,7 @@ class ChromaStore:
             offset += len(result["ids"])
 
     @staticmethod
-    def _passage(chunk_id: str, document: str, meta: dict, similarity: float | None) -> Passage:
+    def _passage(chunk_id: str, document: str, meta: dict) -> Passage:
         from .readers.pages import parse_pages
 
         sentences = [Span(s, e) for s, e in json.loads(meta.get("sentences", "[]"))]
@@ -188,8 +192,7 @@ class ChromaStore:
             start=int(meta["start"]),
             end=int(meta["end"]),
             sentences=sentences,
-            score=similarity or 0.0,
-            dense_score=similarity,
+            score=0.0,
             date=meta.get("date"),
             source=meta.get("source"),
             url=meta.get("url"),

@@ -129,7 +129,9 @@ def main() -> None:
             out = work / f"query-{size}.json"
             subprocess.run([sys.executable, __file__, "--query", str(index), str(articles), "--out", str(out)],
                            check=True)
+            disk_mb = sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 1e6
             results.append({"target": size, "articles": written, "bm25_build_seconds": round(build_seconds, 2),
+                            "index_disk_mb": round(disk_mb),
                             "add_one_seconds": round(add_one_seconds, 3),
                             "pipeline_seconds_so_far": round(pipeline_seconds, 1),
                             **json.loads(out.read_text())})

@@ -164,6 +164,7 @@ def latency(lat: dict) -> list[str]:
                      _embed_ratio(s),
                      f"{s['bm25_search']['p50_ms']:.1f} / {s['bm25_search']['p95_ms']:.1f}",
                      s["bm25_build_seconds"], s.get("add_one_seconds", "–"), f"{s['peak_rss_mb']:.0f}",
+                     f"{s['index_disk_mb']:,}" if "index_disk_mb" in s else "–",
                      s["first_answer_seconds"]])
     lines = ["## Query latency and memory by index size", "",
              f"{lat['questions']} squad-dev questions per size, after 4 warm-up questions, each size queried by "
@@ -174,8 +175,22 @@ def latency(lat: dict) -> list[str]:
              "questions are embedded for real.", ""]
     lines += table(["chunks", "articles", "question → cited answer p50 / p95 ms", "retrieval only p50 / p95 ms",
                     "embedding the question alone p50 ms (answer ÷ it)", "BM25 search p50 / p95 ms",
-                    "BM25 rebuild s", "add 1 article s", "peak RSS MB", "first answer after start s"], rows)
+                    "BM25 rebuild s", "add 1 article s", "peak RSS MB", "index on disk MB",
+                    "first answer after start s"], rows)
     return lines
+
+
+def startup(start: dict) -> list[str]:
+    commands = {"help": "assistant --help", "ask": f"assistant ask \"{start['question']}\"",
+                "import_chromadb": "python -c 'import chromadb'", "python_alone": "python -c pass"}
+    rows = [[f"`{label}`", f"**{start[key]['median_s']:.2f}**", f"{start[key]['best_s']:.2f}"]
+            for key, label in commands.items()]
+    lines = ["## Cold start", "",
+             f"Each command is a fresh process ({start['ask']['n']} runs each), timed from process start to exit, "
+             "on the seed index with the default settings (ONNX int8 embedder, export already cached). "
+             "Importing chromadb is the floor of every command that opens the store.", ""]
+    return lines + table(["command", "median s", "best s"], rows) + [
+        f"The answer printed: {start['answer_starts']} …", ""]
 
 
 def render(results: dict) -> str:
@@ -202,6 +217,8 @@ def render(results: dict) -> str:
         lines += indexing(results["indexing"])
     if "latency" in results:
         lines += latency(results["latency"])
+    if "startup" in results:
+        lines += startup(results["startup"])
     lines += ["Raw numbers: `benchmarks/results.json`. Per-benchmark wall time (s): "
               + ", ".join(f"{k} {v}" for k, v in results["seconds"].items()) + "."]
     return "\n".join(lines) + "\n"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = {"quality": "bench_quality.py", "answers": "bench_answers.py", "indexing": "bench_indexing.py",
-           "latency": "bench_latency.py"}
+           "latency": "bench_latency.py", "startup": "bench_startup.py"}
 
 
 def machine() -> dict:

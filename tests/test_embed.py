@@ -133,3 +133,11 @@ def local_imports(path: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             found |= {node.module} if node.module else {alias.name for alias in node.names}
     return found
+
+
+def test_an_embedder_is_a_langchain_embeddings_once_langchain_is_used():
+    from langchain_core.embeddings import Embeddings
+
+    import assistant.langchain_retriever  # noqa: F401 - registers the embedders
+
+    assert isinstance(SentenceEmbedder(), Embeddings) and issubclass(OnnxEmbedder, Embeddings)

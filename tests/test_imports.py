@@ -90,3 +90,14 @@ def test_the_command_line_loads_nothing_heavy_before_a_command_runs():
     # The façade class alone: the model, Chroma and the web stack wait until they are used.
     facade = loaded_after("from assistant import Assistant, Filters")
     assert not facade & {"torch", "sentence_transformers", "gradio", "chromadb", "onnxruntime"}, facade
+
+
+def test_asking_with_the_onnx_embedder_loads_neither_torch_nor_langchain_nor_gradio(tmp_path):
+    """``assistant ask`` from a cold process: only what answering needs (measured in benchmarks/)."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.md").write_text("# Fire\n\nCrews contained the fire on Monday.\n")
+    folders = f"articles_dir={str(tmp_path / 'articles')!r}, index_dir={str(tmp_path / 'index')!r}"
+    loaded_after(f"from assistant import Assistant; Assistant({folders}).update_index()")  # may export the model
+    asked = loaded_after(f"from assistant import Assistant; Assistant({folders}).ask('When was the fire contained?')")
+    assert "chromadb" in asked and "onnxruntime" in asked  # it did ask
+    assert asked & {"torch", "sentence_transformers", "langchain_core", "gradio"} == set(), asked

@@ -35,10 +35,10 @@ def test_a_question_in_spanish_that_abstains_says_why(seed_bot):
 
 
 def test_an_english_question_does_not_load_other_languages(monkeypatch):
-    import wordfreq
+    from assistant import language
 
     asked: list[str] = []
-    real = wordfreq.zipf_frequency
-    monkeypatch.setattr(wordfreq, "zipf_frequency", lambda word, lang: asked.append(lang) or real(word, lang))
+    real = language.zipf
+    monkeypatch.setattr(language, "zipf", lambda word, lang="en": asked.append(lang) or real(word, lang))
     assert foreign_language("Who was the mayor of the harbour town in the storm?") is None
     assert set(asked) == {"en"}

@@ -132,7 +132,7 @@ def test_page_of_a_quote_survives_the_store_round_trip():
                   sentences=spans)
     meta = ChromaStore._metadata(article, chunk)
     assert json.loads(meta["pages"]) == [[1, 0], [2, starts[1]], [3, starts[2]]]
-    passage = ChromaStore._passage("r.pdf::0", chunk.text, meta, 0.5)
+    passage = ChromaStore._passage("r.pdf::0", chunk.text, meta)
     assert [passage.page_of(s.start) for s in spans] == [1, 2, 2, 3]
     later = Chunk(id="r.pdf::1", article_id="r.pdf", number=1, text=text[spans[2].start:spans[2].end],
                   start=spans[2].start, end=spans[2].end)
@@ -146,7 +146,7 @@ def test_author_and_file_reach_the_store_metadata():
     meta = ChromaStore._metadata(article, chunk)
     assert (meta["author"], meta["file"], meta["date_number"]) == ("A. Writer", "feed.jsonl", 20240102)
     assert "pages" not in meta
-    passage = ChromaStore._passage(chunk.id, chunk.text, meta, None)
+    passage = ChromaStore._passage(chunk.id, chunk.text, meta)
     assert passage.author == "A. Writer" and passage.page_of(0) is None
 
 

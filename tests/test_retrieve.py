@@ -24,15 +24,21 @@ class FakeStore:
 
     def __init__(self, passages: list[Passage]) -> None:
         self.passages = passages
+        self.read: list[list[str]] = []  # the ids of each get()
 
-    def query(self, vector, n, where=None):
-        return self.passages[:n]
+    def nearest(self, vector, n, where=None):
+        return [(p.chunk_id, 1.0 - i / 100) for i, p in enumerate(self.passages[:n])]
+
+    def matching(self, ids, where):
+        return list(ids)
 
     def stamp(self):
         return "stamp"
 
     def get(self, ids):
-        return [p for p in self.passages if p.chunk_id in ids]
+        self.read.append(list(ids))
+        found = {p.chunk_id: p for p in self.passages}
+        return [found[i] for i in ids if i in found]
 
 
 class NoKeywords:
@@ -64,3 +70,18 @@ def test_latest_question_lifts_a_close_newer_passage_but_not_a_distant_one():
     assert neutral == ["old.txt", "new.txt", "u"]  # without "latest", rank order stands
     scores = prefer_recent({"a": 1.0, "b": 0.5}, {"a": passage("a", "2020-01-01"), "b": passage("b", "2025-01-01")})
     assert scores["a"] > scores["b"]  # far apart in score: recency does not overturn relevance
+
+
+def test_only_the_passages_kept_are_read_and_an_id_without_a_record_is_skipped():
+    hits = [passage(f"a{n}.txt::0", None) for n in range(8)]
+    store = FakeStore(hits)
+    found = HybridRetriever(FakeEmbedder(), store, NoKeywords(), candidates=8).run("acres burned", k=3)
+    assert [p.chunk_id for p in found] == ["a0.txt::0", "a1.txt::0", "a2.txt::0"]
+    assert store.read == [["a0.txt::0", "a1.txt::0", "a2.txt::0"]]  # one read, of the three kept
+    assert found[0].dense_score == 1.0 and found[0].score > found[1].score
+    store.passages, store.read = hits, []
+    del hits[1]  # the vector index still lists it (a killed write), the record is gone
+    store.nearest = lambda vector, n, where=None: [(f"a{n}.txt::0", 1.0) for n in range(8)]
+    found = HybridRetriever(FakeEmbedder(), store, NoKeywords(), candidates=8).run("acres burned", k=3)
+    assert [p.chunk_id for p in found] == ["a0.txt::0", "a2.txt::0", "a3.txt::0"]
+    assert store.read == [["a0.txt::0", "a1.txt::0", "a2.txt::0"], ["a3.txt::0"]]

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..chunk import looks_like_heading
 from ..text import WORD, fold, stem, terms
 from ..types import Passage, Span
+from ..word_frequency import zipf
 from .question import NEGATIONS, Kind, Question
 from .spans import Candidate, candidates
 
@@ -27,14 +27,6 @@ if TYPE_CHECKING:
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
 DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
 NO_TIME = 1.5  # "when" answered by a sentence with an era or a span of years, but no date
-
-
-@lru_cache(maxsize=65536)
-def zipf(word: str) -> float:
-    """How common a word is in English (wordfreq's Zipf scale: 7 for "the", ~3 for "Palmyra")."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
 
 
 @dataclass

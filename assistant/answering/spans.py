@@ -71,7 +71,7 @@ class Candidate:
 
 
 def _names(sentence: str) -> list[Candidate]:
-    dates = [(m.start(), m.end()) for m in DATE.finditer(sentence)]
+    dates: list[tuple[int, int]] | None = None  # found when first needed: the date pattern is slow
     found = []
     for match in NAME.finditer(sentence):
         start, text = match.start(), match.group()
@@ -82,6 +82,8 @@ def _names(sentence: str) -> list[Candidate]:
             continue
         if start == 0 and " " not in text and not text.isupper():
             continue  # a lone capitalised first word is usually just the start of the sentence
+        if dates is None:
+            dates = [(m.start(), m.end()) for m in DATE.finditer(sentence)]
         if any(s < start + len(text) and start < e for s, e in dates):
             continue  # "February 2016" is a date, not a name
         before = sentence[:start]
