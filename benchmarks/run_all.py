@@ -4,6 +4,7 @@
     python benchmarks/run_all.py --quick    # subsampled, for development; writes /tmp/RESULTS-quick.md
     python benchmarks/run_all.py --only quality,indexing
     python benchmarks/run_all.py --render   # RESULTS.md again from results.json, nothing re-run
+    python benchmarks/run_all.py --only million   # a million passages (~1.5 h): never part of the full run
 
 Each benchmark runs in its own process so that one's memory and threads do not colour another's.
 Raw numbers go to benchmarks/results.json beside the Markdown.
@@ -23,8 +24,10 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = {"quality": "bench_quality.py", "answers": "bench_answers.py", "indexing": "bench_indexing.py",
-           "latency": "bench_latency.py", "startup": "bench_startup.py"}
+BENCHES = {"quality": ["bench_quality.py"], "answers": ["bench_answers.py"], "indexing": ["bench_indexing.py"],
+           "latency": ["bench_latency.py"], "startup": ["bench_startup.py"],
+           "million": ["bench_latency.py", "--sizes", "1000000"]}
+OPT_IN = {"million"}  # about 1.5 h on 2 cores: only when named, e.g. --only million
 
 
 def machine() -> dict:
@@ -45,7 +48,7 @@ def main() -> None:
         (HERE / "RESULTS.md").write_text(render(json.loads((HERE / "results.json").read_text())), encoding="utf-8")
         return
     quick = "--quick" in sys.argv
-    only = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else set(BENCHES)
+    only = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else set(BENCHES) - OPT_IN
     unknown = only - set(BENCHES)
     if unknown:
         raise SystemExit(f"unknown benchmark(s) {sorted(unknown)}; choose from {sorted(BENCHES)}")
@@ -56,14 +59,14 @@ def main() -> None:
     results: dict = {"machine": machine(), "quick": quick, "seconds": {}}
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
-        for name, script in BENCHES.items():
+        for name, (script, *arguments) in BENCHES.items():
             if name not in only:
                 if name in previous:  # keep the last full numbers for benchmarks not re-run
                     results[name] = previous[name]
                     results["seconds"][name] = previous.get("seconds", {}).get(name)
                 continue
             out = Path(work, f"{name}.json")
-            command = [sys.executable, str(HERE / script), "--out", str(out)] + (["--quick"] if quick else [])
+            command = [sys.executable, str(HERE / script), *arguments, "--out", str(out)] + ["--quick"] * quick
             print(f"== {name}: {' '.join(command[1:])}", flush=True)
             started = time.perf_counter()
             subprocess.run(command, check=True, env=env, cwd=HERE.parent)
@@ -73,7 +76,7 @@ def main() -> None:
     results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     results["finished"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     results["command"] = "python benchmarks/run_all.py" + (" --quick" if quick else "") + (
-        f" --only {','.join(sorted(only))}" if only != set(BENCHES) else "")
+        f" --only {','.join(sorted(only))}" if only != set(BENCHES) - OPT_IN else "")
 
     sys.path.insert(0, str(HERE))
     from report import render
