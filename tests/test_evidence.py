@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.evidence import contradicted
+from assistant.answering.evidence import contradicted, new_spans
 from assistant.answering.question import analyse
 
 
@@ -19,3 +19,11 @@ def test_saying_the_word_too_or_a_form_of_it_is_no_contradiction():
 def test_names_and_first_last_are_not_contraries():
     assert contradicted(analyse("Who is the mayor of South Bend?"), "The mayor of North Bend is Ann Lee.") == []
     assert contradicted(analyse("When was the last Super Bowl in California?"), "The first since 1985.") == []
+
+
+def test_a_bare_number_does_not_say_how_long_but_counts_for_how_many():
+    sentence = "Lake Constance consists of three bodies of water."
+    assert analyse("How long is Lake Constance?").measured
+    assert new_spans(sentence, analyse("How long is Lake Constance?")) == []
+    assert [c.text for c in new_spans(sentence, analyse("How many bodies of water make up the lake?"))] == ["three"]
+    assert [c.text for c in new_spans("It is 63 km long.", analyse("How long is Lake Constance?"))] == ["63 km"]

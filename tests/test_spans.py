@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.question import Kind
-from assistant.answering.spans import candidates, counting
+from assistant.answering.spans import candidates, counting, measures
 
 SENTENCE = ("The Denver Broncos beat the Carolina Panthers 24–10 on February 7, 2016 at Levi's Stadium in "
             "Santa Clara before 71,088 people, the 50th Super Bowl since 1967.")
@@ -59,3 +59,10 @@ def test_a_number_counts_what_how_many_asks_for_or_something_else(sentence, numb
     head = "fumbles" if "fumbles" in sentence else "people"
     [span] = [c for c in candidates(sentence, Kind.NUMBER) if c.text == number]
     assert counting(head, sentence, span) == expected
+
+
+def test_how_long_or_how_far_is_answered_by_a_number_with_its_unit_only():
+    sentence = "Lake Constance has three basins; the 63 km lake took a week to cross in a 30-second gust."
+    found = measures(sentence)
+    assert [c.text for c in found] == ["63 km", "a week", "30-second"]  # not "three"
+    assert all(sentence[c.start:c.end] == c.text for c in found)

@@ -19,7 +19,7 @@ from ..text import WORD, fold, stem, terms
 from ..types import Passage, Span
 from ..word_frequency import zipf
 from .question import NEGATIONS, Kind, Question
-from .spans import Candidate, candidates
+from .spans import Candidate, candidates, measures
 
 if TYPE_CHECKING:
     import numpy as np
@@ -93,7 +93,7 @@ def new_spans(sentence: str, question: Question) -> list[Candidate]:
     if question.kind is None:
         return []
     out = []
-    for candidate in candidates(sentence, question.kind):
+    for candidate in measures(sentence) if question.measured else candidates(sentence, question.kind):
         words = {fold(w) for w in WORD.findall(candidate.text)}
         if words and not words <= question.words:
             out.append(candidate)

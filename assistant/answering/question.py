@@ -31,6 +31,7 @@ IRREGULAR_PLURALS = frozenset("people men women children persons police staff ca
 STOP_COUNTED = frozenset("of in on at to for from by with did does do".split())
 ADJECTIVES = frozenset("other another major main new old same former current original official".split())
 HOW_QUANTITY = frozenset("many much long old far tall big large high wide deep heavy fast".split())
+MEASURED = frozenset("long far tall high wide deep heavy fast".split())  # "how long is it": 1,230 km, not 3
 NEGATIONS = frozenset("not never no nor none neither without n't cannot".split())
 DEGREE = re.compile(r"^(?:most|least|more|less|fewer|first|last|only|\w{3,}est|larger|smaller|bigger|longer|shorter|"
                     r"higher|lower|older|newer|earlier|greater|wider|deeper|faster|slower|heavier|better|worse)$")
@@ -63,6 +64,11 @@ class Question:
     degree: tuple[str, ...]  # superlatives and comparatives ("largest", "more"): the answer must say them too
     negated: bool
     words: frozenset[str]  # every word, folded: a span made only of these is no answer
+
+    @property
+    def measured(self) -> bool:
+        """"How long/far/high/wide/…": the answer is a number with its unit ("1,230 km", "three hours")."""
+        return self.kind is Kind.NUMBER and self.head in MEASURED
 
     @property
     def counted(self) -> str | None:

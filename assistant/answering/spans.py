@@ -44,6 +44,11 @@ NUMBER = re.compile(
     rf"{SCALE}{UNIT}",
     re.IGNORECASE,
 )
+UNIT_AT_END = re.compile(UNIT.removesuffix("?") + "$", re.IGNORECASE)  # "400 m", "8,000 years"; not "three"
+HYPHENATED_UNIT = re.compile(r"-(?:second|minute|hour|day|week|month|year|mile|foot|feet|met(?:er|re)|"
+                             r"kilomet(?:er|re)|km)s?\b", re.IGNORECASE)  # "a 30-second commercial"
+ONE_UNIT = re.compile(r"\b(?:an?|one)\s+(?:half\s+)?(?:second|minute|hour|day|week|fortnight|month|year|decade|century|"
+                      r"mile|foot|met(?:er|re)|kilomet(?:er|re))\b", re.IGNORECASE)  # "a week", "an hour"
 CAPITALISED = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|\d+\b(?![–-]))"
 CONNECTOR = r"(?:of|de|del|der|van|von|da|du|la|le|al|bin|the|&|for|upon|am|im)"
 NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED})*(?<!['’])")
@@ -89,6 +94,20 @@ def _names(sentence: str) -> list[Candidate]:
         before = sentence[:start]
         found.append(Candidate(start, start + len(text), text, Kind.NAME, bool(LOCATIVE.search(before))))
     return found
+
+
+def measures(sentence: str) -> list[Candidate]:
+    """Numbers with their unit, for "how long/far/high…" ("1,230 km", "a 30-second", "a week"): a bare
+    number does not say how long or how far."""
+    found = []
+    for c in candidates(sentence, Kind.NUMBER):
+        if UNIT_AT_END.search(c.text):
+            found.append(c)
+        elif unit := HYPHENATED_UNIT.match(sentence, c.end):
+            found.append(Candidate(c.start, unit.end(), sentence[c.start:unit.end()], Kind.NUMBER))
+    found += [Candidate(m.start(), m.end(), m.group(), Kind.NUMBER) for m in ONE_UNIT.finditer(sentence)
+              if not any(c.start <= m.start() < c.end for c in found)]
+    return sorted(found, key=lambda c: c.start)
 
 
 def candidates(sentence: str, kind: Kind) -> list[Candidate]:
