@@ -205,6 +205,16 @@ def startup(start: dict) -> list[str]:
         f"The answer printed: {start['answer_starts']} …", ""]
 
 
+def _when_measured(runs: dict) -> list[str]:
+    """Sections kept from earlier runs say when they were measured, and under what load."""
+    done = {name: run for name, run in runs.items() if run}
+    if len(set(run["finished"] for run in done.values())) < 2:
+        return []
+    return ["Sections were measured in different runs: " + "; ".join(
+        f"{name} finished {run['finished']} (load average {run['load_average']})" for name, run in done.items())
+        + (f"; {', '.join(sorted(set(runs) - set(done)))} in an earlier run" if set(runs) - set(done) else "") + "."]
+
+
 def render(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -216,6 +226,7 @@ def render(results: dict) -> str:
         f"at start, {m['load_average_at_end']} at end), Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "Speeds on a shared machine move with its load, so every comparison below is measured in the same run.",
+        *_when_measured(results.get("runs", {})),
         "",
     ]
     if results.get("quick"):

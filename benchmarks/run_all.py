@@ -56,7 +56,7 @@ def main() -> None:
                         "TOKENIZERS_PARALLELISM": "false"}
     raw_path = HERE / "results.json"
     previous = json.loads(raw_path.read_text()) if raw_path.exists() and not quick else {}
-    results: dict = {"machine": machine(), "quick": quick, "seconds": {}}
+    results: dict = {"machine": machine(), "quick": quick, "seconds": {}, "runs": {}}
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
         for name, (script, *arguments) in BENCHES.items():
@@ -64,6 +64,7 @@ def main() -> None:
                 if name in previous:  # keep the last full numbers for benchmarks not re-run
                     results[name] = previous[name]
                     results["seconds"][name] = previous.get("seconds", {}).get(name)
+                    results["runs"][name] = previous.get("runs", {}).get(name, {})
                 continue
             out = Path(work, f"{name}.json")
             command = [sys.executable, str(HERE / script), *arguments, "--out", str(out)] + ["--quick"] * quick
@@ -71,6 +72,8 @@ def main() -> None:
             started = time.perf_counter()
             subprocess.run(command, check=True, env=env, cwd=HERE.parent)
             results["seconds"][name] = round(time.perf_counter() - started, 1)
+            results["runs"][name] = {"finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                                     "load_average": round(os.getloadavg()[0], 2)}
             results[name] = json.loads(out.read_text())
     results["total_seconds"] = round(time.perf_counter() - began, 1)
     results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
