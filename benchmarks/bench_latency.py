@@ -102,7 +102,7 @@ def main() -> None:
         return
     quick = "--quick" in sys.argv
     sizes = [1_000, 5_000] if quick else [1_000, 10_000, 100_000]
-    if "--sizes" in sys.argv:  # e.g. --sizes 1000000, the one-machine limit run (about 1.5 h here)
+    if "--sizes" in sys.argv:  # e.g. --sizes 1000000, the one-machine limit run (about 2 h here)
         sizes = [int(n) for n in sys.argv[sys.argv.index("--sizes") + 1].split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-latency-"))
     results = []

@@ -187,7 +187,7 @@ def million(lat: dict) -> list[str]:
     lines[0] = "## One machine's limit: a million passages"
     lines[2] = ("The same measurement as above, in one index grown on to about a million chunks by the same "
                 "pipeline and the same synthetic vectors, run only when asked (`python benchmarks/run_all.py "
-                "--only million`, about 1.5 h here; the smaller sizes it passes through are in the table above). "
+                "--only million`, about 2 h here; the smaller sizes it passes through are in the table above). "
                 "The BM25 rebuild (needed only after damage) is not timed past 200k chunks.")
     return lines
 

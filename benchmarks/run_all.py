@@ -4,7 +4,7 @@
     python benchmarks/run_all.py --quick    # subsampled, for development; writes /tmp/RESULTS-quick.md
     python benchmarks/run_all.py --only quality,indexing
     python benchmarks/run_all.py --render   # RESULTS.md again from results.json, nothing re-run
-    python benchmarks/run_all.py --only million   # a million passages (~1.5 h): never part of the full run
+    python benchmarks/run_all.py --only million   # a million passages (~2 h): never part of the full run
 
 Each benchmark runs in its own process so that one's memory and threads do not colour another's.
 Raw numbers go to benchmarks/results.json beside the Markdown.
@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = {"quality": ["bench_quality.py"], "answers": ["bench_answers.py"], "indexing": ["bench_indexing.py"],
            "latency": ["bench_latency.py"], "startup": ["bench_startup.py"],
            "million": ["bench_latency.py", "--sizes", "1000,10000,100000,1000000"]}
-OPT_IN = {"million"}  # about 1.5 h on 2 cores: only when named, e.g. --only million
+OPT_IN = {"million"}  # about 2 h on 2 cores: only when named, e.g. --only million
 
 
 def machine() -> dict:
