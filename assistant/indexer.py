@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int, str], None]
 SCHEMA_VERSION = 3  # 2: Snowball stems in the keyword index; 3: sentence vectors stored with each chunk
+LEGACY_SIDE_FILES = ("manifest.json", "files.json", "stories.json")
 
 
 def index_identity(settings: Settings) -> dict:
@@ -86,6 +87,8 @@ class Indexer:
         self._update_keywords(keywords_before, manifest.updated_at, notify)
         self._update_stories(keywords_before, manifest.updated_at, notify)
         files.save()
+        for legacy in LEGACY_SIDE_FILES:  # now in SQLite; an index of an older version moves on its first update
+            (settings.index_dir / legacy).unlink(missing_ok=True)
         report.total_articles = len(manifest.articles)
         report.total_chunks = manifest.chunk_count
         report.seconds = round(time.perf_counter() - began, 3)
@@ -123,14 +126,14 @@ class Indexer:
         """Sign this update's articles into the story book when it matched the store before; else sign every
         stored article again from its passages (like the keyword index: missing, damaged, a full rebuild)."""
         path, threshold = self.settings.stories_path, self.settings.near_duplicate_similarity
-        book = StoryBook.load(path, threshold)
-        if book.stamp == stamp:
+        saved = StoryBook.saved_stamp(path)
+        if saved == stamp:
             return
-        if before is not None and book.stamp == before:
-            book.update(self._touched, self._signed, stamp)
+        if before is not None and saved == before:  # only this update's rows change: the book is not read
+            StoryBook(path, threshold, saved).update(self._touched, self._signed, stamp)
             return
         notify(1, 1, "Finding stories told by several outlets")
-        StoryBook(path, threshold).update((), signed_from_records(self.store.records()), stamp)
+        StoryBook(path, threshold).update((), signed_from_records(self.store.records()), stamp, replace=True)
 
     def _manifest(self, full: bool, report: UpdateReport, notify: Progress) -> tuple[Manifest, str | None]:
         """The manifest to update from, and the store's stamp when the index was in step with the store before

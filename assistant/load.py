@@ -75,11 +75,12 @@ def load_file(path: Path, article_id: str, max_bytes: int, problems: list[Proble
     return articles
 
 
-def article_entries(folder: Path) -> list[tuple[str, Path, os.stat_result]]:
-    """Every visible file below ``folder`` (relative name, path, status), in path order; one ``stat`` each."""
+def article_entries(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+    """Every visible file below ``folder`` (relative name, path, status), in path order; one ``stat`` each.
+    Paths stay strings: a ``Path`` per file cost more than the listing itself in a folder of thousands."""
     if not folder.is_dir():
         raise FileNotFoundError(f"articles folder {folder} does not exist")
-    found: list[tuple[str, Path, os.stat_result]] = []
+    found: list[tuple[str, str, os.stat_result]] = []
     pending = [(folder, "")]
     while pending:
         directory, prefix = pending.pop()
@@ -93,9 +94,9 @@ def article_entries(folder: Path) -> list[tuple[str, Path, os.stat_result]]:
             relative = prefix + entry.name
             try:
                 if entry.is_dir():
-                    pending.append((Path(entry.path), relative + "/"))
+                    pending.append((entry.path, relative + "/"))
                 elif entry.is_file():
-                    found.append((relative, Path(entry.path), entry.stat()))
+                    found.append((relative, entry.path, entry.stat()))
             except OSError:
                 continue  # gone since it was listed, or a dangling link
     return sorted(found, key=lambda item: item[0].split("/"))
@@ -103,7 +104,7 @@ def article_entries(folder: Path) -> list[tuple[str, Path, os.stat_result]]:
 
 def article_files(folder: Path) -> list[Path]:
     """Every visible file below ``folder``, in a stable order."""
-    return [path for _, path, _ in article_entries(folder)]
+    return [Path(path) for _, path, _ in article_entries(folder)]
 
 
 def url_key(url: str | None) -> str | None:
@@ -164,7 +165,7 @@ def load_articles(folder: Path, max_bytes: int, cache: FileCache | None = None) 
             continue
         warnings: list[Problem] = []
         try:
-            articles = load_file(path, relative, max_bytes, warnings)
+            articles = load_file(Path(path), relative, max_bytes, warnings)
         except ArticleError as error:
             problems.append(Problem(relative, f"{relative} {error}"))
             continue

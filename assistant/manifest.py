@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import write_atomically
+from .side_tables import Damaged, existing, opened, read_meta, write_meta
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, title TEXT NOT NULL,
+    chunks INTEGER NOT NULL, date TEXT, source TEXT);"""
+COLUMNS = "id, hash, title, chunks, date, source"
 
 
-@dataclass
+@dataclass(frozen=True)  # the manifest saves an entry when it is replaced, so it is never changed in place
 class ArticleEntry:
     hash: str
     title: str
@@ -24,6 +27,7 @@ class Manifest:
     identity: dict = field(default_factory=dict)
     articles: dict[str, ArticleEntry] = field(default_factory=dict)
     updated_at: str | None = None
+    _saved: dict[str, ArticleEntry] | None = field(default=None, repr=False, compare=False)  # as on disk
 
     @property
     def chunk_count(self) -> int:
@@ -46,18 +50,24 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        if not path.exists():
-            return cls()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            articles = {k: ArticleEntry(**v) for k, v in raw.get("articles", {}).items()}
-        except (ValueError, TypeError) as error:
+            with existing(path, SCHEMA) as db:
+                if db is None:
+                    return cls()
+                meta = read_meta(db)
+                articles = {row[0]: ArticleEntry(*row[1:]) for row in db.execute(f"SELECT {COLUMNS} FROM articles")}
+        except (Damaged, ValueError, TypeError) as error:
             raise ValueError(f"index manifest {path} is damaged ({error}); run 'assistant index --full'") from None
-        return cls(identity=raw.get("identity", {}), articles=articles, updated_at=raw.get("updated_at"))
+        return cls(meta.get("identity", {}), articles, meta.get("updated_at"), _saved=dict(articles))
 
     def save(self, path: Path) -> None:
-        """Write atomically: a crash leaves the old manifest or the new one, never half of one."""
-        data = {"identity": self.identity, "updated_at": self.updated_at,
-                "articles": {k: vars(v) for k, v in sorted(self.articles.items())}}
-        # compact: json's fast (C) encoder does not indent, and this is written after every batch
-        write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+        """One transaction of the rows that changed since the manifest was read or last saved: a crash leaves
+        the old manifest or the new one. A manifest not read from ``path`` replaces what is there."""
+        saved = self._saved if self._saved is not None else {}
+        with opened(path, SCHEMA, fresh=self._saved is None) as db, db:
+            db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in saved.keys() - self.articles.keys()])
+            db.executemany(f"INSERT OR REPLACE INTO articles ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                           [(i, e.hash, e.title, e.chunks, e.date, e.source)
+                            for i, e in self.articles.items() if saved.get(i) != e])
+            write_meta(db, identity=self.identity, updated_at=self.updated_at)
+        self._saved = dict(self.articles)

@@ -180,15 +180,15 @@ class Settings(BaseSettings):
 
     @property
     def manifest_path(self) -> Path:
-        return self.index_dir / "manifest.json"
+        return self.index_dir / "manifest.sqlite"
 
     @property
     def file_cache_path(self) -> Path:
-        return self.index_dir / "files.json"
+        return self.index_dir / "files.sqlite"
 
     @property
     def stories_path(self) -> Path:
-        return self.index_dir / "stories.json"
+        return self.index_dir / "stories.sqlite"
 
     @property
     def conversations_path(self) -> Path:

@@ -3,15 +3,13 @@ release) found at index time with MinHash, so retrieval keeps one version and an
 
 Each article gets a MinHash signature of its word 3-grams when it is indexed; a band of the signature
 proposes pairs (LSH), and a pair is one story when its estimated Jaccard similarity reaches the
-threshold. ``index/stories.json`` keeps the signatures, stamped with the store state they match (like
+threshold. ``index/stories.sqlite`` keeps the signatures, stamped with the store state they match (like
 the keyword index), so an update signs only the articles it changed and a mismatch rebuilds from the
 store's passages.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,8 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .atomic import write_atomically
 from .dates import date_number, day_of_number
+from .side_tables import Damaged, existing, opened, read_meta, write_meta
 from .text import WORD
 from .types import Carrier
 
@@ -31,6 +29,8 @@ if TYPE_CHECKING:
 PERMUTATIONS = 64
 BANDS = 16  # 16 bands of 4 rows: pairs above ~0.5 similarity are nearly always proposed
 SHINGLE_WORDS = 3
+SCHEMA = """CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, signature BLOB NOT NULL, title TEXT,
+    source TEXT, date TEXT, url TEXT);"""
 _PRIME = np.uint64((1 << 61) - 1)
 # a fixed seed: signatures are stored, and compared with those of later runs
 _A, _B = np.random.default_rng(20241212).integers(1, 1 << 61, (2, PERMUTATIONS), dtype=np.uint64)
@@ -85,25 +85,44 @@ class StoryBook:
     def load(cls, path: Path, threshold: float, days: int = 3) -> StoryBook:
         """The saved book; an empty one (stamp "") when it is missing or damaged, which the indexer rebuilds."""
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            signatures = {i: np.frombuffer(base64.b64decode(packed), dtype=np.uint32)
-                          for i, (packed, _) in raw["articles"].items()}
-            about = {i: Carrier(i, *fields) for i, (_, fields) in raw["articles"].items()}
-            return cls(path, threshold, raw["stamp"], signatures, about, days)
-        except (OSError, ValueError, KeyError, TypeError):
+            with existing(path, SCHEMA) as db:
+                if db is None:
+                    return cls(path, threshold, days=days)
+                stamp = read_meta(db)["stamp"]
+                rows = db.execute("SELECT id, signature, title, source, date, url FROM articles").fetchall()
+        except (Damaged, ValueError, KeyError, TypeError):
             return cls(path, threshold, days=days)
+        signatures = {row[0]: np.frombuffer(row[1], dtype=np.uint32) for row in rows}
+        about = {row[0]: Carrier(row[0], *row[2:]) for row in rows}
+        return cls(path, threshold, stamp, signatures, about, days)
 
-    def update(self, removed: Iterable[str], signed: Iterable[tuple[Carrier, np.ndarray]], stamp: str) -> None:
+    @staticmethod
+    def saved_stamp(path: Path) -> str:
+        """The stamp of the saved book without reading its signatures ("" when missing or damaged)."""
+        try:
+            with existing(path, SCHEMA) as db:
+                return read_meta(db).get("stamp", "") if db is not None else ""
+        except (Damaged, ValueError):
+            return ""
+
+    def update(self, removed: Iterable[str], signed: Iterable[tuple[Carrier, np.ndarray]], stamp: str,
+               replace: bool = False) -> None:
+        """Apply an update's changes here and on disk, in one transaction of only the rows they touch; with
+        ``replace``, the saved book becomes exactly this one (a rebuild)."""
+        removed, signed = list(removed), list(signed)
         for article_id in removed:
             self.signatures.pop(article_id, None)
             self.about.pop(article_id, None)
         for carrier, sign in signed:
             self.signatures[carrier.article_id], self.about[carrier.article_id] = sign, carrier
         self.stamp, self._story = stamp, None
-        articles = {i: [base64.b64encode(s.tobytes()).decode("ascii"),
-                        [self.about[i].title, self.about[i].source, self.about[i].date, self.about[i].url]]
-                    for i, s in sorted(self.signatures.items())}
-        write_atomically(self.path, json.dumps({"stamp": stamp, "articles": articles}).encode())
+        rows = self.signatures if replace else {c.article_id: s for c, s in signed}
+        with opened(self.path, SCHEMA, fresh=replace) as db, db:
+            db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in removed])
+            db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)", [
+                (i, sign.astype(np.uint32).tobytes(), self.about[i].title, self.about[i].source,
+                 self.about[i].date, self.about[i].url) for i, sign in rows.items()])
+            write_meta(db, stamp=stamp)
 
     def story_of(self, article_id: str) -> str:
         """The story an article belongs to: the id of its first article (itself when it stands alone)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -52,7 +54,7 @@ def scan(folder: Path, cache_path: Path) -> tuple[list, list]:
 
 
 def test_unchanged_files_are_not_read_again(tmp_path: Path, reads: list[str]) -> None:
-    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
     write(folder, "a.txt", "The harbour reopened on Monday.")
     write(folder, "sub/b.md", "The bridge will reopen in May.")
     first, _ = scan(folder, record)
@@ -65,7 +67,7 @@ def test_unchanged_files_are_not_read_again(tmp_path: Path, reads: list[str]) ->
 
 @pytest.mark.parametrize("change", ["longer", "same size, new time", "replaced by another file"])
 def test_a_changed_file_is_read_again(tmp_path: Path, reads: list[str], change: str) -> None:
-    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
     path = write(folder, "a.txt", "The harbour reopened on Monday.")
     scan(folder, record)
     if change == "longer":
@@ -82,7 +84,7 @@ def test_a_changed_file_is_read_again(tmp_path: Path, reads: list[str], change: 
 
 def test_a_file_written_just_now_is_read_again_next_time(tmp_path: Path, reads: list[str]) -> None:
     """Its time cannot tell it from a rewrite in the same clock tick, so its record is not trusted."""
-    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
     write(folder, "a.txt", "The harbour reopened on Monday.", when=time.time())
     scan(folder, record)
     scan(folder, record)
@@ -90,21 +92,44 @@ def test_a_file_written_just_now_is_read_again_next_time(tmp_path: Path, reads: 
 
 
 def test_records_of_other_loader_code_or_limits_are_dropped(tmp_path: Path, monkeypatch) -> None:
-    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
     write(folder, "a.txt", "The harbour reopened on Monday.")
     scan(folder, record)
     assert FileCache.load(record, LIMIT).records
     assert not FileCache.load(record, LIMIT + 1).records
     monkeypatch.setattr(filecache, "loader_version", lambda: "a new reader")
     assert not FileCache.load(record, LIMIT).records
-    record.write_text("{not json")
-    assert not FileCache.load(tmp_path / "files.json", LIMIT).records
-    record.write_text(json.dumps({"identity": FileCache(record, LIMIT).identity, "files": {"a.txt": [1]}}))
+    record.write_text("{not a database")
+    assert not FileCache.load(record, LIMIT).records
+    scan(folder, record)  # a damaged record is replaced whole
+    assert FileCache.load(record, LIMIT).records
+    with closing(sqlite3.connect(record)) as db, db:
+        db.execute("UPDATE files SET record = '[1]'")
     assert not FileCache.load(record, LIMIT).records
 
 
+def test_a_save_writes_only_the_files_that_changed_and_forgets_removed_ones(tmp_path: Path) -> None:
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
+    for name in ("a.txt", "b.txt", "c.txt"):
+        write(folder, name, f"The harbour reopened, said {name}.")
+    scan(folder, record)
+    before = row_ids(record)
+    (folder / "c.txt").unlink()
+    write(folder, "b.txt", "The harbour reopened on Friday, officials said.", when=HOUR_AGO + 60)
+    scan(folder, record)
+    after = row_ids(record)
+    assert sorted(after) == ["a.txt", "b.txt"] and after["a.txt"] == before["a.txt"]  # an unchanged row stays
+    assert after["b.txt"] != before["b.txt"]  # rewritten
+    assert FileCache.load(record, LIMIT).records["b.txt"].mtime_ns == (folder / "b.txt").stat().st_mtime_ns
+
+
+def row_ids(record: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(record)) as db:
+        return dict(db.execute("SELECT name, rowid FROM files"))
+
+
 def test_warnings_of_unchanged_files_are_still_reported(tmp_path: Path, reads: list[str]) -> None:
-    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
     (folder).mkdir()
     (folder / "latin1.txt").write_bytes("Caf\xe9 owners in the harbour said business was back.".encode("latin-1"))
     os.utime(folder / "latin1.txt", (HOUR_AGO, HOUR_AGO))
@@ -116,7 +141,7 @@ def test_warnings_of_unchanged_files_are_still_reported(tmp_path: Path, reads: l
 
 def test_partly_read_files_are_always_read_again(tmp_path: Path, reads: list[str]) -> None:
     """A feed with a broken line keeps its last good version in the index until it is read whole."""
-    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
     write(folder, "feed.jsonl", json.dumps({"title": "Harbour", "text": "The harbour reopened."}) + "\n{broken\n")
     _, problems = scan(folder, record)
     scan(folder, record)
@@ -124,7 +149,7 @@ def test_partly_read_files_are_always_read_again(tmp_path: Path, reads: list[str
 
 
 def test_duplicates_are_found_between_unchanged_and_new_files(tmp_path: Path) -> None:
-    folder, record = tmp_path / "articles", tmp_path / "files.json"
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
     write(folder, "b.txt", "The harbour reopened on Monday after the storm.")
     scan(folder, record)
     write(folder, "a.txt", "The  harbour reopened on MONDAY after the storm.")  # sorts first: it is kept

@@ -66,8 +66,8 @@ def start_index(articles: Path, index: Path, **env: str) -> subprocess.Popen:
 
 def manifest_articles(index: Path) -> int:
     try:
-        return len(json.loads((index / "manifest.json").read_text())["articles"])
-    except (OSError, ValueError):
+        return len(Manifest.load(index / "manifest.sqlite").articles)
+    except ValueError:  # not written yet
         return 0
 
 

@@ -47,7 +47,7 @@ def test_wire_copies_are_near_duplicates_and_other_stories_are_not() -> None:
 
 
 def test_a_book_groups_stories_and_names_the_other_carriers(tmp_path: Path) -> None:
-    book = StoryBook(tmp_path / "stories.json", 0.6)
+    book = StoryBook(tmp_path / "stories.sqlite", 0.6)
     articles = [article("wire.md", WIRE, "Northern Wire", "2024-12-12"),
                 article("post.md", POST, "Harbour Post", "2024-12-11"),
                 article("divers.md", OTHER, "Harbour Post", "2024-12-11"),
@@ -57,12 +57,12 @@ def test_a_book_groups_stories_and_names_the_other_carriers(tmp_path: Path) -> N
     assert [c.source for c in book.carriers("wire.md")] == ["Harbour Post"]
     assert book.carriers("divers.md") == [] and book.story_of("rowing.md") == "rowing.md"
 
-    again = StoryBook.load(tmp_path / "stories.json", 0.6)  # saved by update, read back alike
+    again = StoryBook.load(tmp_path / "stories.sqlite", 0.6)  # saved by update, read back alike
     assert again.stamp == "stamp-1" and again.carriers("post.md")[0].url == "https://Northern Wire.example/a"
-    assert StoryBook.load(tmp_path / "stories.json", 1.0).carriers("post.md") == []  # a stricter setting
-    assert StoryBook.load(tmp_path / "stories.json", 0.6, days=0).carriers("post.md") == []  # a day apart
+    assert StoryBook.load(tmp_path / "stories.sqlite", 1.0).carriers("post.md") == []  # a stricter setting
+    assert StoryBook.load(tmp_path / "stories.sqlite", 0.6, days=0).carriers("post.md") == []  # a day apart
     again.update(["wire.md"], [], "stamp-2")
-    assert StoryBook.load(tmp_path / "stories.json", 0.6).carriers("post.md") == []
+    assert StoryBook.load(tmp_path / "stories.sqlite", 0.6).carriers("post.md") == []
 
 
 def test_the_same_template_on_other_days_is_not_one_story(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_the_same_template_on_other_days_is_not_one_story(tmp_path: Path) -> Non
               "a high of {} degrees and a low of {} degrees, the regional weather service said.")
     days = [article(f"weather-{d}.md", report.format(20 + d, 8 + d % 3, 2), "Halden Times", f"2024-12-{d:02d}")
             for d in (1, 2, 9)]
-    book = StoryBook(tmp_path / "stories.json", 0.6, days=3)
+    book = StoryBook(tmp_path / "stories.sqlite", 0.6, days=3)
     book.update((), [(carrier_of(a), signature(a.text)) for a in days], "stamp")
     assert similarity(signature(days[0].text), signature(days[2].text)) >= 0.6  # one template
     assert book.story_of("weather-9.md") == "weather-9.md"  # a week later: its own story
@@ -79,11 +79,14 @@ def test_the_same_template_on_other_days_is_not_one_story(tmp_path: Path) -> Non
 
 
 def test_a_missing_or_damaged_book_is_empty_and_bad_settings_are_named(tmp_path: Path) -> None:
-    (tmp_path / "stories.json").write_text("{nope")
-    assert StoryBook.load(tmp_path / "stories.json", 0.6).stamp == ""
+    (tmp_path / "stories.sqlite").write_text("{nope")
+    assert StoryBook.load(tmp_path / "stories.sqlite", 0.6).stamp == ""
+    assert StoryBook.saved_stamp(tmp_path / "stories.sqlite") == ""
+    StoryBook(tmp_path / "stories.sqlite", 0.6).update((), [], "rebuilt", replace=True)  # a rebuild replaces it
+    assert StoryBook.saved_stamp(tmp_path / "stories.sqlite") == "rebuilt"
     assert StoryBook.load(tmp_path / "missing.json", 0.6).signatures == {}
     with pytest.raises(ValueError, match="near_duplicate_similarity=0"):
-        StoryBook(tmp_path / "stories.json", 0)
+        StoryBook(tmp_path / "stories.sqlite", 0)
 
 
 def test_retrieval_keeps_one_version_of_a_story_and_it_names_the_others(embedder, tmp_path: Path) -> None:
