@@ -188,7 +188,8 @@ def million(lat: dict) -> list[str]:
     lines[2] = ("The same measurement as above, in one index grown on to about a million chunks by the same "
                 "pipeline and the same synthetic vectors, run only when asked (`python benchmarks/run_all.py "
                 "--only million`, about 2 h here; the smaller sizes it passes through are in the table above). "
-                "The BM25 rebuild (needed only after damage) is not timed past 200k chunks.")
+                "The BM25 rebuild (needed only after damage) is not timed past 200k chunks. Being run rarely, it "
+                "can be older than the table above: see when each section was measured.")
     return lines
 
 
