@@ -17,6 +17,7 @@ from assistant.chunk import Chunker
 from assistant.load import load_articles
 from assistant.locking import writer_lock
 from assistant.manifest import Manifest
+from assistant.stories import StoryBook
 
 from .conftest import ASSISTANT_BIN, make_bot, run_cli
 
@@ -171,16 +172,29 @@ def test_a_waiting_update_says_so_at_once_then_reports(tmp_path):
     assert json.loads(report)["added"] == 2
 
 
-@pytest.mark.parametrize("damage", ["manifest", "keyword-index"])
+@pytest.mark.parametrize("damage", ["manifest", "keyword-index", "file records and stories", "older version"])
 def test_damaged_side_files_are_rebuilt_from_the_store(embedder, seed_copy, tmp_path, damage):
     bot = make_bot(embedder, seed_copy, tmp_path / "index")
     bot.update_index()
+    settings = bot.settings
+    legacy = [settings.index_dir / name for name in ("manifest.json", "files.json", "stories.json")]
     if damage == "manifest":
-        bot.settings.manifest_path.unlink()
-    else:
-        (bot.settings.lexical_dir / "stamp.json").write_text("{broken")
+        settings.manifest_path.unlink()
+    elif damage == "keyword-index":
+        (settings.lexical_dir / "stamp.json").write_text("{broken")
+    elif damage == "file records and stories":
+        settings.file_cache_path.write_bytes(b"not a database")
+        settings.stories_path.write_bytes(b"SQLite format 3\x00 and then nothing")
+    else:  # an index made when these were JSON files: the first update moves it on
+        for path in (settings.manifest_path, settings.file_cache_path, settings.stories_path):
+            path.unlink()
+        for path in legacy:
+            path.write_text("{}")
     fresh = make_bot(embedder, seed_copy, tmp_path / "index")
     report = fresh.update_index()
     assert report.chunks == 0 and report.unchanged == 1 and not report.rebuilt
+    assert not any(path.exists() for path in legacy)
+    assert StoryBook.saved_stamp(settings.stories_path) == fresh.store.stamp()  # signed again
+    assert fresh.update_index().chunks == 0  # and the next update finds everything in step
     assert "Sean Parnell" in fresh.ask("Who confirmed the Palmyra attack?").text
     assert_exact(fresh, embedder, seed_copy)
