@@ -67,6 +67,31 @@ def signed_from_records(records: Iterable[tuple[str, str, dict]]) -> list[tuple[
     return [(about[i], signature(" ".join(text for _, text in sorted(parts)))) for i, parts in passages.items()]
 
 
+def _proposed_pairs(matrix: np.ndarray) -> np.ndarray:
+    """Pairs of rows (articles) that share a band, as (first, second) rows with first < second, each once.
+
+    Each band's values are hashed to one number and sorted, so rows of a bucket lie side by side: every
+    pair is found with whole-array operations, not a Python loop over articles (a hash collision only
+    proposes a pair, which the signatures then reject)."""
+    rows, found = PERMUTATIONS // BANDS, []
+    wide = matrix.astype(np.uint64)
+    for band in range(BANDS):
+        key = np.zeros(len(matrix), dtype=np.uint64)
+        with np.errstate(over="ignore"):  # wrapping around 2**64 is the hash
+            for column in wide[:, band * rows:(band + 1) * rows].T:
+                key = key * np.uint64(0x100000001B3) ^ column
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        for apart in range(1, len(order)):  # rows `apart` places apart in the sorted order, in one bucket
+            same = np.flatnonzero(ordered[apart:] == ordered[:-apart])
+            if not len(same):
+                break
+            found.append(np.sort(np.stack([order[same], order[same + apart]], axis=1), axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
 class StoryBook:
     """Signatures of the indexed articles, and the stories they form (``story_of``, ``carriers``)."""
 
@@ -92,7 +117,11 @@ class StoryBook:
                 rows = db.execute("SELECT id, signature, title, source, date, url FROM articles").fetchall()
         except (Damaged, ValueError, KeyError, TypeError):
             return cls(path, threshold, days=days)
-        signatures = {row[0]: np.frombuffer(row[1], dtype=np.uint32) for row in rows}
+        packed = b"".join(row[1] for row in rows)  # decoded at once: a call per article took most of a load
+        if len(packed) != len(rows) * PERMUTATIONS * 4:
+            return cls(path, threshold, days=days)
+        matrix = np.frombuffer(packed, dtype=np.uint32).reshape(len(rows), PERMUTATIONS)
+        signatures = {row[0]: vector for row, vector in zip(rows, matrix, strict=True)}
         about = {row[0]: Carrier(row[0], *row[2:]) for row in rows}
         return cls(path, threshold, stamp, signatures, about, days)
 
@@ -143,11 +172,9 @@ class StoryBook:
                 self._members[story].append(article_id)
         return self._story, self._members
 
-    def _one_story(self, first: str, second: str) -> bool:
-        """Similar enough, and published within ``days`` of each other when both are dated: copies of a
-        story run within days, while daily items of one template (weather, results tables) do not."""
-        if similarity(self.signatures[first], self.signatures[second]) < self.threshold:
-            return False
+    def _close_in_time(self, first: str, second: str) -> bool:
+        """Published within ``days`` of each other when both are dated: copies of a story run within days,
+        while daily items of one template (weather, results tables) do not."""
         days = [date_number(self.about[i].date) if i in self.about else None for i in (first, second)]
         if None in days:
             return True
@@ -155,8 +182,11 @@ class StoryBook:
         return apart <= self.days
 
     def _group(self) -> dict[str, str]:
-        """Union of the pairs a band proposes and the signatures confirm; only articles in a group."""
+        """Union of the pairs a band proposes and the signatures confirm (similar enough, close in time);
+        only articles in a group."""
         parent = {i: i for i in self.signatures}
+        if len(parent) < 2:
+            return {}
 
         def root(i: str) -> str:
             while parent[i] != i:
@@ -164,17 +194,14 @@ class StoryBook:
                 i = parent[i]
             return i
 
-        rows = PERMUTATIONS // BANDS
-        for band in range(BANDS):
-            buckets: dict[bytes, list[str]] = defaultdict(list)
-            for article_id, sign in self.signatures.items():
-                buckets[sign[band * rows:(band + 1) * rows].tobytes()].append(article_id)
-            for members in buckets.values():
-                for n, first in enumerate(members):
-                    for second in members[n + 1:]:
-                        a, b = root(first), root(second)
-                        if a != b and self._one_story(first, second):
-                            parent[max(a, b)] = min(a, b)
+        ids = list(self.signatures)
+        matrix = np.stack(list(self.signatures.values()))
+        pairs = _proposed_pairs(matrix)
+        similar = (matrix[pairs[:, 0]] == matrix[pairs[:, 1]]).mean(axis=1) >= self.threshold
+        for first, second in pairs[similar].tolist():
+            a, b = root(ids[first]), root(ids[second])
+            if a != b and self._close_in_time(ids[first], ids[second]):
+                parent[max(a, b)] = min(a, b)
         roots = {i: root(i) for i in parent}
         grouped = {r for i, r in roots.items() if r != i}
         return {i: r for i, r in roots.items() if r in grouped}

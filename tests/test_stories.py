@@ -11,11 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.render import sources_html, sources_markdown, sources_text
 from assistant.stories import StoryBook, carrier_of, signature, similarity
-from assistant.types import Article
+from assistant.types import Article, Carrier
 from assistant.web_articles import ARTICLE_HEADERS, article_rows
 
 from .conftest import STORY, make_bot, run_cli
@@ -76,6 +77,39 @@ def test_the_same_template_on_other_days_is_not_one_story(tmp_path: Path) -> Non
     assert similarity(signature(days[0].text), signature(days[2].text)) >= 0.6  # one template
     assert book.story_of("weather-9.md") == "weather-9.md"  # a week later: its own story
     assert [c.article_id for c in book.carriers("weather-1.md")] == ["weather-2.md"]  # the next day: within 3
+
+
+def test_grouping_finds_every_pair_that_shares_a_band_as_a_pairwise_check_would(tmp_path: Path) -> None:
+    """The sorted-hash search for pairs in a band gives the stories a check of every pair gives."""
+    rng = np.random.default_rng(5)
+    signatures = {f"a{i:03d}": rng.integers(0, 2**32, 64, dtype=np.uint32) for i in range(120)}
+    about = {}
+    for n in range(150):  # near-copies of near-copies, some dated too far apart
+        original = f"a{rng.integers(120):03d}" if n % 2 else f"c{rng.integers(max(n, 1)):03d}"
+        copy = signatures.get(original, signatures["a000"]).copy()
+        copy[rng.choice(64, rng.integers(0, 40), replace=False)] = rng.integers(0, 2**32, dtype=np.uint32)
+        signatures[f"c{n:03d}"] = copy
+        about[f"c{n:03d}"] = Carrier(f"c{n:03d}", "t", None, f"2024-12-{1 + n % 25:02d}" if n % 3 else None)
+    book = StoryBook(tmp_path / "stories.sqlite", 0.6, "s", signatures, about, days=3)
+
+    ids, parent = list(signatures), {i: i for i in signatures}
+    for n, first in enumerate(ids):
+        for second in ids[n + 1:]:
+            shares_a_band = any((signatures[first][b:b + 4] == signatures[second][b:b + 4]).all()
+                                for b in range(0, 64, 4))
+            if shares_a_band and similarity(signatures[first], signatures[second]) >= 0.6 \
+                    and book._close_in_time(first, second):
+                a, b = _root(parent, first), _root(parent, second)
+                parent[max(a, b)] = min(a, b)
+    expected = {i: _root(parent, i) for i in ids}
+    assert sum(story != i for i, story in expected.items()) > 10  # stories of several articles were made
+    assert {i: book.story_of(i) for i in ids} == expected
+
+
+def _root(parent: dict[str, str], i: str) -> str:
+    while parent[i] != i:
+        i = parent[i]
+    return i
 
 
 def test_a_missing_or_damaged_book_is_empty_and_bad_settings_are_named(tmp_path: Path) -> None:
