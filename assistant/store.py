@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import threading
 from collections.abc import Iterator
@@ -22,6 +23,38 @@ IDENTITY_PREFIX = "assistant_"
 STAMP = "stamp"
 
 
+OPENING = threading.Lock()  # one client at a time swaps the decorator below
+
+
+def _marked_as_override(method=None, **_checks):
+    """``overrides.override`` without its checks: the mark ``EnforceOverrides`` reads, nothing else."""
+    def mark(function):
+        function.__override__ = True
+        return function
+    return mark(method) if method is not None else mark
+
+
+@contextlib.contextmanager
+def _without_signature_checks() -> Iterator[None]:
+    """chromadb decorates ~160 methods with ``overrides.override``, which compares each signature with its
+    base class's as the class is made: a development aid that took ~0.25 s of every command that opens
+    the store (``import chromadb``: median 1.19 s -> 0.92 s of 8 runs each). While chromadb's modules load
+    (the import, and the client, which loads more), the decorator only marks; it is put back after."""
+    try:
+        overrides = importlib.import_module("overrides")
+        module = importlib.import_module("overrides.overrides")  # the package's name "overrides" is a function
+    except ImportError:  # a chromadb that no longer uses it
+        yield
+        return
+    with OPENING:
+        saved = overrides.override, overrides.overrides, module.override, module.overrides
+        overrides.override = overrides.overrides = module.override = module.overrides = _marked_as_override
+        try:
+            yield
+        finally:
+            overrides.override, overrides.overrides, module.override, module.overrides = saved
+
+
 class ChromaStore:
     """A Chroma collection of chunks with cosine distance; embeddings are always passed in."""
 
@@ -31,6 +64,10 @@ class ChromaStore:
 
     @cached_property
     def client(self):
+        with _without_signature_checks():
+            return self._open_client()
+
+    def _open_client(self):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
