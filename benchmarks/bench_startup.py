@@ -45,7 +45,7 @@ def main() -> None:
                                 cwd=ROOT).stdout
         results = {"help": summary([cli, "--help"]), "ask": summary([cli, *where, "ask", QUESTION]),
                    "import_chromadb": summary([sys.executable, "-c", "import chromadb"]),
-                   "open_store": summary([sys.executable, "-c", OPEN_STORE.format(index=Path(work) / "index")]),
+                   "open_store": summary([sys.executable, "-c", OPEN_STORE.format(index=str(Path(work) / "index"))]),
                    "python_alone": summary([sys.executable, "-c", "pass"]),
                    "question": QUESTION, "answer_starts": answer.strip().splitlines()[0][:120]}
     write_json(out_path(sys.argv, "bench_startup.json"), results)
