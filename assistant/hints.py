@@ -16,7 +16,7 @@ class AnswerHints:
     def __init__(self, settings: Settings, filters: Filters | None) -> None:
         self.settings = settings
         dated = filters and (filters.since or filters.until)
-        self.dates = [e.date for e in Manifest.load(settings.manifest_path).articles.values()] if dated else []
+        self.dates = Manifest.dates(settings.manifest_path) if dated else []
 
     def undated_left_out(self) -> str:
         """'2 undated articles were left out by the date range', when a date filter hid any."""

@@ -13,6 +13,10 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT 
 COLUMNS = "id, hash, title, chunks, date, source"
 
 
+def damaged(path: Path, error: Exception) -> ValueError:
+    return ValueError(f"index manifest {path} is damaged ({error}); run 'assistant index --full'")
+
+
 @dataclass(frozen=True)  # the manifest saves an entry when it is replaced, so it is never changed in place
 class ArticleEntry:
     hash: str
@@ -57,8 +61,17 @@ class Manifest:
                 meta = read_meta(db)
                 articles = {row[0]: ArticleEntry(*row[1:]) for row in db.execute(f"SELECT {COLUMNS} FROM articles")}
         except (Damaged, ValueError, TypeError) as error:
-            raise ValueError(f"index manifest {path} is damaged ({error}); run 'assistant index --full'") from None
+            raise damaged(path, error) from None
         return cls(meta.get("identity", {}), articles, meta.get("updated_at"), _saved=dict(articles))
+
+    @staticmethod
+    def dates(path: Path) -> list[str | None]:
+        """Every indexed article's date, read alone: a question with a date range needs only these."""
+        try:
+            with existing(path, SCHEMA) as db:
+                return [date for (date,) in db.execute("SELECT date FROM articles")] if db is not None else []
+        except Damaged as error:
+            raise damaged(path, error) from None
 
     def save(self, path: Path) -> None:
         """One transaction of the rows that changed since the manifest was read or last saved: a crash leaves

@@ -24,6 +24,7 @@ def test_saves_write_the_changes_and_a_new_manifest_replaces_the_old(tmp_path):
     manifest.save(path)
     again = Manifest.load(path)
     assert again == manifest and sorted(again.articles) == ["b", "c", "d"] and again.chunk_count == 4
+    assert sorted(Manifest.dates(path), key=str) == ["2024-01-03", None, None]
     Manifest({"model": "n"}, {"e": ArticleEntry("h", "E", 1)}, "t2").save(path)  # a rebuild: not read first
     assert Manifest.load(path) == Manifest({"model": "n"}, {"e": ArticleEntry("h", "E", 1)}, "t2")
 
