@@ -127,13 +127,18 @@ def main() -> None:
                 lambda: LexicalIndex.build((i, d) for i, d, _ in builder.store.records(metadatas=False)))[0], 2)
             # one more article, as a user adds one: read and hash the folder, embed it, store it, and
             # update the keyword index in place; three times, one at a time, and the median is reported
-            additions = []
-            for _ in range(ADDITIONS):
+            # and the first answer after each addition, in the same process: it reloads the keyword index
+            # and regroups the stories of the new store state (the question is embedded like the passages)
+            additions, answers_after = [], []
+            asked = questions()
+            builder.ask(asked[0])
+            for n in range(ADDITIONS):
                 write_articles(articles, 1, seed=written + 7, paragraphs=(16, 24), first=written)
                 written += 1
                 seconds, add_one = timed(builder.update_index)
                 assert add_one.added == 1, add_one
                 additions.append(round(seconds, 3))
+                answers_after.append(round(timed(lambda q=asked[1 + n]: builder.ask(q))[0] * 1000, 1))
             out = work / f"query-{size}.json"
             subprocess.run([sys.executable, __file__, "--query", str(index), str(articles), "--out", str(out)],
                            check=True)
@@ -141,6 +146,8 @@ def main() -> None:
             results.append({"target": size, "articles": written, "bm25_build_seconds": build_seconds,
                             "index_disk_mb": round(disk_mb),
                             "add_one_seconds": statistics.median(additions), "add_one_each": additions,
+                            "answer_after_add_ms": statistics.median(answers_after),
+                            "answer_after_add_each_ms": answers_after,
                             "pipeline_seconds_so_far": round(pipeline_seconds, 1),
                             **json.loads(out.read_text())})
             print(json.dumps(results[-1]), flush=True)
