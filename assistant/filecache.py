@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from .reports import Problem
-from .side_tables import Damaged, existing, opened, read_meta, write_meta
+from .side_tables import Damaged, existing, read_meta, save_changes
 
 RACY_SECONDS = 2
 SCHEMA = "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, record TEXT NOT NULL);"
@@ -105,12 +105,7 @@ class FileCache:
     def save(self) -> None:
         """Keep the records of the files seen by this update (a file no longer there is forgotten), writing
         only the rows that changed; records not read from ``path`` replace what is there."""
-        saved = self._saved if self._saved is not None else {}
-        with opened(self.path, SCHEMA, fresh=self._saved is None) as db, db:
-            db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in saved.keys() - self._fresh.keys()])
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", [
-                (name, json.dumps([r.size, r.mtime_ns, r.inode, [list(vars(a).values()) for a in r.articles],
-                                   r.warnings], ensure_ascii=False))
-                for name, r in self._fresh.items() if saved.get(name) != r])
-            write_meta(db, identity=self.identity)
+        save_changes(self.path, SCHEMA, "files", "name", self._saved, self._fresh, lambda name, r: (
+            name, json.dumps([r.size, r.mtime_ns, r.inode, [list(vars(a).values()) for a in r.articles], r.warnings],
+                             ensure_ascii=False)), identity=self.identity)
         self._saved = dict(self._fresh)

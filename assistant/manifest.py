@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .side_tables import Damaged, existing, opened, read_meta, write_meta
+from .side_tables import Damaged, existing, read_meta, save_changes
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, title TEXT NOT NULL,
     chunks INTEGER NOT NULL, date TEXT, source TEXT);"""
@@ -76,11 +76,7 @@ class Manifest:
     def save(self, path: Path) -> None:
         """One transaction of the rows that changed since the manifest was read or last saved: a crash leaves
         the old manifest or the new one. A manifest not read from ``path`` replaces what is there."""
-        saved = self._saved if self._saved is not None else {}
-        with opened(path, SCHEMA, fresh=self._saved is None) as db, db:
-            db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in saved.keys() - self.articles.keys()])
-            db.executemany(f"INSERT OR REPLACE INTO articles ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                           [(i, e.hash, e.title, e.chunks, e.date, e.source)
-                            for i, e in self.articles.items() if saved.get(i) != e])
-            write_meta(db, identity=self.identity, updated_at=self.updated_at)
+        save_changes(path, SCHEMA, "articles", "id", self._saved, self.articles,
+                     lambda i, e: (i, e.hash, e.title, e.chunks, e.date, e.source),
+                     identity=self.identity, updated_at=self.updated_at)
         self._saved = dict(self.articles)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
 Damaged = sqlite3.DatabaseError  # "file is not a database", "database disk image is malformed"
@@ -50,3 +51,18 @@ def read_meta(connection: sqlite3.Connection) -> dict:
 def write_meta(connection: sqlite3.Connection, **values: object) -> None:
     connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            [(key, json.dumps(value, ensure_ascii=False)) for key, value in values.items()])
+
+
+def save_changes(path: Path, schema: str, table: str, key: str, saved: dict[str, Any] | None,
+                 current: dict[str, Any], row: Callable[[str, Any], tuple], **meta: object) -> None:
+    """Make ``table`` hold ``current`` in one transaction, writing only what differs from ``saved`` (the
+    rows as last read or written): gone keys are deleted, changed values replaced (``row`` gives a value's
+    columns, its key first). ``saved`` None: the rows on disk are unknown, so the file starts anew."""
+    before = saved if saved is not None else {}
+    changed = [row(k, v) for k, v in current.items() if before.get(k) != v]
+    with opened(path, schema, fresh=saved is None) as connection, connection:
+        connection.executemany(f"DELETE FROM {table} WHERE {key} = ?", [(k,) for k in before.keys() - current.keys()])
+        if changed:
+            marks = ", ".join("?" * len(changed[0]))
+            connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
+        write_meta(connection, **meta)

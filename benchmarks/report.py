@@ -199,12 +199,12 @@ def million(lat: dict) -> list[str]:
 
 
 def startup(start: dict) -> list[str]:
-    commands = {"help": "assistant --help", "ask": f"assistant ask \"{start['question']}\"",
-                "import_chromadb": "python -c 'import chromadb'",
+    commands = {"help": "`assistant --help`", "ask": f"`assistant ask \"{start['question']}\"`",
+                "import_chromadb": "`python -c 'import chromadb'`",
                 "open_store": "the store opened as the assistant opens it (chromadb and its client)",
-                "python_alone": "python -c pass"}
-    rows = [[f"`{label}`" if key != "open_store" else label, f"**{start[key]['median_s']:.2f}**",
-             f"{start[key]['best_s']:.2f}"] for key, label in commands.items() if key in start]
+                "python_alone": "`python -c pass`"}
+    rows = [[label, f"**{start[key]['median_s']:.2f}**", f"{start[key]['best_s']:.2f}"]
+            for key, label in commands.items() if key in start]
     lines = ["## Cold start", "",
              f"Each command is a fresh process ({start['ask']['n']} runs each), timed from process start to exit, "
              "on the seed index with the default settings (ONNX int8 embedder, export already cached). "
