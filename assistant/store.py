@@ -14,6 +14,7 @@ import numpy as np
 
 from .dates import date_number
 from .packing import pack_vectors
+from .pages import chunk_pages, parse_pages
 from .records import file_of
 from .settings import Settings
 from .types import Article, Chunk, Passage, Span
@@ -150,8 +151,6 @@ class ChromaStore:
 
     @staticmethod
     def _metadata(article: Article, chunk: Chunk) -> dict:
-        from .readers.pages import chunk_pages
-
         meta = {
             "article_id": article.id,
             "title": article.title,
@@ -219,8 +218,6 @@ class ChromaStore:
 
     @staticmethod
     def _passage(chunk_id: str, document: str, meta: dict) -> Passage:
-        from .readers.pages import parse_pages
-
         sentences = [Span(s, e) for s, e in json.loads(meta.get("sentences", "[]"))]
         return Passage(
             chunk_id=chunk_id,

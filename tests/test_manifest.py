@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.manifest import ArticleEntry, Manifest
+from assistant.manifest import ArticleEntry, DamagedManifest, Manifest
 
 
 def test_round_trip_and_atomic_save(tmp_path):
@@ -31,7 +31,7 @@ def test_saves_write_the_changes_and_a_new_manifest_replaces_the_old(tmp_path):
 
 def test_damaged_manifest_says_how_to_recover(tmp_path):
     (tmp_path / "m.sqlite").write_text("{not json")
-    with pytest.raises(ValueError, match="--full"):
+    with pytest.raises(DamagedManifest, match="run 'assistant index' to rebuild it"):
         Manifest.load(tmp_path / "m.sqlite")
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from assistant.dates import normalize_date
 from assistant.load import load_file
+from assistant.pages import chunk_pages, page_at
 from assistant.readers.html import fragment_to_text
-from assistant.readers.pages import chunk_pages, page_at
 from assistant.reports import Problem
 from assistant.store import ChromaStore
 from assistant.types import Article, Chunk, Span

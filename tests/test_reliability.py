@@ -172,7 +172,8 @@ def test_a_waiting_update_says_so_at_once_then_reports(tmp_path):
     assert json.loads(report)["added"] == 2
 
 
-@pytest.mark.parametrize("damage", ["manifest", "keyword-index", "file records and stories", "older version"])
+@pytest.mark.parametrize("damage", ["manifest", "damaged manifest", "keyword-index", "file records and stories",
+                                    "older version"])
 def test_damaged_side_files_are_rebuilt_from_the_store(embedder, seed_copy, tmp_path, damage):
     bot = make_bot(embedder, seed_copy, tmp_path / "index")
     bot.update_index()
@@ -180,6 +181,8 @@ def test_damaged_side_files_are_rebuilt_from_the_store(embedder, seed_copy, tmp_
     legacy = [settings.index_dir / name for name in ("manifest.json", "files.json", "stories.json")]
     if damage == "manifest":
         settings.manifest_path.unlink()
+    elif damage == "damaged manifest":
+        settings.manifest_path.write_bytes(b"SQLite format 3\x00 and then nothing")
     elif damage == "keyword-index":
         (settings.lexical_dir / "stamp.json").write_text("{broken")
     elif damage == "file records and stories":
@@ -193,6 +196,7 @@ def test_damaged_side_files_are_rebuilt_from_the_store(embedder, seed_copy, tmp_
     fresh = make_bot(embedder, seed_copy, tmp_path / "index")
     report = fresh.update_index()
     assert report.chunks == 0 and report.unchanged == 1 and not report.rebuilt
+    assert ("rebuilt from the stored passages" in report.note) == (damage == "damaged manifest")
     assert not any(path.exists() for path in legacy)
     assert StoryBook.saved_stamp(settings.stories_path) == fresh.store.stamp()  # signed again
     assert fresh.update_index().chunks == 0  # and the next update finds everything in step

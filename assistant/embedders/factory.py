@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from ..settings import Settings
+from ..settings import Settings, user_cache_dir
 from .onnx_backend import OnnxEmbedder
 from .onnx_format import EXPORT_VERSION
 from .protocol import Embedder
@@ -15,8 +14,7 @@ from .torch_backend import SentenceEmbedder
 def models_dir(settings: Settings) -> Path:
     """Exported models live in the user's cache, shared by every index: an export takes ~10 s and 1 GB
     of memory, and its file name says which model files and recipe made it. ``models_dir`` moves it."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return settings.models_dir or cache / "news-assistant" / "models"
+    return settings.models_dir or user_cache_dir() / "news-assistant" / "models"
 
 
 def backend_identity(settings: Settings) -> str:

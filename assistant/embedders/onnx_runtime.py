@@ -7,7 +7,8 @@ that will later run it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -24,13 +25,24 @@ class Runtime:
     """A loaded export: the session, its tokenizers and how to pool."""
 
     session: object
-    counter: object  # tokenizers.Tokenizer without truncation: counts word pieces
-    encoder: object  # the same with the model's truncation: feeds the session
+    encoder: object  # tokenizers.Tokenizer with the model's truncation: feeds the session
     input_names: list[str]
     max_seq_length: int
     pooling: str
     pad_id: int
     dimension: int
+    tokenizer_json: str = field(repr=False)
+
+    @cached_property
+    def counter(self) -> object:
+        """The same tokenizer without truncation, to count word pieces: only chunking counts, so a
+        process that only asks never parses the tokenizer a second time (~30 ms)."""
+        from tokenizers import Tokenizer
+
+        counter = Tokenizer.from_str(self.tokenizer_json)
+        counter.no_truncation()
+        counter.no_padding()
+        return counter
 
 
 def load_runtime(path: Path, expected: str) -> Runtime | None:
@@ -45,14 +57,13 @@ def load_runtime(path: Path, expected: str) -> Runtime | None:
     meta = from_metadata(session.get_modelmeta().custom_metadata_map)
     if meta.get("fingerprint") != expected:
         return None
-    counter, encoder = Tokenizer.from_str(meta["tokenizer"]), Tokenizer.from_str(meta["tokenizer"])
-    counter.no_truncation()
-    counter.no_padding()
+    encoder = Tokenizer.from_str(meta["tokenizer"])
     encoder.no_padding()
     encoder.enable_truncation(int(meta["max_seq_length"]))
     declared = {i.name for i in session.get_inputs()}
-    return Runtime(session, counter, encoder, [n for n in json.loads(meta["input_names"]) if n in declared],
-                   int(meta["max_seq_length"]), meta["pooling"], int(meta["pad_id"]), int(meta["dimension"]))
+    return Runtime(session, encoder, [n for n in json.loads(meta["input_names"]) if n in declared],
+                   int(meta["max_seq_length"]), meta["pooling"], int(meta["pad_id"]), int(meta["dimension"]),
+                   meta["tokenizer"])
 
 
 def encode_with(runtime: Runtime, texts: list[str], batch_size: int = 32,

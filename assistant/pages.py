@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..types import Article, page_at
+from .types import Article, page_at
 
 
 def chunk_pages(article: Article, start: int, end: int) -> str | None:
