@@ -52,6 +52,15 @@ def test_short_answer_is_an_exact_span_of_the_asked_kind(embedder):
         assert answer.text.startswith(f"{expected}: ") and short.citation in {c.n for c in answer.citations}
 
 
+def test_the_short_answer_is_not_made_of_the_question_s_own_words(embedder):
+    text = "On the opening drive, Denver's kicker Brandon McManus made a 34-yard field goal at the Harbour Stadium."
+    answerer = ExtractiveAnswerer(embedder)
+    for question, expected in (("Who kicked the field goal for Denver on the opening drive?", "Brandon McManus"),
+                               ("Where did McManus kick the field goal for Denver?", "Harbour Stadium")):
+        short = answerer.run(question, [passage(text)]).short_answer
+        assert short is not None and short.text == expected, (question, short)
+
+
 def test_no_short_answer_when_the_evidence_has_no_span_of_that_kind(embedder):
     text = "Captain Mira Okonkwo led the rescue team.  The team used an inflatable boat."
     answer = ExtractiveAnswerer(embedder).run("What did the rescue team use?", [passage(text)])

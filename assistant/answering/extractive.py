@@ -27,6 +27,9 @@ from .question import Kind, Question, analyse
 from .spans import counting
 
 ABSTAIN_TEXT = "The indexed articles don't say."
+# A candidate made of the question's own words sits next to them, so it reads as close: "Denver's" for "Who
+# kicked for Denver?", "Super Bowl XLVII" for a question about Super Bowl 50. Its share of them counts against it.
+ASKED_WORDS_PENALTY = 1.5
 
 
 class Encoder(Protocol):
@@ -185,7 +188,8 @@ def best_span(question: Question, sentence: Sentence) -> Candidate:
 
 
 def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:
-    """Candidates next to the question's words (and its head noun) answer it; others are bystanders."""
+    """Candidates next to the question's words (and its head noun) answer it, unless made of them; others are
+    bystanders."""
     tokens = [(m.start(), m.group()) for m in WORD.finditer(sentence)]
     wanted = set(question.terms)
     positions = [i for i, (_, word) in enumerate(tokens) if set(terms(word)) & wanted]
@@ -197,7 +201,8 @@ def _closeness(question: Question, sentence: str, candidate: Candidate) -> float
         score += 1.0
     if question.kind is Kind.PERSON:
         score += 0.5 * (" " in candidate.text) - 1.0 * candidate.locative
-    return score
+    own = terms(candidate.text)
+    return score - ASKED_WORDS_PENALTY * sum(t in wanted for t in own) / max(len(own), 1)
 
 
 def with_marker(sentence: str, n: int) -> str:
