@@ -25,6 +25,12 @@ def test_dates_numbers_and_names():
     assert not any("February" in n for n in names)  # a date is not a name
 
 
+def test_a_number_ends_with_its_last_digit_not_the_comma_after_it():
+    sentence = "Manning was 39, Newton 26, and 1,000,000 viewers, 20–18, watched."
+    found = [c.text for c in candidates(sentence, Kind.NUMBER)]
+    assert found == ["39", "26", "1,000,000", "20–18"]
+
+
 def test_places_know_their_preposition_and_people_lose_their_title():
     places = {c.text: c.locative for c in candidates(SENTENCE, Kind.PLACE)}
     assert places["Santa Clara"] and not places["Denver Broncos"]

@@ -39,9 +39,9 @@ UNIT = (r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+(?:km²|km2|km|kilomet(?:er|re)s
 NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                r"hundred|a\s+dozen|dozens?|hundreds|thousands|millions|billions)")
+DIGITS = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # "1,000,000", "2.5"; never the comma after "39,"
 NUMBER = re.compile(
-    rf"(?:[$€£]\s?)?\b(?:\d[\d,]*(?:\.\d+)?(?:[–-]\d[\d,]*(?:\.\d+)?)?|{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*)"
-    rf"{SCALE}{UNIT}",
+    rf"(?:[$€£]\s?)?\b(?:{DIGITS}(?:[–-]{DIGITS})?|{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*){SCALE}{UNIT}",
     re.IGNORECASE,
 )
 UNIT_AT_END = re.compile(UNIT.removesuffix("?") + "$", re.IGNORECASE)  # "400 m", "8,000 years"; not "three"
