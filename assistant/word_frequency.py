@@ -17,7 +17,9 @@ import re
 import sqlite3
 import tempfile
 import threading
+import zlib
 from collections.abc import Callable
+from contextlib import closing
 from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -51,10 +53,10 @@ def _english_bands(packed: Path | None = None) -> dict[str, int]:
 
 
 def cached_table_path(packed: Path) -> Path:
-    """The cached copy's name says which list it copies (its size and time), so an upgrade makes a new one."""
-    made = packed.stat()
-    name = f"large_en-v{TABLE_VERSION}-{made.st_size}-{made.st_mtime_ns}.sqlite"
-    return user_cache_dir() / "news-assistant" / "wordfreq" / name
+    """The cached copy's name says which list it copies (a checksum of its bytes, ~1 ms): an upgrade makes a
+    new copy, and a reinstall of the same list (every fresh environment) finds the old one."""
+    checksum = zlib.crc32(packed.read_bytes())
+    return user_cache_dir() / "news-assistant" / "wordfreq" / f"large_en-v{TABLE_VERSION}-{checksum:08x}.sqlite"
 
 
 def _write_table(path: Path, bands: dict[str, int]) -> None:
@@ -63,10 +65,9 @@ def _write_table(path: Path, bands: dict[str, int]) -> None:
     handle, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
-        with sqlite3.connect(aside) as connection:
+        with closing(sqlite3.connect(aside)) as connection, connection:
             connection.execute("CREATE TABLE words (word TEXT PRIMARY KEY, band INTEGER NOT NULL) WITHOUT ROWID")
             connection.executemany("INSERT INTO words VALUES (?, ?)", bands.items())
-        connection.close()
         os.replace(aside, path)
     finally:
         Path(aside).unlink(missing_ok=True)
@@ -82,9 +83,12 @@ def _reader(path: Path) -> Callable[[str], int | None]:
             row = connection.execute("SELECT band FROM words WHERE word = ?", (word,)).fetchone()
         return row[0] if row else None
 
-    if band("the") is None:  # every copy holds "the": an empty or foreign file is no copy
+    try:
+        if band("the") is None:  # every copy holds "the": an empty or foreign file is no copy
+            raise sqlite3.DatabaseError(f"{path}: not a copy of wordfreq's English list")
+    except sqlite3.Error:
         connection.close()
-        raise sqlite3.DatabaseError(f"{path}: not a copy of wordfreq's English list")
+        raise
     return band
 
 
