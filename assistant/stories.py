@@ -46,9 +46,9 @@ def signature(text: str) -> np.ndarray:
     return (permuted.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
-def similarity(first: np.ndarray, second: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two articles' 3-grams."""
-    return float(np.mean(first == second))
+def similarity(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of two articles' 3-grams; of each pair of rows, for stacked signatures."""
+    return (first == second).mean(axis=-1)
 
 
 def carrier_of(article) -> Carrier:
@@ -197,7 +197,7 @@ class StoryBook:
         ids = list(self.signatures)
         matrix = np.stack(list(self.signatures.values()))
         pairs = _proposed_pairs(matrix)
-        similar = (matrix[pairs[:, 0]] == matrix[pairs[:, 1]]).mean(axis=1) >= self.threshold
+        similar = similarity(matrix[pairs[:, 0]], matrix[pairs[:, 1]]) >= self.threshold
         for first, second in pairs[similar].tolist():
             a, b = root(ids[first]), root(ids[second])
             if a != b and self._close_in_time(ids[first], ids[second]):
