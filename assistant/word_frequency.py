@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
 import re
 import sqlite3
-import tempfile
 import threading
 import zlib
 from collections.abc import Callable
@@ -24,6 +22,7 @@ from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from .atomic import write_atomically
 from .settings import user_cache_dir
 
 PLAIN = re.compile(r"[a-z]+")  # wordfreq's tokenizer leaves such a word as it is
@@ -60,17 +59,12 @@ def cached_table_path(packed: Path) -> Path:
 
 
 def _write_table(path: Path, bands: dict[str, int]) -> None:
-    """Written aside and moved in place: a reader never sees half a table, two writers never clash."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        with closing(sqlite3.connect(aside)) as connection, connection:
-            connection.execute("CREATE TABLE words (word TEXT PRIMARY KEY, band INTEGER NOT NULL) WITHOUT ROWID")
-            connection.executemany("INSERT INTO words VALUES (?, ?)", bands.items())
-        os.replace(aside, path)
-    finally:
-        Path(aside).unlink(missing_ok=True)
+    """Made in memory, then written whole: a reader never sees half a table, two writers never clash."""
+    with closing(sqlite3.connect(":memory:")) as connection:
+        connection.execute("CREATE TABLE words (word TEXT PRIMARY KEY, band INTEGER NOT NULL) WITHOUT ROWID")
+        connection.executemany("INSERT INTO words VALUES (?, ?)", bands.items())
+        connection.commit()
+        write_atomically(path, connection.serialize())
 
 
 def _reader(path: Path) -> Callable[[str], int | None]:
