@@ -147,7 +147,7 @@ class Indexer:
         try:
             manifest = Manifest.load(self.settings.manifest_path)
         except DamagedManifest as error:  # read back from the store below, like a missing one
-            notify(0, 1, str(error).split(";")[0])
+            notify(0, 1, error.problem)
             report.note = "the damaged manifest was rebuilt from the stored passages"
             manifest = Manifest()
         if full or self.store.identity() != identity:

@@ -16,10 +16,9 @@ COLUMNS = "id, hash, title, chunks, date, source"
 class DamagedManifest(ValueError):
     """The manifest cannot be read; the next update rebuilds it from the store, which holds every passage."""
 
-
-def damaged(path: Path, error: Exception) -> DamagedManifest:
-    return DamagedManifest(f"index manifest {path} is damaged ({error}); run 'assistant index' to rebuild it "
-                           "from the stored passages")
+    def __init__(self, path: Path, error: Exception) -> None:
+        self.problem = f"index manifest {path} is damaged ({error})"
+        super().__init__(f"{self.problem}; run 'assistant index' to rebuild it from the stored passages")
 
 
 @dataclass(frozen=True)  # the manifest saves an entry when it is replaced, so it is never changed in place
@@ -66,7 +65,7 @@ class Manifest:
                 meta = read_meta(db)
                 articles = {row[0]: ArticleEntry(*row[1:]) for row in db.execute(f"SELECT {COLUMNS} FROM articles")}
         except (Damaged, ValueError, TypeError) as error:
-            raise damaged(path, error) from None
+            raise DamagedManifest(path, error) from None
         return cls(meta.get("identity", {}), articles, meta.get("updated_at"), _saved=dict(articles))
 
     @staticmethod
@@ -76,7 +75,7 @@ class Manifest:
             with existing(path, SCHEMA) as db:
                 return [date for (date,) in db.execute("SELECT date FROM articles")] if db is not None else []
         except Damaged as error:
-            raise damaged(path, error) from None
+            raise DamagedManifest(path, error) from None
 
     def save(self, path: Path) -> None:
         """One transaction of the rows that changed since the manifest was read or last saved: a crash leaves
