@@ -157,3 +157,23 @@ def test_a_when_question_is_not_answered_by_a_sentence_without_a_time(embedder):
     dated = "Around 180 million years ago the two plates reversed direction and compressed the Tethys floor."
     answered = ExtractiveAnswerer(embedder).run("When did the two plates reverse direction?", [passage(dated)])
     assert not answered.abstained and answered.short_answer.text == "180 million years ago"
+
+
+def test_the_best_few_are_ranked_as_in_the_full_ranking_with_fewer_spans_read(embedder):
+    from assistant.answering.extractive import passage_terms, sentences_of
+    from assistant.answering.question import analyse
+
+    texts = [FESTIVAL, "The harbour parade was moved to Saturday.  Storms closed the ferry to Varel on Monday.",
+             "Tickets cost 12 euros.  The lantern makers came from Leer and Emden.  Rain fell for three days."]
+    passages = [passage(t, article=f"{n}.md", title="Varel") for n, t in enumerate(texts)]
+    asked = analyse("When was the Varel lantern festival opened?")
+    answerer = ExtractiveAnswerer(embedder)
+
+    def ranking(top):
+        sentences = sentences_of(passages, asked, passage_terms(passages))
+        ranked = answerer.rank(asked, asked.text, sentences, top=top)
+        return [(s.text, s.score) for s in ranked], sum("spans" in s.__dict__ for s in sentences)
+
+    everything, read_all = ranking(None)
+    best, read_some = ranking(2)
+    assert best == everything[:2] and read_all == len(everything) == 8 and read_some < read_all

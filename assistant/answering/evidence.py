@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..chunk import looks_like_heading
-from ..text import WORD, fold, stem, terms
+from ..text import WORD, fold, terms
 from ..types import Passage, Span
 from ..word_frequency import zipf
+from .contrary import contradicted
 from .question import NEGATIONS, Kind, Question
 from .spans import Candidate, candidates, measures
 
@@ -40,7 +42,7 @@ class Sentence:
     terms: frozenset[str] = field(default_factory=frozenset)
     context_terms: frozenset[str] = field(default_factory=frozenset)  # previous sentence and title
     passage_terms: frozenset[str] = field(default_factory=frozenset)  # its passage's title and text
-    spans: list[Candidate] = field(default_factory=list)  # of the asked kind, not given by the question
+    asked: Question | None = None  # the question it is read for: its spans are of the asked kind
     previous_key: tuple[str, int, int] | None = None  # the sentence before it, when there is one
     vector: np.ndarray | None = field(default=None, repr=False)  # embedded at index time, when stored
     score: float = 0.0
@@ -48,6 +50,12 @@ class Sentence:
     @property
     def key(self) -> tuple[str, int, int]:
         return self.passage.article_id, self.span.start, self.span.end
+
+    @cached_property
+    def spans(self) -> list[Candidate]:
+        """Spans of the asked kind that the question does not give; found when first read (the slowest
+        reading of a sentence, so the answerer reads them only for sentences that can still rank high)."""
+        return new_spans(self.text, self.asked) if self.asked is not None else []
 
 
 def is_heading(sentence: str, title: str) -> bool:
@@ -119,62 +127,6 @@ def _near(term: str, retrieved: frozenset[str]) -> bool:
     return len(term) <= 3 or term in retrieved or bool(get_close_matches(term, retrieved, n=1, cutoff=0.75))
 
 
-# Words that exclude each other: a sentence saying one does not answer a question asking the other.
-# Degree words pair only with their opposite ("largest"/"smallest"); "first"/"last" are left out,
-# since "the first since 1985" answers "the last before".
-CONTRARY_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
-    "north south east west", "northern southern eastern western", "northward southward eastward westward",
-    "northeast southwest", "northwest southeast", "upper lower", "left right", "warm cold", "hot cold",
-    "light dark", "increase decrease", "increased decreased", "rise fall", "rose fell", "ancient modern",
-    "strong weak", "heavily sparsely", "clean dirty", "open closed", "opened closed", "old new", "large small",
-    "high low", "wide narrow", "deep shallow", "fast slow", "early late", "inner outer", "import export",
-    "win lose", "won lost", "maximum minimum", "above below", "upstream downstream", "internal external",
-    "private public", "merge diverge", "merged diverged", "join separate", "joined separated",
-    "same different", "allowed banned", "accepted rejected", "success failure", "majority minority",
-))
-OPPOSITE_DEGREES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
-    (frozenset(a.split()), frozenset(b.split())) for a, b in (
-        ("largest biggest greatest most highest major", "smallest least fewest lowest minor"),
-        ("longest", "shortest"), ("larger bigger greater more higher", "smaller less fewer lower"),
-        ("longer", "shorter"), ("older", "newer younger"), ("earlier", "later"), ("wider", "narrower"),
-        ("warmer", "colder cooler"), ("lighter", "darker heavier"),
-    ))
-
-
-def _contraries() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for group in CONTRARY_GROUPS:
-        for word in group:
-            out.setdefault(word, set()).update(group - {word})
-    for one, other in OPPOSITE_DEGREES:
-        for word in one:
-            out.setdefault(word, set()).update(other)
-        for word in other:
-            out.setdefault(word, set()).update(one)
-    return {word: frozenset(opposed) for word, opposed in out.items()}
-
-
-CONTRARIES = _contraries()
-
-
-def _says(word: str, words: set[str], stems: set[str]) -> bool:
-    """The sentence says the word, or a form of it ("warm" and "warmer", "lose" and "losing")."""
-    prefix = word[:max(4, len(word) - 3)]
-    return word in words or stem(word) in stems or (len(word) >= 4 and any(w.startswith(prefix) for w in words))
-
-
-def contradicted(question: Question, sentence: str) -> list[str]:
-    """The question's words the sentence does not say while it says their contrary: asked about the
-    "south" turn where the sentence has the "north" one, the "smallest" where it has the "largest".
-
-    Only words written in lower case count, so "South Africa" is a name and not a direction.
-    """
-    words = {w.lower() for w in WORD.findall(sentence)}
-    stems = set(terms(sentence))
-    asked = {w for w in WORD.findall(question.text) if w.islower() and w in CONTRARIES}
-    return sorted(w for w in asked if CONTRARIES[w] & words and not _says(w, words, stems))
-
-
 TIME_EXPRESSION = re.compile(
     r"\b(?:[A-Z]\w+\s+)*(?:War|Period|Era|Age|Ages|Dynasty|Revolution|Reign)\b|\b\d{1,2}:\d{2}\b"
     r"|\b\d[\d,.]*\s*\(?(?:years?|yr|BP|BC|AD|BCE|CE|MBP|million)\b")
@@ -198,32 +150,48 @@ def _missing_kind(question: Question, sentence: Sentence) -> float:
     return 0.6
 
 
-def shortfall(question: Question, sentence: Sentence, retrieved: frozenset[str] = frozenset()) -> dict[str, float]:
+@dataclass(frozen=True)
+class Demands:
+    """What a sentence must hold to answer a question: read once per question, then checked per sentence."""
+
+    question: Question
+    specifics: frozenset[str]  # names, numbers and rare words of the question
+    unheard: frozenset[str]  # its names that no retrieved passage holds, even nearly: they decide
+
+    @classmethod
+    def of(cls, question: Question, retrieved: frozenset[str] = frozenset()) -> Demands:
+        """``retrieved``: the terms of every retrieved passage."""
+        return cls(question, frozenset(specifics(question)),
+                   frozenset(t for t in question.names if not _near(t, retrieved)))
+
+
+def shortfall(demands: Demands, sentence: Sentence) -> dict[str, float]:
     """What the sentence lacks to answer the question, each with how much it counts (none: it answers).
 
     A name the question gives that neither the sentence, the one before it, the title nor the passage
-    holds counts fully, and when no retrieved passage holds it (``retrieved``: their terms) it decides;
-    other missing specifics count partly, so one paraphrased word does not refuse. A word of the
-    question whose contrary the sentence says (``~south``), and a "when" or "how many" the sentence
-    has no time or number for, decide.
+    holds counts fully, and when no retrieved passage holds it it decides; other missing specifics count
+    partly, so one paraphrased word does not refuse. A word of the question whose contrary the sentence
+    says (``~south``), and a "when" or "how many" the sentence has no time or number for, decide.
     """
+    question = demands.question
     present = sentence.terms | sentence.context_terms
     lacking: dict[str, float] = {}
-    for term in specifics(question) - present:
+    for term in demands.specifics - present:
         if term in question.names:
             if get_close_matches(term, present, n=1, cutoff=0.8):
                 continue  # "Kenyan" and "Kenya", "Beyonce" and "Beyoncés"
-            lacking[term] = 0.5 if term in sentence.passage_terms else 1.0 if _near(term, retrieved) else DECISIVE
+            lacking[term] = 0.5 if term in sentence.passage_terms else DECISIVE if term in demands.unheard else 1.0
         elif any(c.isdigit() for c in term):
             lacking[term] = 0.6
         else:
             lacking[term] = 0.35
-    words = {w.lower() for w in WORD.findall(f"{sentence.previous} {sentence.text}")}
-    for degree in question.degree:
-        if not _same_degree(degree, words):
-            lacking[degree] = 0.6
-    if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
-        lacking["not"] = 0.6
+    if question.degree or question.negated:
+        words = {w.lower() for w in WORD.findall(f"{sentence.previous} {sentence.text}")}
+        for degree in question.degree:
+            if not _same_degree(degree, words):
+                lacking[degree] = 0.6
+        if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
+            lacking["not"] = 0.6
     if question.kind is not None and question.kind is not Kind.NAME and not sentence.spans:
         lacking[f"<{question.kind.value}>"] = _missing_kind(question, sentence)
     for word in contradicted(question, sentence.text):

@@ -10,6 +10,7 @@ a weaker sentence would answer some other question.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,8 +22,9 @@ from ..events import AnswerEvent, Done, TextDelta
 from ..text import WORD, terms
 from ..timeframe import wants_recent
 from ..types import Answer, Citation, Passage, ShortAnswer
+from .contrary import contradicted
 from .disagree import answers_the_same, disagreement
-from .evidence import Candidate, Sentence, contradicted, coverage, is_heading, new_spans, shortfall, weighted_terms
+from .evidence import Candidate, Demands, Sentence, coverage, is_heading, shortfall, weighted_terms
 from .question import Kind, Question, analyse
 from .spans import counting
 
@@ -30,6 +32,7 @@ ABSTAIN_TEXT = "The indexed articles don't say."
 # A candidate made of the question's own words sits next to them, so it reads as close: "Denver's" for "Who
 # kicked for Denver?", "Super Bowl XLVII" for a question about Super Bowl 50. Its share of them counts against it.
 ASKED_WORDS_PENALTY = 1.5
+SPAN_BONUS, NO_SPAN_PENALTY, COUNTED_BONUS = 0.08, 0.04, 0.04  # a sentence that gives the asked kind of thing
 
 
 class Encoder(Protocol):
@@ -55,7 +58,7 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
             own = frozenset(terms(text))  # read once: this sentence's words, then the next one's context
             if key not in seen and not is_heading(text, passage.title):
                 seen[key] = Sentence(passage, span, text, previous, own, previous_terms | title_terms,
-                                     words[passage.chunk_id], new_spans(text, question), previous_key,
+                                     words[passage.chunk_id], question, previous_key,
                                      stored[i] if stored is not None and i < len(stored) else None)
             previous, previous_key, previous_terms = text, key, own
     return list(seen.values())
@@ -84,8 +87,33 @@ class ExtractiveAnswerer:
         if not 0.0 <= self.semantic_weight <= 1.0:
             raise ValueError(f"semantic_weight={self.semantic_weight} must be between 0 and 1")
 
-    def rank(self, question: Question, search_query: str, sentences: list[Sentence]) -> list[Sentence]:
-        """Score every sentence for this question; the condensed query (history) counts a little."""
+    def rank(self, question: Question, search_query: str, sentences: list[Sentence],
+             top: int | None = None) -> list[Sentence]:
+        """Score every sentence for this question, best first; the condensed query (history) counts a little.
+
+        With ``top``, only the best ``top``: a sentence's spans, the slowest thing read in it, are then found
+        only while it can still reach them (its score without them, plus the most they can add).
+        """
+        base = self._base_scores(question, search_query, sentences)
+        if question.kind is None:
+            scored = list(range(len(sentences)))
+            for i in scored:
+                sentences[i].score = round(base[i], 4)
+        else:
+            scored, best = [], []  # best: a min-heap of the ``top`` best scores so far
+            most = SPAN_BONUS + (COUNTED_BONUS if question.counted else 0.0)
+            for i in sorted(range(len(sentences)), key=base.__getitem__, reverse=True):
+                if top and len(best) >= top and best[0] > round(base[i] + most, 4):
+                    break
+                sentence = sentences[i]
+                sentence.score = round(base[i] + _span_bonus(question, sentence), 4)
+                scored.append(i)
+                (heapq.heappushpop if top and len(best) >= top else heapq.heappush)(best, sentence.score)
+        order = sorted(scored, key=lambda i: (-sentences[i].score, i))  # ties keep the passages' order
+        return [sentences[i] for i in order[:top]]
+
+    def _base_scores(self, question: Question, search_query: str, sentences: list[Sentence]) -> list[float]:
+        """Meaning and shared words, before any span of the asked kind is read."""
         queries = [question.text] + ([search_query] if search_query != question.text else [])
         unread = [s for s in sentences if s.vector is None]  # an index made before sentences were stored
         vectors = self.embedder.encode(queries + [s.text for s in unread])
@@ -101,17 +129,13 @@ class ExtractiveAnswerer:
             history = np.maximum(own @ vectors[1], self.context_discount * (windows @ vectors[1]))
             similarity = np.maximum(similarity, 0.8 * history)
             weightings.append((weighted_terms(analyse(search_query)), 0.8))
+        scores = []
         for sentence, sim in zip(sentences, similarity.tolist()):
             lexical = max(factor * max(coverage(weights, sentence.terms), self.context_discount
                                        * coverage(weights, sentence.terms | sentence.context_terms))
                           for weights, factor in weightings)
-            score = self.semantic_weight * sim + (1 - self.semantic_weight) * lexical
-            if question.kind is not None:
-                score += 0.08 if sentence.spans else -0.04
-            if question.counted and sentence.spans:  # does a number count what "how many" asks for?
-                score += 0.04 * max(counting(question.counted, sentence.text, c) for c in sentence.spans)
-            sentence.score = round(score, 4)
-        return sorted(sentences, key=lambda s: s.score, reverse=True)
+            scores.append(self.semantic_weight * sim + (1 - self.semantic_weight) * lexical)
+        return scores
 
     def stream(self, question: str, passages: list[Passage], search_query: str | None = None,
                history: Sequence[str] | None = None) -> Iterator[AnswerEvent]:
@@ -126,14 +150,15 @@ class ExtractiveAnswerer:
         search_query = search_query or question
         words = passage_terms(passages)
         sentences = sentences_of(passages, asked, words)
-        ranked = self.rank(asked, search_query, sentences) if sentences else []
+        ranked = self.rank(asked, search_query, sentences, top=self.consider * 3) if sentences else []
         retrieved = frozenset().union(*words.values())
         if ranked and contradicted(asked, ranked[0].text):  # "the smallest" asked, "the largest" said
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
-        for sentence in ranked[: self.consider * 3]:  # what a sentence lacks lowers it
-            lacking = sum(shortfall(asked, sentence, retrieved).values())
+        demands = Demands.of(asked, retrieved)
+        for sentence in ranked:  # what a sentence lacks lowers it
+            lacking = sum(shortfall(demands, sentence).values())
             sentence.score = round(sentence.score - self.shortfall_weight * lacking, 4)
-        ranked = sorted(ranked[: self.consider * 3], key=lambda s: s.score, reverse=True)
+        ranked = sorted(ranked, key=lambda s: s.score, reverse=True)
         answering = [s for s in ranked[: self.consider] if s.score >= self.abstain_below]
         if not answering:
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
@@ -153,6 +178,14 @@ class ExtractiveAnswerer:
                               lambda n, s: Citation.quoting(n, s.passage, s.span, s.score))
         return Answer(text, citations, False, passages, question, search_query, short_answer=short,
                       disagreements=[differ] if differ else [])
+
+
+def _span_bonus(question: Question, sentence: Sentence) -> float:
+    """A span of the asked kind raises a sentence; a number that counts what "how many" asks for, more."""
+    if not sentence.spans:
+        return -NO_SPAN_PENALTY
+    counts = max(counting(question.counted, sentence.text, c) for c in sentence.spans) if question.counted else 0
+    return SPAN_BONUS + COUNTED_BONUS * counts
 
 
 def newest_first(answering: list[Sentence], chosen: list[Sentence], limit: int) -> list[Sentence]:
