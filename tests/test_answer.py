@@ -61,6 +61,12 @@ def test_the_short_answer_is_not_made_of_the_question_s_own_words(embedder):
         assert short is not None and short.text == expected, (question, short)
 
 
+def test_a_spelled_out_acronym_of_the_question_is_not_its_answer(embedder):
+    text = "Cam Newton was named the Most Valuable Player (MVP) of the 2015 NFL season."
+    short = ExtractiveAnswerer(embedder).run("Who was the 2015 NFL MVP?", [passage(text)]).short_answer
+    assert short is not None and short.text == "Cam Newton"
+
+
 def test_no_short_answer_when_the_evidence_has_no_span_of_that_kind(embedder):
     text = "Captain Mira Okonkwo led the rescue team.  The team used an inflatable boat."
     answer = ExtractiveAnswerer(embedder).run("What did the rescue team use?", [passage(text)])

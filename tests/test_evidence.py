@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answering.evidence import DECISIVE, Demands, Sentence, new_spans, shortfall
+from assistant.answering.evidence import DECISIVE, Demands, Sentence, new_spans, shortfall, spelled_out
 from assistant.answering.question import analyse
 from assistant.text import terms
 from assistant.types import Passage, Span
@@ -44,3 +44,11 @@ def test_spans_are_read_when_first_asked_for_and_only_once():
     sentence = read("Mayor Brink opened the festival on Friday.", "When did the festival open?")
     assert "spans" not in sentence.__dict__
     assert [c.text for c in sentence.spans] == ["Friday"] and sentence.spans is sentence.spans
+
+
+def test_a_span_spelling_out_an_acronym_of_the_question_is_no_answer():
+    assert spelled_out("the NFL Most Valuable Player award", frozenset({"MVP"})) == {"most", "valuable", "player"}
+    assert spelled_out("Most Valuable Player", frozenset()) == set()
+    question = analyse("Who was the 2015 NFL MVP?")
+    spans = new_spans("Cam Newton was named the NFL Most Valuable Player.", question)
+    assert [c.text for c in spans] == ["Cam Newton"]

@@ -20,7 +20,9 @@ from assistant.answering.question import Kind, analyse
     ("Where does Emily Carter work?", Kind.PLACE, None),
     ("Which province did the coalition target?", Kind.PLACE, "province"),
     ("What venue hosted Super Bowl 50?", Kind.PLACE, "venue"),
-    ("Which TV channel reported the attack?", Kind.NAME, "tv"),
+    ("Which TV channel reported the attack?", Kind.NAME, "channel"),  # a name qualifies the noun after it
+    ("Which NFL team won Super Bowl 50?", Kind.NAME, "team"),
+    ("Which Rhine is longer?", Kind.NAME, "rhine"),  # no noun after the name
     ("What kind of missiles did the operation involve?", None, None),
     ("What did Donald Trump vow?", None, None),
     ("Who is Ahmed Al-Faris?", None, None),  # a description, not a name

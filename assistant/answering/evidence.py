@@ -97,14 +97,28 @@ def specifics(question: Question) -> set[str]:
 
 
 def new_spans(sentence: str, question: Question) -> list[Candidate]:
-    """Spans of the asked kind that the question does not already give."""
+    """Spans of the asked kind that the question does not already give, in its words or as an acronym."""
     if question.kind is None:
         return []
     out = []
     for candidate in measures(sentence) if question.measured else candidates(sentence, question.kind):
         words = {fold(w) for w in WORD.findall(candidate.text)}
-        if words and not words <= question.words:
+        if words and not words <= question.words | spelled_out(candidate.text, question.acronyms):
             out.append(candidate)
+    return out
+
+
+def spelled_out(text: str, acronyms: frozenset[str]) -> set[str]:
+    """The words of ``text`` whose initials spell one of ``acronyms`` ("Most Valuable Player": "MVP"), folded."""
+    if not acronyms:
+        return set()
+    capitalised = [w for w in WORD.findall(text) if w[:1].isupper()]
+    out: set[str] = set()
+    for acronym in acronyms:
+        for first in range(len(capitalised) - len(acronym) + 1):
+            run = capitalised[first:first + len(acronym)]
+            if "".join(w[0] for w in run) == acronym:
+                out.update(fold(w) for w in run)
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from ..text import WORD, fold, terms
 
@@ -38,6 +39,7 @@ DEGREE = re.compile(r"^(?:most|least|more|less|fewer|first|last|only|\w{3,}est|l
 NOT_DEGREE = frozenset("west east interest forest rest test best-known honest modest protest request "
                        "contest guest chest nest pest suggest digest arrest manifest harvest invest".split())
 WHO_IS_NAME = re.compile(r"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
 
 
@@ -65,6 +67,11 @@ class Question:
     negated: bool
     words: frozenset[str]  # every word, folded: a span made only of these is no answer
 
+    @cached_property
+    def acronyms(self) -> frozenset[str]:
+        """"MVP", "NFL": an answer that spells one out ("Most Valuable Player") only repeats the question."""
+        return frozenset(ACRONYM.findall(self.text))
+
     @property
     def measured(self) -> bool:
         """"How long/far/high/wide/…": the answer is a number with its unit ("1,230 km", "three hours")."""
@@ -81,11 +88,13 @@ def _kind_of(noun: str) -> Kind | None:
     return next((Kind(kind) for kind, nouns in NOUNS_OF_KIND.items() if noun in nouns), None)
 
 
-def _noun_after(words: list[str]) -> str | None:
-    """The noun of "which/what [other|largest|...] NOUN": the first word, or the second after an adjective."""
+def _noun_after(words: list[str], names: frozenset[str] = frozenset()) -> str | None:
+    """The noun of "which/what [other|largest|NFL|...] NOUN": the first word, or the second after an adjective
+    or a name ("which NFL team": a team)."""
     if not words:
         return None
-    if len(words) > 1 and (words[0] in ADJECTIVES or DEGREE.match(words[0])):
+    qualified = words[0] in ADJECTIVES or DEGREE.match(words[0]) or words[0] in names
+    if len(words) > 1 and qualified and words[1] not in AUXILIARIES:
         return words[1]
     return words[0]
 
@@ -103,8 +112,9 @@ def counted_noun(words: list[str]) -> str | None:
     return plural or next((w for w in phrase[:1] if len(w) > 2), None)
 
 
-def asked_kind(words: list[str]) -> tuple[Kind | None, str | None]:
-    """The kind of answer asked for, from the first wh-word and the words after it."""
+def asked_kind(words: list[str], names: frozenset[str] = frozenset()) -> tuple[Kind | None, str | None]:
+    """The kind of answer asked for, from the first wh-word and the words after it (``names``: the folded
+    words written with a capital, which qualify the noun after them)."""
     index = next((i for i, w in enumerate(words) if w in WH_WORDS), None)
     if index is None:
         return None, None
@@ -129,14 +139,15 @@ def asked_kind(words: list[str]) -> tuple[Kind | None, str | None]:
         return (kind, noun) if kind else (None, None)
     if rest[0] in AUXILIARIES or rest[0] in ("kind", "type", "sort"):
         return None, None  # "what did he say", "what kind of missiles": a description, not a name
-    noun = _noun_after([w for w in rest if w not in DETERMINERS])
+    noun = _noun_after([w for w in rest if w not in DETERMINERS], names)
     return (_kind_of(noun or "") or Kind.NAME), noun
 
 
 def analyse(text: str) -> Question:
     tokens = WORD.findall(text)
     words = [fold(t) for t in tokens]
-    kind, head = asked_kind(words)
+    capitalised = frozenset(w for i, (t, w) in enumerate(zip(tokens, words)) if i > 0 and t[:1].isupper())
+    kind, head = asked_kind(words, capitalised)
     if kind is Kind.PERSON and WHO_IS_NAME.match(text):
         kind = None  # "Who is Ahmed Al-Faris?" asks for a description, not a name
     names = []
