@@ -67,6 +67,19 @@ def test_a_spelled_out_acronym_of_the_question_is_not_its_answer(embedder):
     assert short is not None and short.text == "Cam Newton"
 
 
+def test_an_acronym_of_the_question_s_words_is_not_its_answer(embedder):
+    text = "In the 2015 season, the MVP was Cam Newton, the quarterback of the Carolina Panthers."
+    short = ExtractiveAnswerer(embedder).run("Who was the Most Valuable Player in 2015?", [passage(text)]).short_answer
+    assert short is not None and short.text == "Cam Newton"
+
+
+def test_what_year_is_answered_with_the_year_at_its_exact_place(embedder):
+    text = "Council approval for the Varel bridge came on May 21, 2013, after a long debate."
+    short = ExtractiveAnswerer(embedder).run("In what year was the Varel bridge approved?",
+                                             [passage(text, start=100)]).short_answer
+    assert short is not None and short.text == "2013" and text[short.start - 100:short.end - 100] == "2013"
+
+
 def test_no_short_answer_when_the_evidence_has_no_span_of_that_kind(embedder):
     text = "Captain Mira Okonkwo led the rescue team.  The team used an inflatable boat."
     answer = ExtractiveAnswerer(embedder).run("What did the rescue team use?", [passage(text)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.question import Kind
-from assistant.answering.spans import candidates, counting, measures
+from assistant.answering.spans import candidates, counting, measures, year_of
 
 SENTENCE = ("The Denver Broncos beat the Carolina Panthers 24–10 on February 7, 2016 at Levi's Stadium in "
             "Santa Clara before 71,088 people, the 50th Super Bowl since 1967.")
@@ -72,3 +72,12 @@ def test_how_long_or_how_far_is_answered_by_a_number_with_its_unit_only():
     found = measures(sentence)
     assert [c.text for c in found] == ["63 km", "a week", "30-second"]  # not "three"
     assert all(sentence[c.start:c.end] == c.text for c in found)
+
+
+def test_what_year_is_answered_by_the_year_of_a_date():
+    sentence = "The stadium was approved on May 21, 2013, early 2014 or in the 1990s, and built 2012–2014."
+    spans = {c.text: c for c in candidates(sentence, Kind.DATE)}
+    for text, year in (("May 21, 2013", "2013"), ("early 2014", "2014")):
+        narrowed = year_of(spans[text])
+        assert narrowed.text == year and sentence[narrowed.start:narrowed.end] == year
+    assert year_of(spans["1990s"]).text == "1990s" and year_of(spans["2012–2014"]).text == "2012–2014"

@@ -20,7 +20,7 @@ from ..text import WORD, fold, terms
 from ..types import Passage, Span
 from ..word_frequency import zipf
 from .contrary import contradicted
-from .question import NEGATIONS, Kind, Question
+from .question import ACRONYM, NEGATIONS, Kind, Question
 from .spans import Candidate, candidates, measures
 
 if TYPE_CHECKING:
@@ -97,29 +97,40 @@ def specifics(question: Question) -> set[str]:
 
 
 def new_spans(sentence: str, question: Question) -> list[Candidate]:
-    """Spans of the asked kind that the question does not already give, in its words or as an acronym."""
+    """Spans of the asked kind that the question does not already give, in its words or as an acronym of them
+    (either way)."""
     if question.kind is None:
         return []
     out = []
     for candidate in measures(sentence) if question.measured else candidates(sentence, question.kind):
         words = {fold(w) for w in WORD.findall(candidate.text)}
-        if words and not words <= question.words | spelled_out(candidate.text, question.acronyms):
+        if candidate.text in question.initials:  # "MVP" for "Most Valuable Player"
+            continue
+        spelling = set().union(*spelled_out(candidate.text, question.acronyms).values())
+        if words and not words <= question.words | spelling:
             out.append(candidate)
     return out
 
 
-def spelled_out(text: str, acronyms: frozenset[str]) -> set[str]:
-    """The words of ``text`` whose initials spell one of ``acronyms`` ("Most Valuable Player": "MVP"), folded."""
+def spelled_out(text: str, acronyms: frozenset[str]) -> dict[str, set[str]]:
+    """Each of ``acronyms`` that ``text`` spells out, with the words that do ("MVP": most, valuable, player)."""
     if not acronyms:
-        return set()
+        return {}
     capitalised = [w for w in WORD.findall(text) if w[:1].isupper()]
-    out: set[str] = set()
+    out: dict[str, set[str]] = {}
     for acronym in acronyms:
         for first in range(len(capitalised) - len(acronym) + 1):
             run = capitalised[first:first + len(acronym)]
             if "".join(w[0] for w in run) == acronym:
-                out.update(fold(w) for w in run)
+                out.setdefault(acronym, set()).update(fold(w) for w in run)
     return out
+
+
+def abbreviated(question: Question, text: str) -> set[str]:
+    """Question words that ``text`` says in other letters, folded: its acronym for the question's words ("MVP"
+    for "Most Valuable Player"), or the words of the question's acronym ("Most Valuable Player" for "MVP")."""
+    said = {fold(w) for a in ACRONYM.findall(text) if a in question.initials for w in question.initials[a].split()}
+    return said | {fold(a) for a in spelled_out(text, question.acronyms)}
 
 
 DEGREE_GROUPS = (
@@ -189,6 +200,9 @@ def shortfall(demands: Demands, sentence: Sentence) -> dict[str, float]:
     """
     question = demands.question
     present = sentence.terms | sentence.context_terms
+    said_otherwise = abbreviated(question, f"{sentence.previous} {sentence.text}") \
+        if question.acronyms or question.initials else set()
+    present |= {t for word in said_otherwise for t in terms(word)}
     lacking: dict[str, float] = {}
     for term in demands.specifics - present:
         if term in question.names:
@@ -200,7 +214,7 @@ def shortfall(demands: Demands, sentence: Sentence) -> dict[str, float]:
         else:
             lacking[term] = 0.35
     if question.degree or question.negated:
-        words = {w.lower() for w in WORD.findall(f"{sentence.previous} {sentence.text}")}
+        words = {w.lower() for w in WORD.findall(f"{sentence.previous} {sentence.text}")} | said_otherwise
         for degree in question.degree:
             if not _same_degree(degree, words):
                 lacking[degree] = 0.6

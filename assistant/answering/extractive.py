@@ -26,7 +26,7 @@ from .contrary import contradicted
 from .disagree import answers_the_same, disagreement
 from .evidence import Candidate, Demands, Sentence, coverage, is_heading, shortfall, weighted_terms
 from .question import Kind, Question, analyse
-from .spans import counting
+from .spans import counting, year_of
 
 ABSTAIN_TEXT = "The indexed articles don't say."
 # A candidate made of the question's own words sits next to them, so it reads as close: "Denver's" for "Who
@@ -216,8 +216,10 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
 
 
 def best_span(question: Question, sentence: Sentence) -> Candidate:
-    """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words."""
-    return max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
+    """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words (only its
+    year, when the question asks for one)."""
+    best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
+    return year_of(best) if question.kind is Kind.DATE and question.head == "year" else best
 
 
 def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:

@@ -40,6 +40,7 @@ NOT_DEGREE = frozenset("west east interest forest rest test best-known honest mo
                        "contest guest chest nest pest suggest digest arrest manifest harvest invest".split())
 WHO_IS_NAME = re.compile(r"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
 
 
@@ -71,6 +72,18 @@ class Question:
     def acronyms(self) -> frozenset[str]:
         """"MVP", "NFL": an answer that spells one out ("Most Valuable Player") only repeats the question."""
         return frozenset(ACRONYM.findall(self.text))
+
+    @cached_property
+    def initials(self) -> dict[str, str]:
+        """The initials of its runs of capitalised words, with the words ("MVP": "Most Valuable Player", and
+        "MV", "VP"): an answer that is one of them only repeats the question, a sentence that says one says them."""
+        out: dict[str, str] = {}
+        for run in CAPITALISED_RUN.findall(self.text):
+            words = run.split()
+            for i in range(len(words)):
+                for j in range(i + 2, len(words) + 1):
+                    out.setdefault("".join(w[0] for w in words[i:j]), " ".join(words[i:j]))
+        return out
 
     @property
     def measured(self) -> bool:

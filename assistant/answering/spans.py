@@ -131,6 +131,18 @@ def candidates(sentence: str, kind: Kind) -> list[Candidate]:
     return names
 
 
+YEAR_ALONE = re.compile(rf"\b{YEAR}\b")
+
+
+def year_of(candidate: Candidate) -> Candidate:
+    """"What year" asks for the year: "2013" of "May 21, 2013" and of "early 2013" (a span of years stays)."""
+    years = YEAR_ALONE.findall(candidate.text)
+    if len(years) != 1 or candidate.text == years[0] or re.search(r"\d[–-]\d|\d0s\b", candidate.text):
+        return candidate
+    at = YEAR_ALONE.search(candidate.text)
+    return Candidate(candidate.start + at.start(), candidate.start + at.end(), at.group(), candidate.kind)
+
+
 NEXT_WORDS = re.compile(r"\s+([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?")
 
 
