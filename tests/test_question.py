@@ -23,6 +23,7 @@ from assistant.answering.question import Kind, analyse
     ("Which TV channel reported the attack?", Kind.NAME, "channel"),  # a name qualifies the noun after it
     ("Which NFL team won Super Bowl 50?", Kind.NAME, "team"),
     ("Which Rhine is longer?", Kind.NAME, "rhine"),  # no noun after the name
+    ("Which MVP died in 2001?", Kind.NAME, "mvp"),  # nor when a verb follows it
     ("What kind of missiles did the operation involve?", None, None),
     ("What did Donald Trump vow?", None, None),
     ("Who is Ahmed Al-Faris?", None, None),  # a description, not a name

@@ -107,7 +107,7 @@ def _noun_after(words: list[str], names: frozenset[str] = frozenset()) -> str | 
     if not words:
         return None
     qualified = words[0] in ADJECTIVES or DEGREE.match(words[0]) or words[0] in names
-    if len(words) > 1 and qualified and words[1] not in AUXILIARIES:
+    if len(words) > 1 and qualified and words[1] not in AUXILIARIES and not words[1].endswith("ed"):
         return words[1]
     return words[0]
 
