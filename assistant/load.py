@@ -57,8 +57,12 @@ def load_file(path: Path, article_id: str, max_bytes: int, problems: list[Proble
 
     Warnings (a fallback encoding, a skipped feed line, an unreadable date) are appended to ``problems``.
     """
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+    return articles_from(file_bytes(path, max_bytes), path, article_id, problems)
+
+
+def file_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a file of a supported kind and size, or :class:`ArticleError` saying why not."""
+    if path.suffix.lower() not in READERS:
         kind = f"an unsupported extension '{path.suffix}'" if path.suffix else "no extension"
         raise ArticleError(f"has {kind}; it was skipped (supported: {', '.join(supported_extensions())})")
     size = path.stat().st_size
@@ -66,8 +70,13 @@ def load_file(path: Path, article_id: str, max_bytes: int, problems: list[Proble
         raise ArticleError(f"is {size:,} bytes, over the limit of {max_bytes:,} (ASSISTANT_MAX_ARTICLE_BYTES)")
     if size == 0:
         raise ArticleError("is empty")
+    return path.read_bytes()
+
+
+def articles_from(data: bytes, path: Path, article_id: str, problems: list[Problem] | None = None) -> list[Article]:
+    """The articles in a file's bytes (see :func:`load_file`)."""
     context = FileContext(path, article_id)
-    articles = reader(path.read_bytes(), context)
+    articles = READERS[path.suffix.lower()](data, context)
     for article in articles:
         article.content_hash = content_hash(article)
     if problems is not None:
@@ -158,14 +167,15 @@ def load_articles(folder: Path, max_bytes: int, cache: FileCache | None = None) 
     loaded: list[tuple[Loaded, KnownArticle]] = []
     problems: list[Problem] = []
     for relative, path, status in article_entries(folder):
-        known = cache.lookup(relative, status) if cache is not None else None
+        known = cache.lookup(relative, status, Path(path)) if cache is not None else None
         if known is not None:
             loaded.extend((article, article) for article in known[0])
             problems.extend(known[1])
             continue
         warnings: list[Problem] = []
         try:
-            articles = load_file(Path(path), relative, max_bytes, warnings)
+            data = file_bytes(Path(path), max_bytes)
+            articles = articles_from(data, Path(path), relative, warnings)
         except ArticleError as error:
             problems.append(Problem(relative, f"{relative} {error}"))
             continue
@@ -179,7 +189,7 @@ def load_articles(folder: Path, max_bytes: int, cache: FileCache | None = None) 
         loaded.extend(zip(articles, keys, strict=True))
         problems.extend(warnings)
         if cache is not None:
-            cache.remember(relative, status, keys, warnings)
+            cache.remember(relative, status, keys, warnings, data)
     kept, duplicates = drop_duplicates(loaded)
     return kept, problems + duplicates
 

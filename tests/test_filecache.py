@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import filecache, indexer, load
+from assistant import filecache, load
 from assistant.filecache import FileCache, KnownArticle
 from assistant.load import Duplicate, load_articles
 from assistant.types import Article
@@ -33,16 +33,15 @@ def write(folder: Path, name: str, text: str, when: float = HOUR_AGO) -> Path:
 
 @pytest.fixture
 def reads(monkeypatch) -> list[str]:
-    """The files the loader really reads."""
+    """The files the loader really reads and parses."""
     read: list[str] = []
-    real = load.load_file
+    real = load.articles_from
 
-    def counting(path, article_id, *args, **kwargs):
+    def parsing(data, path, article_id, *args, **kwargs):  # every read of a file, the indexer's too, parses
         read.append(article_id)
-        return real(path, article_id, *args, **kwargs)
+        return real(data, path, article_id, *args, **kwargs)
 
-    monkeypatch.setattr(load, "load_file", counting)
-    monkeypatch.setattr(indexer, "load_file", counting)
+    monkeypatch.setattr(load, "articles_from", parsing)
     return read
 
 
@@ -82,13 +81,23 @@ def test_a_changed_file_is_read_again(tmp_path: Path, reads: list[str], change: 
     assert reads == ["a.txt", "a.txt"] and isinstance(article, Article)
 
 
-def test_a_file_written_just_now_is_read_again_next_time(tmp_path: Path, reads: list[str]) -> None:
-    """Its time cannot tell it from a rewrite in the same clock tick, so its record is not trusted."""
+def test_a_file_written_just_now_is_trusted_only_while_its_bytes_are_the_ones_read(tmp_path: Path,
+                                                                                   reads: list[str]) -> None:
+    """Its time cannot tell it from a rewrite in the same clock tick: its record keeps a digest of the bytes
+    read, so the next update compares bytes instead of parsing the file again."""
     folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
-    write(folder, "a.txt", "The harbour reopened on Monday.", when=time.time())
+    path = write(folder, "a.txt", "The harbour reopened on Monday.", when=time.time())
     scan(folder, record)
+    again, _ = scan(folder, record)
+    assert reads == ["a.txt"] and isinstance(again[0], KnownArticle), "same bytes: not parsed again"
+    written = path.stat().st_mtime_ns
+    path.write_text("The harbour reopened on Friday.", encoding="utf-8")  # same size, and in the same tick:
+    os.utime(path, ns=(written, written))
+    [article], _ = scan(folder, record)
+    assert reads == ["a.txt", "a.txt"] and "Friday" in article.text
+    os.utime(path, (HOUR_AGO, HOUR_AGO))  # once old, its time tells, and the digest is dropped
     scan(folder, record)
-    assert reads == ["a.txt", "a.txt"]
+    assert FileCache.load(record, LIMIT).records["a.txt"].digest is None and reads == ["a.txt"] * 3
 
 
 def test_records_of_other_loader_code_or_limits_are_dropped(tmp_path: Path, monkeypatch) -> None:
