@@ -39,3 +39,9 @@ def test_specifics_names_degree_and_negation():
     assert asked.negated and asked.degree == ("smallest",) and asked.names == ("rhine",)
     assert analyse("What river is larger than the Danube?").degree == ("larger",)
     assert analyse("Which team won 15 games?").numbers == ("15",)
+
+
+def test_initials_of_the_question_s_names_leave_its_first_words_out():
+    assert analyse("Who was the Most Valuable Player in 2015?").initials["MVP"] == "Most Valuable Player"
+    assert analyse("What Denver player caught the ball?").initials == {}
+    assert analyse("Which NFL team won?").acronyms == {"NFL"}

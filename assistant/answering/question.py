@@ -42,6 +42,8 @@ WHO_IS_NAME = re.compile(r"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[A-Z][\w'’.
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
+# Words a question may start with in capitals that are no part of a name's initials ("What Denver player")
+LEADING_WORDS = frozenset(WH_WORDS) | AUXILIARIES | DETERMINERS | frozenset("in on at of for to by from with".split())
 
 
 class Kind(StrEnum):
@@ -80,6 +82,8 @@ class Question:
         out: dict[str, str] = {}
         for run in CAPITALISED_RUN.findall(self.text):
             words = run.split()
+            while words and words[0].lower() in LEADING_WORDS:  # "What Denver player": not a name's initial
+                words = words[1:]
             for i in range(len(words)):
                 for j in range(i + 2, len(words) + 1):
                     out.setdefault("".join(w[0] for w in words[i:j]), " ".join(words[i:j]))
