@@ -60,3 +60,12 @@ def test_a_sentence_that_abbreviates_the_question_s_words_holds_them():
     sentence = read("In 2015 the WHO named Ann Lee its MVP.", question.text)
     assert shortfall(Demands.of(question, sentence.passage_terms), sentence) == {}
     assert shortfall(Demands.of(question, sentence.passage_terms), read("In 2015 Ann Lee won.", question.text))
+
+
+def test_a_span_must_be_what_was_asked_a_length_or_a_count_of_the_thing():
+    high = analyse("How high is the dam?")
+    assert [c.text for c in new_spans("It was built over 7000 years and rises 40 m.", high)] == ["40 m"]
+    villages = analyse("How many villages are on the river?")
+    assert new_spans("The river has more than 40 castles.", villages) == []
+    assert [c.text for c in new_spans("The river has 40 villages.", villages)] == ["40"]
+    assert new_spans("In the 9th century the river had villages.", villages) == []  # an ordinal counts nothing

@@ -13,6 +13,7 @@ from assistant.answering.question import Kind, analyse
     ("In what year did the Carolina Panthers form?", Kind.DATE, "year"),
     ("How many U.S. service members were injured?", Kind.NUMBER, "members"),
     ("How many people died in the collapse?", Kind.NUMBER, "people"),
+    ("How many Panthers players were chosen?", Kind.NUMBER, "players"),  # a name does not count
     ("How much money was raised?", Kind.NUMBER, "money"),
     ("How many of them survived?", Kind.NUMBER, "many"),
     ("How long is the bridge?", Kind.NUMBER, "long"),

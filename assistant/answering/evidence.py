@@ -20,14 +20,16 @@ from ..text import WORD, fold, terms
 from ..types import Passage, Span
 from ..word_frequency import zipf
 from .contrary import contradicted
-from .question import ACRONYM, NEGATIONS, Kind, Question
-from .spans import Candidate, candidates, measures
+from .question import ACRONYM, HOW_MANY, NEGATIONS, Kind, Question
+from .spans import LENGTH_UNIT, Candidate, candidates, counting, measures
 
 if TYPE_CHECKING:
     import numpy as np
 
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
 DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
+ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
+LENGTHS = frozenset("far tall high wide deep".split())  # "how high": a length; "how long" may be a time
 NO_TIME = 1.5  # "when" answered by a sentence with an era or a span of years, but no date
 
 
@@ -104,12 +106,22 @@ def new_spans(sentence: str, question: Question) -> list[Candidate]:
     out = []
     for candidate in measures(sentence) if question.measured else candidates(sentence, question.kind):
         words = {fold(w) for w in WORD.findall(candidate.text)}
-        if candidate.text in question.initials:  # "MVP" for "Most Valuable Player"
+        if candidate.text in question.initials or not fits(question, sentence, candidate):
             continue
         spelling = set().union(*spelled_out(candidate.text, question.acronyms).values())
         if words and not words <= question.words | spelling:
             out.append(candidate)
     return out
+
+
+def fits(question: Question, sentence: str, candidate: Candidate) -> bool:
+    """Whether a span can be what was asked: "how high" is a length, not "7000 years"; "how many villages" is
+    neither "40" of "40 castles" nor "9" of "the 9th"."""
+    if question.head in LENGTHS and not LENGTH_UNIT.search(candidate.text):
+        return False
+    if question.kind is Kind.NUMBER and HOW_MANY.search(question.text) and ORDINAL.match(sentence, candidate.end):
+        return False  # "the 9th century" counts nothing
+    return not question.counted or counting(question.counted, sentence, candidate) >= 0
 
 
 def spelled_out(text: str, acronyms: frozenset[str]) -> dict[str, set[str]]:

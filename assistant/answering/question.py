@@ -116,16 +116,17 @@ def _noun_after(words: list[str], names: frozenset[str] = frozenset()) -> str | 
     return words[0]
 
 
-def counted_noun(words: list[str]) -> str | None:
-    """What "how many/much" counts: the first plural of the words after it ("U.S. service members were"
-    -> "members", "people died" -> "people"), else a first word that is not a verb; none past a preposition."""
+def counted_noun(words: list[str], names: frozenset[str] = frozenset()) -> str | None:
+    """What "how many/much" counts: the first plural of the words after it that is not a name ("U.S. service
+    members were" -> "members", "Panthers players" -> "players"), else a first word that is not a verb; none
+    past a preposition."""
     phrase = []
     for word in words:
         if word in AUXILIARIES or word in STOP_COUNTED or word.endswith("ed"):
             break
         phrase.append(word)
-    plural = next((w for w in phrase if w in IRREGULAR_PLURALS or (len(w) > 3 and w.endswith("s")
-                                                                   and not w.endswith("ss"))), None)
+    plural = next((w for w in phrase if w not in names and (w in IRREGULAR_PLURALS or (
+        len(w) > 3 and w.endswith("s") and not w.endswith("ss")))), None)
     return plural or next((w for w in phrase[:1] if len(w) > 2), None)
 
 
@@ -145,7 +146,7 @@ def asked_kind(words: list[str], names: frozenset[str] = frozenset()) -> tuple[K
     if wh == "how":
         if not rest or rest[0] not in HOW_QUANTITY:
             return None, None
-        return Kind.NUMBER, (counted_noun(rest[1:5]) if rest[0] in ("many", "much") else None) or rest[0]
+        return Kind.NUMBER, (counted_noun(rest[1:5], names) if rest[0] in ("many", "much") else None) or rest[0]
     if wh not in ("which", "what") or not rest:
         return None, None
     if rest[0] in COPULAS:  # "what is the name of", "what was the population of"

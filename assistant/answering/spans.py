@@ -44,6 +44,8 @@ NUMBER = re.compile(
     rf"(?:[$€£]\s?)?\b(?:{DIGITS}(?:[–-]{DIGITS})?|{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*){SCALE}{UNIT}",
     re.IGNORECASE,
 )
+LENGTH_UNIT = re.compile(r"\b(?:km²?|km2|kilomet(?:er|re)s?|mi|miles?|m|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|cm|"
+                         r"centimet(?:er|re)s?|yards?)\b|\d-(?:mile|foot|feet|met(?:er|re)|km)\b", re.IGNORECASE)
 UNIT_AT_END = re.compile(UNIT.removesuffix("?") + "$", re.IGNORECASE)  # "400 m", "8,000 years"; not "three"
 HYPHENATED_UNIT = re.compile(r"-(?:second|minute|hour|day|week|month|year|mile|foot|feet|met(?:er|re)|"
                              r"kilomet(?:er|re)|km)s?\b", re.IGNORECASE)  # "a 30-second commercial"
