@@ -62,9 +62,11 @@ def test_a_sentence_that_abbreviates_the_question_s_words_holds_them():
     assert shortfall(Demands.of(question, sentence.passage_terms), read("In 2015 Ann Lee won.", question.text))
 
 
-def test_a_span_must_be_what_was_asked_a_length_or_a_count_of_the_thing():
+def test_a_span_must_be_what_was_asked_a_length_a_century_or_a_count_of_the_thing():
     high = analyse("How high is the dam?")
     assert [c.text for c in new_spans("It was built over 7000 years and rises 40 m.", high)] == ["40 m"]
+    century = analyse("What century was the bridge built?")
+    assert [c.text for c in new_spans("Built in 1939, it replaced a 12th century bridge.", century)] == ["12th century"]
     villages = analyse("How many villages are on the river?")
     assert new_spans("The river has more than 40 castles.", villages) == []
     assert [c.text for c in new_spans("The river has 40 villages.", villages)] == ["40"]

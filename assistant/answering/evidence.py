@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
 DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
 ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
+CENTURY = re.compile(r"\bcentur(?:y|ies)\b", re.IGNORECASE)
 LENGTHS = frozenset("far tall high wide deep".split())  # "how high": a length; "how long" may be a time
 NO_TIME = 1.5  # "when" answered by a sentence with an era or a span of years, but no date
 
@@ -115,10 +116,12 @@ def new_spans(sentence: str, question: Question) -> list[Candidate]:
 
 
 def fits(question: Question, sentence: str, candidate: Candidate) -> bool:
-    """Whether a span can be what was asked: "how high" is a length, not "7000 years"; "how many villages" is
-    neither "40" of "40 castles" nor "9" of "the 9th"."""
+    """Whether a span can be what was asked: "how high" is a length, not "7000 years"; "what century" is a
+    century; "how many villages" is neither "40" of "40 castles" nor "9" of "the 9th"."""
     if question.head in LENGTHS and not LENGTH_UNIT.search(candidate.text):
         return False
+    if question.head in ("century", "centuries") and not CENTURY.search(candidate.text):
+        return False  # "what century": not "1939"
     if question.kind is Kind.NUMBER and HOW_MANY.search(question.text) and ORDINAL.match(sentence, candidate.end):
         return False  # "the 9th century" counts nothing
     return not question.counted or counting(question.counted, sentence, candidate) >= 0
