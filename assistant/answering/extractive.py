@@ -19,19 +19,17 @@ import numpy as np
 
 from ..dates import date_number
 from ..events import AnswerEvent, Done, TextDelta
-from ..text import WORD, terms
+from ..text import terms
 from ..timeframe import wants_recent
-from ..types import Answer, Citation, Passage, ShortAnswer
+from ..types import Answer, Citation, Passage
 from .contrary import contradicted
 from .disagree import answers_the_same, disagreement
-from .evidence import Candidate, Demands, Sentence, coverage, is_heading, shortfall, weighted_terms
-from .question import Kind, Question, analyse
-from .spans import counting, year_of
+from .evidence import Demands, Sentence, coverage, is_heading, shortfall, weighted_terms
+from .question import Question, analyse
+from .short import best_span, short_answer
+from .spans import counting
 
 ABSTAIN_TEXT = "The indexed articles don't say."
-# A candidate made of the question's own words sits next to them, so it reads as close: "Denver's" for "Who
-# kicked for Denver?", "Super Bowl XLVII" for a question about Super Bowl 50. Its share of them counts against it.
-ASKED_WORDS_PENALTY = 1.5
 SPAN_BONUS, NO_SPAN_PENALTY, COUNTED_BONUS = 0.08, 0.04, 0.04  # a sentence that gives the asked kind of thing
 
 
@@ -201,43 +199,6 @@ def newest_first(answering: list[Sentence], chosen: list[Sentence], limit: int) 
         return chosen
     rest = sorted((s for s in chosen if s is not newest), key=day, reverse=True)
     return [newest, *rest][:limit]
-
-
-def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:
-    """The span of the asked kind in the first cited sentence that has one, nearest the question's words."""
-    if question.kind is None:
-        return None
-    for sentence, citation in zip(chosen, citations):
-        if sentence.spans:
-            best = best_span(question, sentence)
-            start = sentence.span.start + best.start
-            return ShortAnswer(best.text, start, start + len(best.text), citation.n)
-    return None
-
-
-def best_span(question: Question, sentence: Sentence) -> Candidate:
-    """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words (only its
-    year, when the question asks for one)."""
-    best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
-    return year_of(best) if question.kind is Kind.DATE and question.head == "year" else best
-
-
-def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:
-    """Candidates next to the question's words (and its head noun) answer it, unless made of them; others are
-    bystanders."""
-    tokens = [(m.start(), m.group()) for m in WORD.finditer(sentence)]
-    wanted = set(question.terms)
-    positions = [i for i, (_, word) in enumerate(tokens) if set(terms(word)) & wanted]
-    at = next((i for i, (offset, _) in enumerate(tokens) if offset >= candidate.start), len(tokens))
-    score = -min((abs(at - p) for p in positions), default=10) / 3
-    if question.head and any(t.lower().startswith(question.head[:5]) for t in WORD.findall(candidate.text)):
-        score += 1.0
-    if question.kind is Kind.PLACE and candidate.locative:
-        score += 1.0
-    if question.kind is Kind.PERSON:
-        score += 0.5 * (" " in candidate.text) - 1.0 * candidate.locative
-    own = terms(candidate.text)
-    return score - ASKED_WORDS_PENALTY * sum(t in wanted for t in own) / max(len(own), 1)
 
 
 def with_marker(sentence: str, n: int) -> str:

@@ -1,0 +1,63 @@
+"""The short answer: of the cited sentences' spans of the asked kind, the one that answers.
+
+A span answers when it sits next to the question's words (and names its head noun: "which venue"), unless
+it is made of them; a place after "in" or "at" answers "where", a name of two words "who", and neither an
+event, a prize nor a place answers "who".
+"""
+
+from __future__ import annotations
+
+from ..text import WORD, terms
+from ..types import Citation, ShortAnswer
+from .evidence import Candidate, Sentence
+from .question import Kind, Question
+from .spans import year_of
+
+# A candidate made of the question's own words sits next to them, so it reads as close: "Denver's" for "Who
+# kicked for Denver?", "Super Bowl XLVII" for a question about Super Bowl 50. Its share of them counts against it.
+ASKED_WORDS_PENALTY = 1.5
+THINGS = frozenset("Bowl Game Games Championship Championships Cup Award Awards Prize Trophy Medal Stadium Arena "
+                   "Center Centre Park Bridge River Street Road Avenue Day Week War Festival Season Tournament "
+                   "Olympics Series".split())  # words that name a thing, not a person or a team
+
+
+def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:
+    """The span of the asked kind in the first cited sentence that has one, nearest the question's words."""
+    if question.kind is None:
+        return None
+    for sentence, citation in zip(chosen, citations):
+        if sentence.spans:
+            best = best_span(question, sentence)
+            start = sentence.span.start + best.start
+            return ShortAnswer(best.text, start, start + len(best.text), citation.n)
+    return None
+
+
+def best_span(question: Question, sentence: Sentence) -> Candidate:
+    """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words (only its
+    year, when the question asks for one)."""
+    best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
+    return year_of(best) if question.kind is Kind.DATE and question.head == "year" else best
+
+
+def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:
+    """Candidates next to the question's words (and its head noun) answer it, unless made of them; others are
+    bystanders."""
+    tokens = [(m.start(), m.group()) for m in WORD.finditer(sentence)]
+    wanted = set(question.terms)
+    positions = [i for i, (_, word) in enumerate(tokens) if set(terms(word)) & wanted]
+    at = next((i for i, (offset, _) in enumerate(tokens) if offset >= candidate.start), len(tokens))
+    score = -min((abs(at - p) for p in positions), default=10) / 3
+    if question.head and any(t.lower().startswith(question.head[:5]) for t in WORD.findall(candidate.text)):
+        score += 1.0
+    if question.kind is Kind.PLACE and candidate.locative:
+        score += 1.0
+    if question.kind is Kind.PERSON:
+        score += 0.5 * (" " in candidate.text) - 1.0 * candidate.locative - 1.0 * _names_a_thing(candidate.text)
+    own = terms(candidate.text)
+    return score - ASKED_WORDS_PENALTY * sum(t in wanted for t in own) / max(len(own), 1)
+
+
+def _names_a_thing(text: str) -> bool:
+    """"Super Bowl 50", "AFC Championship Game", "Levi's Stadium": an event, a prize or a place, not who."""
+    return any(word in THINGS for word in text.split())

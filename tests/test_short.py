@@ -1,0 +1,26 @@
+"""The short answer: which span of a cited sentence answers what was asked."""
+
+from __future__ import annotations
+
+from assistant.answering.evidence import Sentence
+from assistant.answering.question import analyse
+from assistant.answering.short import best_span
+from assistant.text import terms
+from assistant.types import Passage, Span
+
+
+def read(sentence: str, question: str) -> Sentence:
+    passage = Passage("a.md::0", "a.md", "Title", sentence, 0, len(sentence), [Span(0, len(sentence))], 0.1)
+    return Sentence(passage, Span(0, len(sentence)), sentence, "", frozenset(terms(sentence)), frozenset(),
+                    frozenset(terms(sentence)), analyse(question))
+
+
+def test_who_is_answered_by_a_person_or_a_team_not_an_event_or_a_place():
+    sentence = read("Ann Lee, the new harbour master, was thanked at the Lantern Festival for the rescue.",
+                    "Who was thanked for the rescue?")
+    assert best_span(sentence.asked, sentence).text == "Ann Lee"  # the festival sits nearer the asked words
+
+
+def test_the_span_nearest_the_question_s_words_answers():
+    sentence = read("Anna Berg founded the shelter in Varel, and Tom Lee later ran it.", "Who founded the shelter?")
+    assert best_span(sentence.asked, sentence).text == "Anna Berg"
