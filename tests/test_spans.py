@@ -81,3 +81,11 @@ def test_what_year_is_answered_by_the_year_of_a_date():
         narrowed = year_of(spans[text])
         assert narrowed.text == year and sentence[narrowed.start:narrowed.end] == year
     assert year_of(spans["1990s"]).text == "1990s" and year_of(spans["2012–2014"]).text == "2012–2014"
+
+
+def test_names_lose_a_leading_adverb_a_possessive_and_for_people_a_title():
+    sentence = ("Then Anderson scored, and NFL Commissioner Roger Goodell praised Peyton Manning's pass at "
+                "Levi's Stadium.")
+    people = candidates(sentence, Kind.PERSON)
+    assert [c.text for c in people] == ["Anderson", "Roger Goodell", "Peyton Manning", "Levi's Stadium"]
+    assert all(sentence[c.start:c.end] == c.text for c in people)

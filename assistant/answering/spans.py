@@ -57,11 +57,15 @@ NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITA
 LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
 LEADING = re.compile(r"^(?:the|The|A|An|This|That|These|Those|His|Her|Its|Their|In|On|At|By|For|From|After|Before|"
-                     r"During|Since|When|While|However|But|And|Also|Although|Despite|As|Of|With|Both)\s+")
-HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Captain|Capt|Colonel|Col|General|Gen|Lieutenant|Lt|Sergeant|"
-                       r"Sgt|Major|Admiral|Mayor|President|Prime Minister|Minister|Senator|Sen|Governor|Gov|"
+                     r"During|Since|When|While|However|But|And|Also|Although|Despite|As|Of|With|Both|Then|Later|"
+                     r"Meanwhile|Earlier|Now|Instead|Still|Thus|Today|Yesterday|Afterwards|Finally|Eventually|"
+                     r"Initially|Currently|Previously|Recently)\s+")
+HONORIFIC = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Captain|Capt|Colonel|Col|General|Gen|Lieutenant|Lt|"
+                       r"Sergeant|Sgt|Major|Admiral|Mayor|President|Prime Minister|Minister|Senator|Sen|Governor|Gov|"
                        r"Representative|Rep|Judge|Justice|King|Queen|Prince|Princess|Pope|Bishop|Father|Rev|"
-                       r"Chancellor|Secretary|Spokesperson|Coach|Officer|Detective|Inspector|Chief)\.?\s+(?=[A-Z])")
+                       r"Chancellor|Secretary|Spokesperson|Spokesman|Spokeswoman|Coach|Officer|Detective|Inspector|Chief|"
+                       r"Commissioner|Chairman|Chairwoman|Director|Ambassador|Manager|Dean|Professor)\.?\s+(?=[A-Z])")
+POSSESSIVE = re.compile(r"['’]s$")
 WORD_AT_END = re.compile(r"\s([A-Za-z]+)$")  # the unit a number span ends with: "two people"
 WEEKDAY_OR_MONTH = re.compile(rf"^(?:{MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
 
@@ -84,7 +88,7 @@ def _names(sentence: str) -> list[Candidate]:
         start, text = match.start(), match.group()
         while (lead := LEADING.match(text)) and len(text) > lead.end():  # "The Rhine" -> "Rhine"
             start, text = start + lead.end(), text[lead.end():]
-        text = text.rstrip(".")
+        text = POSSESSIVE.sub("", text.rstrip("."))  # "Peyton Manning's" -> "Peyton Manning"
         if not text or text[0].isdigit() or WEEKDAY_OR_MONTH.match(text) or LEADING.match(text + " "):
             continue
         if start == 0 and " " not in text and not text.isupper():
@@ -123,11 +127,11 @@ def candidates(sentence: str, kind: Kind) -> list[Candidate]:
     names = _names(sentence)
     if kind is Kind.PLACE:
         return [Candidate(c.start, c.end, c.text, kind, c.locative) for c in names]
-    if kind is Kind.PERSON:  # "Captain Mira Okonkwo" -> "Mira Okonkwo"
+    if kind is Kind.PERSON:  # "Captain Mira Okonkwo", "NFL Commissioner Roger Goodell" -> the name
         people = []
         for c in names:
-            cut = HONORIFIC.match(c.text)
-            start = c.start + (cut.end() if cut and " " in c.text[cut.end():] else 0)
+            cut = next((m for m in reversed(list(HONORIFIC.finditer(c.text))) if " " in c.text[m.end():]), None)
+            start = c.start + (cut.end() if cut else 0)
             people.append(Candidate(start, c.end, c.text[start - c.start:], kind, c.locative))
         return people
     return names
