@@ -24,3 +24,11 @@ def test_who_is_answered_by_a_person_or_a_team_not_an_event_or_a_place():
 def test_the_span_nearest_the_question_s_words_answers():
     sentence = read("Anna Berg founded the shelter in Varel, and Tom Lee later ran it.", "Who founded the shelter?")
     assert best_span(sentence.asked, sentence).text == "Anna Berg"
+
+
+def test_how_many_is_answered_by_the_number_without_the_noun_it_counts():
+    sentence = read("Newton threw for 3,837 yards and ran for 636.", "How many yards did Newton throw for?")
+    best = best_span(sentence.asked, sentence)
+    assert best.text == "3,837" and sentence.text[best.start:best.end] == "3,837"
+    measured = read("The river is 1,230 km long.", "How long is the river?")
+    assert best_span(measured.asked, measured).text == "1,230 km"  # a measure keeps its unit

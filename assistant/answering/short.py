@@ -35,9 +35,19 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
 
 def best_span(question: Question, sentence: Sentence) -> Candidate:
     """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words (only its
-    year, when the question asks for one)."""
+    year, when the question asks for one; without the noun it counts, when it counts one)."""
     best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
-    return year_of(best) if question.kind is Kind.DATE and question.head == "year" else best
+    if question.kind is Kind.DATE and question.head == "year":
+        return year_of(best)
+    return _without_counted(best, question.counted) if question.counted else best
+
+
+def _without_counted(candidate: Candidate, counted: str) -> Candidate:
+    """"How many yards…?" "3,837", not "3,837 yards": the question names what it counts."""
+    number, _, unit = candidate.text.rpartition(" ")
+    if not number or unit.lower()[:5] != counted[:5]:
+        return candidate
+    return Candidate(candidate.start, candidate.start + len(number), number, candidate.kind, candidate.locative)
 
 
 def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:
