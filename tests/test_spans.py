@@ -89,3 +89,6 @@ def test_names_lose_a_leading_adverb_a_possessive_and_for_people_a_title():
     people = candidates(sentence, Kind.PERSON)
     assert [c.text for c in people] == ["Anderson", "Roger Goodell", "Peyton Manning", "Levi's Stadium"]
     assert all(sentence[c.start:c.end] == c.text for c in people)
+    owned = "They stayed at Miami's Sun Life Stadium."
+    [stadium] = candidates(owned, Kind.PLACE)
+    assert stadium.text == "Sun Life Stadium" and owned[stadium.start:stadium.end] == stadium.text

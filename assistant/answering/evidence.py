@@ -20,7 +20,7 @@ from ..text import WORD, fold, terms
 from ..types import Passage, Span
 from ..word_frequency import zipf
 from .contrary import contradicted
-from .question import ACRONYM, HOW_MANY, NEGATIONS, Kind, Question
+from .question import ACRONYM, NEGATIONS, Kind, Question
 from .spans import LENGTH_UNIT, Candidate, candidates, counting, measures
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
 DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
+HOW_MANY_OF = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
 ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 CENTURY = re.compile(r"\bcentur(?:y|ies)\b", re.IGNORECASE)
 LENGTHS = frozenset("far tall high wide deep".split())  # "how high": a length; "how long" may be a time
@@ -122,7 +123,9 @@ def fits(question: Question, sentence: str, candidate: Candidate) -> bool:
         return False
     if question.head in ("century", "centuries") and not CENTURY.search(candidate.text):
         return False  # "what century": not "1939"
-    if question.kind is Kind.NUMBER and HOW_MANY.search(question.text) and ORDINAL.match(sentence, candidate.end):
+    if not (question.kind is Kind.NUMBER and HOW_MANY_OF.search(question.text)):
+        return True  # "how much water": "300 million cubic metres" measures it
+    if ORDINAL.match(sentence, candidate.end):
         return False  # "the 9th century" counts nothing
     return not question.counted or counting(question.counted, sentence, candidate) >= 0
 

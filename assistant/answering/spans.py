@@ -89,6 +89,9 @@ def _names(sentence: str) -> list[Candidate]:
         while (lead := LEADING.match(text)) and len(text) > lead.end():  # "The Rhine" -> "Rhine"
             start, text = start + lead.end(), text[lead.end():]
         text = POSSESSIVE.sub("", text.rstrip("."))  # "Peyton Manning's" -> "Peyton Manning"
+        owner, mark, owned = text.partition("'s ") if "'s " in text else text.partition("’s ")
+        if mark and " " in owned:  # "Miami's Sun Life Stadium" -> "Sun Life Stadium"; "Levi's Stadium" stays
+            start, text = start + len(owner) + len(mark), owned
         if not text or text[0].isdigit() or WEEKDAY_OR_MONTH.match(text) or LEADING.match(text + " "):
             continue
         if start == 0 and " " not in text and not text.isupper():
