@@ -32,3 +32,12 @@ def test_how_many_is_answered_by_the_number_without_the_noun_it_counts():
     assert best.text == "3,837" and sentence.text[best.start:best.end] == "3,837"
     measured = read("The river is 1,230 km long.", "How long is the river?")
     assert best_span(measured.asked, measured).text == "1,230 km"  # a measure keeps its unit
+
+
+def test_a_question_for_several_is_answered_by_the_names_listed_together():
+    sentence = read("The sideline reporters were Tracy Wolfson and Evan Washburn, with Jim Nantz calling the game.",
+                    "Who were the sideline reporters?")
+    best = best_span(sentence.asked, sentence)
+    assert best.text == "Tracy Wolfson and Evan Washburn" and sentence.text[best.start:best.end] == best.text
+    one = read("The sideline reporter was Tracy Wolfson and Evan Washburn read the news.", "Who was the reporter?")
+    assert best_span(one.asked, one).text in ("Tracy Wolfson", "Evan Washburn")

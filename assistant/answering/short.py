@@ -7,6 +7,8 @@ event, a prize nor a place answers "who".
 
 from __future__ import annotations
 
+import re
+
 from ..text import WORD, terms
 from ..types import Citation, ShortAnswer
 from .evidence import Candidate, Sentence
@@ -19,6 +21,10 @@ ASKED_WORDS_PENALTY = 1.5
 THINGS = frozenset("Bowl Game Games Championship Championships Cup Award Awards Prize Trophy Medal Stadium Arena "
                    "Center Centre Park Bridge River Street Road Avenue Day Week War Festival Season Tournament "
                    "Olympics Series".split())  # words that name a thing, not a person or a team
+
+
+SEVERAL = re.compile(r"\b(?:who\s+(?:were|are)|two|three|four|both)\b", re.IGNORECASE)
+LISTED = re.compile(r"\s*(?:,|,?\s+and|&)\s+")
 
 
 def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:
@@ -39,7 +45,32 @@ def best_span(question: Question, sentence: Sentence) -> Candidate:
     best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
     if question.kind is Kind.DATE and question.head == "year":
         return year_of(best)
-    return _without_counted(best, question.counted) if question.counted else best
+    if question.counted:
+        return _without_counted(best, question.counted)
+    return _with_the_others(sentence, best) if _asks_for_several(question) else best
+
+
+def _asks_for_several(question: Question) -> bool:
+    """"Who were the announcers?", "which two players": the answer may be a list of names."""
+    head = question.head or ""
+    plural = len(head) > 3 and head.endswith("s") and not head.endswith("ss")
+    return question.kind in (Kind.PERSON, Kind.NAME, Kind.PLACE) and bool(plural or SEVERAL.search(question.text))
+
+
+def _with_the_others(sentence: Sentence, best: Candidate) -> Candidate:
+    """The best span with the spans listed beside it: "Tracy Wolfson and Evan Washburn"."""
+    spans = sorted(sentence.spans, key=lambda c: c.start)
+    first = last = spans.index(best) if best in spans else None
+    if first is None:
+        return best
+    while first > 0 and LISTED.fullmatch(sentence.text[spans[first - 1].end:spans[first].start]):
+        first -= 1
+    while last + 1 < len(spans) and LISTED.fullmatch(sentence.text[spans[last].end:spans[last + 1].start]):
+        last += 1
+    if first == last:
+        return best
+    start, end = spans[first].start, spans[last].end
+    return Candidate(start, end, sentence.text[start:end], best.kind, spans[first].locative)
 
 
 def _without_counted(candidate: Candidate, counted: str) -> Candidate:
