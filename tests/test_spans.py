@@ -92,3 +92,8 @@ def test_names_lose_a_leading_adverb_a_possessive_and_for_people_a_title():
     owned = "They stayed at Miami's Sun Life Stadium."
     [stadium] = candidates(owned, Kind.PLACE)
     assert stadium.text == "Sun Life Stadium" and owned[stadium.start:stadium.end] == stadium.text
+
+
+def test_place_names_keep_their_particles():
+    sentence = "The river changes its name at Wijk bij Duurstede and passes Frankfurt am Main."
+    assert [c.text for c in candidates(sentence, Kind.PLACE)] == ["Wijk bij Duurstede", "Frankfurt am Main"]

@@ -52,7 +52,7 @@ HYPHENATED_UNIT = re.compile(r"-(?:second|minute|hour|day|week|month|year|mile|f
 ONE_UNIT = re.compile(r"\b(?:an?|one)\s+(?:half\s+)?(?:second|minute|hour|day|week|fortnight|month|year|decade|century|"
                       r"mile|foot|met(?:er|re)|kilomet(?:er|re))\b", re.IGNORECASE)  # "a week", "an hour"
 CAPITALISED = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|\d+\b(?![–-]))"
-CONNECTOR = r"(?:of|de|del|der|van|von|da|du|la|le|al|bin|the|&|for|upon|am|im)"
+CONNECTOR = r"(?:of|de|del|der|den|des|van|von|da|di|du|la|le|al|bin|the|&|for|upon|am|an|im|bij|aan|op|sur|zu|zum|zur)"
 NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED})*(?<!['’])")
 LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+"
                       r"(?:the\s+)?$", re.IGNORECASE)
