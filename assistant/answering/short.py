@@ -2,7 +2,8 @@
 
 A span answers when it sits next to the question's words (and names its head noun: "which venue"), unless
 it is made of them; a place after "in" or "at" answers "where", a name of two words "who", and neither an
-event, a prize nor a place answers "who".
+event, a prize nor a place answers "who". Then it is cut to what was asked: the year of a date for "what
+year", the number without the noun "how many" counts, and every name of a list for "who were".
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ ASKED_WORDS_PENALTY = 1.5
 THINGS = frozenset("Bowl Game Games Championship Championships Cup Award Awards Prize Trophy Medal Stadium Arena "
                    "Center Centre Park Bridge River Street Road Avenue Day Week War Festival Season Tournament "
                    "Olympics Series".split())  # words that name a thing, not a person or a team
-
-
-SEVERAL = re.compile(r"\b(?:who\s+(?:were|are)|two|three|four|both)\b", re.IGNORECASE)
-LISTED = re.compile(r"\s*(?:,|,?\s+and|&)\s+")
+SEVERAL = re.compile(r"\b(?:who\s+(?:were|are)|two|three|four|both)\b", re.IGNORECASE)  # asks for a list
+LISTED = re.compile(r"\s*(?:,|,?\s+and|&)\s+")  # what joins the names of a list
 
 
 def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:
