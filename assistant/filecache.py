@@ -98,15 +98,16 @@ class FileCache:
         return cache
 
     def lookup(self, relative: str, status: os.stat_result,
-               path: Path) -> tuple[list[KnownArticle], list[Problem]] | None:
+               path: str) -> tuple[list[KnownArticle], list[Problem]] | None:
         """The articles and warnings of an unchanged file, or None when it must be read. A record taken while
-        the file was new holds only if the file's bytes are still the ones read (``path``: the file)."""
+        the file was new holds only if the file's bytes are still the ones read (``path``: the file; a string,
+        since a ``Path`` for each of thousands of unchanged files costs more than the listing)."""
         record = self.records.get(relative)
         if record is None or not record.matches(status):
             return None
         if record.digest is not None:
             try:
-                if _digest(path.read_bytes()) != record.digest:
+                if _digest(Path(path).read_bytes()) != record.digest:
                     return None
             except OSError:
                 return None

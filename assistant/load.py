@@ -167,15 +167,16 @@ def load_articles(folder: Path, max_bytes: int, cache: FileCache | None = None) 
     loaded: list[tuple[Loaded, KnownArticle]] = []
     problems: list[Problem] = []
     for relative, path, status in article_entries(folder):
-        known = cache.lookup(relative, status, Path(path)) if cache is not None else None
+        known = cache.lookup(relative, status, path) if cache is not None else None
         if known is not None:
             loaded.extend((article, article) for article in known[0])
             problems.extend(known[1])
             continue
         warnings: list[Problem] = []
         try:
-            data = file_bytes(Path(path), max_bytes)
-            articles = articles_from(data, Path(path), relative, warnings)
+            file = Path(path)
+            data = file_bytes(file, max_bytes)
+            articles = articles_from(data, file, relative, warnings)
         except ArticleError as error:
             problems.append(Problem(relative, f"{relative} {error}"))
             continue
