@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
 DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
-HOW_MANY_OF = re.compile(r"\bhow\s+many\b", re.IGNORECASE)
 ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 CENTURY = re.compile(r"\bcentur(?:y|ies)\b", re.IGNORECASE)
 LENGTHS = frozenset("far tall high wide deep".split())  # "how high": a length; "how long" may be a time
@@ -123,7 +122,7 @@ def fits(question: Question, sentence: str, candidate: Candidate) -> bool:
         return False
     if question.head in ("century", "centuries") and not CENTURY.search(candidate.text):
         return False  # "what century": not "1939"
-    if not (question.kind is Kind.NUMBER and HOW_MANY_OF.search(question.text)):
+    if not question.counts_items:
         return True  # "how much water": "300 million cubic metres" measures it
     if ORDINAL.match(sentence, candidate.end):
         return False  # "the 9th century" counts nothing

@@ -28,6 +28,7 @@ NOUNS_OF_KIND = {kind: frozenset(nouns.split()) for kind, nouns in (
 )}
 COPULAS = frozenset("is are was were".split())
 HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+HOW_MANY_ITEMS = re.compile(r"\bhow\s+many\b", re.IGNORECASE)  # things counted, not an amount measured
 IRREGULAR_PLURALS = frozenset("people men women children persons police staff cattle sheep fish".split())
 STOP_COUNTED = frozenset("of in on at to for from by with did does do".split())
 ADJECTIVES = frozenset("other another major main new old same former current original official".split())
@@ -93,6 +94,11 @@ class Question:
     def measured(self) -> bool:
         """"How long/far/high/wide/…": the answer is a number with its unit ("1,230 km", "three hours")."""
         return self.kind is Kind.NUMBER and self.head in MEASURED
+
+    @property
+    def counts_items(self) -> bool:
+        """"How many": a number of things ("40 villages"), where "how much water" is an amount ("300 m³")."""
+        return self.kind is Kind.NUMBER and HOW_MANY_ITEMS.search(self.text) is not None
 
     @property
     def counted(self) -> str | None:

@@ -59,9 +59,7 @@ def _asks_for_several(question: Question) -> bool:
 def _with_the_others(sentence: Sentence, best: Candidate) -> Candidate:
     """The best span with the spans listed beside it: "Tracy Wolfson and Evan Washburn"."""
     spans = sorted(sentence.spans, key=lambda c: c.start)
-    first = last = spans.index(best) if best in spans else None
-    if first is None:
-        return best
+    first = last = spans.index(best)
     while first > 0 and LISTED.fullmatch(sentence.text[spans[first - 1].end:spans[first].start]):
         first -= 1
     while last + 1 < len(spans) and LISTED.fullmatch(sentence.text[spans[last].end:spans[last + 1].start]):

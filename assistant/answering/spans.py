@@ -145,10 +145,10 @@ YEAR_ALONE = re.compile(rf"\b{YEAR}\b")
 
 def year_of(candidate: Candidate) -> Candidate:
     """"What year" asks for the year: "2013" of "May 21, 2013" and of "early 2013" (a span of years stays)."""
-    years = YEAR_ALONE.findall(candidate.text)
-    if len(years) != 1 or candidate.text == years[0] or re.search(r"\d[–-]\d|\d0s\b", candidate.text):
+    years = list(YEAR_ALONE.finditer(candidate.text))
+    if len(years) != 1 or candidate.text == years[0].group() or re.search(r"\d[–-]\d|\d0s\b", candidate.text):
         return candidate
-    at = YEAR_ALONE.search(candidate.text)
+    [at] = years
     return Candidate(candidate.start + at.start(), candidate.start + at.end(), at.group(), candidate.kind)
 
 
