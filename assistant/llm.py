@@ -167,13 +167,16 @@ def shared_chat_model(settings: Settings) -> tuple[BaseChatModel, Lock]:
     """One chat model per configuration, loaded once, with the lock its backend needs.
 
     A GGUF model takes seconds to load and its llama.cpp context serves one request at a time, so
-    the answerer and the condenser share it behind an ``RLock``; remote backends need no lock.
+    the answerer and the condenser share it behind a lock; remote backends need no lock. A plain
+    ``Lock``, not an ``RLock``: the lock is held across the answer's stream, and a stream the web chat
+    stopped is closed by whichever thread drops it. An ``RLock`` can only be released by the thread that
+    took it, so the model stayed "busy" for every later question from another thread.
     """
     key = (settings.llm_backend, settings.llm_model_path, settings.llm_base_url, settings.llm_model,
            settings.llm_max_tokens, settings.llm_temperature, settings.llm_timeout, api_key())
     with _models_lock:
         if key not in _models:
-            lock: Lock = threading.RLock() if settings.llm_backend == "llamacpp" else NoLock()
+            lock: Lock = threading.Lock() if settings.llm_backend == "llamacpp" else NoLock()
             _models[key] = (make_chat_model(settings), lock)
         return _models[key]
 

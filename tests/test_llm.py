@@ -138,6 +138,21 @@ def test_concurrent_questions_share_one_model(bot, passages) -> None:
         assert "failed" not in answer.note  # serialised by the model's lock, not crashed
 
 
+def test_a_stopped_answer_closed_by_another_thread_frees_the_model(bot, passages) -> None:
+    """The web chat's Stop leaves the answer's stream to whichever thread drops it; the model must not stay
+    "busy" for the next question (it did with an RLock: every later question timed out)."""
+    settings = bot.settings.model_copy(update={"llm_timeout": 20})
+    stopped = LLMAnswerer(settings, bot.embedder, bot.answerer).stream(QUESTION, passages)
+    first: list[AnswerEvent] = []
+    reader = threading.Thread(target=lambda: first.extend(next(stopped) for _ in range(2)))  # status, then text
+    reader.start()
+    reader.join(60)
+    assert isinstance(first[-1], TextDelta)  # writing, so the stream holds the model
+    stopped.close()  # from this thread, as after Stop
+    deltas, answer = collect(LLMAnswerer(settings, bot.embedder, bot.answerer).stream(QUESTION, passages))
+    assert "did not answer" not in answer.note and deltas  # the model wrote the next answer
+
+
 def test_timeout_gives_the_extractive_answer(bot, passages) -> None:
     slow = bot.settings.model_copy(update={"llm_timeout": 0.01})
     one = [p for p in passages if "Sean Parnell confirmed" in p.text]  # a short prompt: the check runs per token
