@@ -9,16 +9,20 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-EXPORTS = {"Assistant": "core", "IndexStatus": "core", "Filters": "records", "Settings": "settings",
-           "Answer": "types", "Citation": "types", "Passage": "types", "UpdateReport": "reports"}
-__all__ = ["Answer", "Assistant", "Citation", "Filters", "IndexStatus", "Passage", "Settings", "UpdateReport"]
+EXPORTS = {"Assistant": "core", "IndexStatus": "core", "Filters": "records.filters", "Settings": "settings",
+           "Answer": "records.answer", "Citation": "records.answer", "Passage": "records.article",
+           "UpdateReport": "records.reports", "AssistantError": "errors"}
+__all__ = ["Answer", "Assistant", "AssistantError", "Citation", "Filters", "IndexStatus", "Passage", "Settings",
+           "UpdateReport"]
 
 if TYPE_CHECKING:
     from .core import Assistant, IndexStatus
-    from .records import Filters
-    from .reports import UpdateReport
+    from .errors import AssistantError
+    from .records.answer import Answer, Citation
+    from .records.article import Passage
+    from .records.filters import Filters
+    from .records.reports import UpdateReport
     from .settings import Settings
-    from .types import Answer, Citation, Passage
 
 
 def __getattr__(name: str):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -11,31 +14,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .answering import ExtractiveAnswerer
+from .answering.condense import Condenser
+from .answering.hints import AnswerHints
+from .answering.llm.answerer import Answerer, make_answerer
 from .answering.timeline import TimelineBuilder, follow_on_topic, timeline_topic
-from .condense import Condenser
-from .conversations import ConversationBook
 from .embedders import Embedder, make_embedder
-from .events import AnswerEvent, Done, Status, final_answer
-from .generate import Answerer, make_answerer
-from .hints import AnswerHints
-from .keywords import KeywordIndex
-from .locking import writer_lock
-from .manifest import Manifest
-from .records import Filters
-from .remote import owner_of, update_through
-from .reports import UpdateReport
-from .retrieve import HybridRetriever
+from .errors import BadValueError
+from .records.answer import Answer
+from .records.article import Passage
+from .records.events import AnswerEvent, Done, Status, final_answer
+from .records.filters import Filters
+from .records.reports import UpdateReport
+from .search.hybrid import HybridRetriever
+from .search.keywords import KeywordIndex
+from .search.stories import StoryIndex
+from .search.time_filter import time_frame
 from .settings import Settings
-from .store import ChromaStore
-from .stories import StoryIndex
-from .timeframe import time_frame
-from .types import Answer, Passage
+from .store.chroma import ChromaStore
+from .store.conversations import ConversationBook
+from .store.locking import writer_lock
+from .store.manifest import Manifest
+from .store.owner import ServerRecord, owner_of, update_through
 
 if TYPE_CHECKING:  # LangChain's retriever, the indexer and the file readers are imported where used:
-    from .feeds import Feeds  # a cold `ask` needs none of them
-    from .indexer import Progress
-    from .langchain_retriever import NewsRetriever
-    from .uploads import StoredFile
+    from .ingest.feeds.poller import Feeds  # a cold `ask` needs none of them
+    from .ingest.indexer import Progress
+    from .ingest.uploads import StoredFile
+    from .search.langchain import NewsRetriever
 
 
 @dataclass
@@ -114,6 +119,17 @@ class Assistant:
     def condenser(self) -> Condenser:
         return Condenser(self.settings)
 
+    @contextmanager
+    def owned_by_this_process(self, url: str) -> Iterator[ServerRecord]:
+        """While the block runs, this process is the index's recorded owner (a serving process): updates
+        asked by other processes (``assistant index``) come to it instead of writing beside it."""
+        record = ServerRecord(os.getpid(), url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
+        record.write(self.settings.index_dir)
+        try:
+            yield record
+        finally:
+            record.remove(self.settings.index_dir)
+
     def update_index(self, full: bool = False, progress: Progress | None = None,
                      waiting: Callable[[str], None] | None = None) -> UpdateReport:
         """Embed new and changed articles, drop deleted ones; ``full`` rebuilds everything.
@@ -121,7 +137,7 @@ class Assistant:
         While ``assistant serve`` runs on this index, it owns the store: the update is run by that
         server (through its API) and this process never writes beside it. When another process is
         updating, ``waiting`` is told at once, and this update runs when that one is done."""
-        from .indexer import Indexer
+        from .ingest.indexer import Indexer
 
         owner, note = owner_of(self.settings.index_dir)
         if owner is not None:
@@ -150,9 +166,9 @@ class Assistant:
         The conversation (``history``) helps find passages; the answer answers ``question`` itself."""
         question = question.strip()
         if not question:
-            raise ValueError("question is empty")
+            raise BadValueError("question is empty")
         if len(question) > self.settings.max_question_chars:
-            raise ValueError(f"the question is {len(question):,} characters long; the limit is "
+            raise BadValueError(f"the question is {len(question):,} characters long; the limit is "
                              f"{self.settings.max_question_chars:,} (setting max_question_chars)")
         filters, period, time_notes = time_frame(question if self.settings.dates_from_questions else "", filters,
                                                  as_of)
@@ -173,19 +189,19 @@ class Assistant:
             yield event
 
     def evaluate(self, questions_path: str | Path, k: int = 5):
-        """Retrieval and answer quality on a JSONL questions file (see :mod:`assistant.eval`)."""
-        from .eval import evaluate
+        """Retrieval and answer quality on a JSONL questions file (see :mod:`assistant.answering.evaluate`)."""
+        from .answering.evaluate import evaluate
 
         return evaluate(self, Path(questions_path), k)
 
     def as_retriever(self, k: int | None = None, filters: Filters | None = None) -> NewsRetriever:
         """A LangChain ``BaseRetriever`` over the same hybrid retrieval."""
-        from .langchain_retriever import NewsRetriever
+        from .search.langchain import NewsRetriever
 
         return NewsRetriever(retriever=self.retriever, k=k or self.settings.k, filters=filters)
 
     def status(self) -> IndexStatus:
-        from .indexer import index_identity
+        from .ingest.indexer import index_identity
 
         manifest = Manifest.load(self.settings.manifest_path)
         stored = self.store.count()
@@ -214,28 +230,30 @@ class Assistant:
     def add_file(self, name: str, data: bytes) -> StoredFile:
         """Save an article file into the articles folder (checked like a web upload); index it with
         :meth:`update_index`."""
-        from .uploads import store_upload
+        from .ingest.uploads import store_upload
 
         return store_upload(self.settings.articles_dir, name, data, self.settings.max_upload_bytes)
 
     @cached_property
     def feeds(self) -> Feeds:
         """The feeds this index follows (kept in the index folder): ``add``, ``list``, ``remove``, ``poll``."""
-        from .feedbook import FeedShelf
-        from .feeds import FeedPoller, Feeds
+        from .ingest.feeds.book import FeedShelf
+        from .ingest.feeds.http import Fetcher
+        from .ingest.feeds.poller import FeedPoller, Feeds
 
-        poller = FeedPoller(FeedShelf(self.settings.index_dir), self.settings.articles_dir, self.settings.fetcher(),
-                            self.settings.feed_max_entries)
+        poller = FeedPoller(FeedShelf(self.settings.index_dir), self.settings.articles_dir,
+                            Fetcher.from_settings(self.settings), self.settings.feed_max_entries)
         return Feeds(poller, self.update_index)
 
     def add_url(self, url: str) -> StoredFile:
         """Fetch one page into the articles folder (an HTML page as its article with front matter, a PDF as
         it is), checked like an upload; index it with :meth:`update_index`."""
-        from .fetch import FetchError
-        from .fetched import stored_page
+        from .errors import FetchError
+        from .ingest.feeds.http import Fetcher
+        from .ingest.feeds.pages import stored_page
 
         try:
-            name, data = stored_page(self.settings.fetcher().get(url))
+            name, data = stored_page(Fetcher.from_settings(self.settings).get(url))
         except FetchError as error:
-            raise ValueError(str(error)) from None
+            raise BadValueError(str(error)) from None
         return self.add_file(name, data)

@@ -12,23 +12,18 @@ import sys
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-if TYPE_CHECKING:
-    from .fetch import Fetcher
+from .errors import BadValueError, UnknownSettingError
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 ENV_PREFIX = "ASSISTANT_"
 # ASSISTANT_* variables that are read directly, not settings: the API key stays out of Settings so it
 # never shows in a dump of them; the other two belong to the benchmarks and the Ollama test.
 OTHER_VARIABLES = frozenset({"ASSISTANT_LLM_API_KEY", "ASSISTANT_BENCH_DIR", "ASSISTANT_TEST_OLLAMA_MODEL"})
-
-
-class UnknownSettingError(ValueError):
-    """A keyword or config-file key that names no setting: a typo would otherwise fall back to the default."""
 
 
 def closest(name: str, names: Iterable[str]) -> str | None:
@@ -165,7 +160,7 @@ class Settings(BaseSettings):
     @classmethod
     def _collection_name(cls, value: str) -> str:
         if not (3 <= len(value) <= 512) or not value.replace("-", "").replace("_", "").isalnum():
-            raise ValueError(f"collection name {value!r} must be 3-512 letters, digits, '-' or '_'")
+            raise BadValueError(f"collection name {value!r} must be 3-512 letters, digits, '-' or '_'")
         return value
 
     @field_validator("auth")
@@ -177,7 +172,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _candidates_cover_k(self) -> Settings:
         if self.candidates < self.k:
-            raise ValueError(f"candidates ({self.candidates}) must be at least k ({self.k})")
+            raise BadValueError(f"candidates ({self.candidates}) must be at least k ({self.k})")
         return self
 
     @property
@@ -204,18 +199,12 @@ class Settings(BaseSettings):
     def lexical_dir(self) -> Path:
         return self.index_dir / "bm25"
 
-    def fetcher(self) -> Fetcher:
-        """What fetches feeds and pages, with these limits."""
-        from .fetch import Fetcher
-
-        return Fetcher(self.feed_user_agent, self.feed_timeout, self.feed_max_bytes, self.feed_max_redirects)
-
 
 def logins(auth: str | None) -> list[tuple[str, str]]:
     """``"ann:pw1,bob:pw2"`` as ``[("ann", "pw1"), ("bob", "pw2")]``: the web chat's logins."""
     pairs = [tuple(item.split(":", 1)) for item in (auth or "").split(",") if item.strip()]
     if any(len(pair) != 2 or not pair[0].strip() for pair in pairs):
-        raise ValueError(f"auth {auth!r} must look like user:password (several: ann:pw1,bob:pw2)")
+        raise BadValueError(f"auth {auth!r} must look like user:password (several: ann:pw1,bob:pw2)")
     return [(user.strip(), password) for user, password in pairs]
 
 

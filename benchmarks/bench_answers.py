@@ -22,12 +22,12 @@ from common import bench_dir, out_path, shared_onnx_model, squad_dir, timed, wri
 from naive import NaivePeer, naive_embeddings
 from previous_answerer import ExtractiveAnswerer as PreviousAnswerer
 
+from assistant.answering.evaluate import evaluate, summarize
 from assistant.answering.evidence import specifics
 from assistant.answering.extractive import passage_terms, sentences_of
 from assistant.answering.question import Kind, analyse
 from assistant.answering.spans import candidates
 from assistant.core import Assistant
-from assistant.eval import evaluate, summarize
 
 K = 5
 

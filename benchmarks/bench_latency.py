@@ -39,7 +39,7 @@ from common import (
 )
 
 from assistant.core import Assistant
-from assistant.lexical import LexicalIndex
+from assistant.search.bm25 import LexicalIndex
 
 QUESTIONS = 40
 ADDITIONS = 3  # single articles added, one update each, after each size is reached

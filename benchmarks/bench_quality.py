@@ -17,8 +17,8 @@ from pathlib import Path
 from common import out_path, seed_model_cache, shared_onnx_model, squad_dir, timed, write_json
 from naive import NaivePeer, naive_embeddings
 
+from assistant.answering.evaluate import contains, evaluate, load_questions, summarize
 from assistant.core import Assistant
-from assistant.eval import contains, evaluate, load_questions, summarize
 
 K = 5
 

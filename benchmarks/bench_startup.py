@@ -21,7 +21,7 @@ from common import ROOT, out_path, write_json
 ROUNDS = 7
 QUESTION = "Who confirmed the Palmyra attack?"
 # chromadb imported and its client opened as the assistant does (store.py skips overrides' signature checks)
-OPEN_STORE = ("from pathlib import Path; from assistant.settings import Settings; from assistant.store import "
+OPEN_STORE = ("from pathlib import Path; from assistant.settings import Settings; from assistant.store.chroma import "
               "ChromaStore; ChromaStore(Settings(index_dir=Path({index!r}))).count()")
 
 

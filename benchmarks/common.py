@@ -21,10 +21,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.chunk import split_sentences  # noqa: E402
 from assistant.embedders import OnnxEmbedder, models_dir  # noqa: E402
 from assistant.embedders.onnx_format import cache_file  # noqa: E402
-from assistant.load import normalize_text  # noqa: E402
+from assistant.ingest.chunk import split_sentences  # noqa: E402
+from assistant.ingest.load import normalize_text  # noqa: E402
 from assistant.settings import DEFAULT_MODEL, Settings  # noqa: E402
 
 SEED_ARTICLE = ROOT / "seeds" / "coalition-strikes-syria.txt"
@@ -63,8 +63,8 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
 
 
 def percentiles(seconds: list[float]) -> dict:
-    """p50/p95 in milliseconds (nearest rank), the same definition as ``assistant.eval``."""
-    from assistant.eval import percentile
+    """p50/p95 in milliseconds (nearest rank), the same definition as ``assistant.answering.evaluate``."""
+    from assistant.answering.evaluate import percentile
 
     ms = [s * 1000 for s in seconds]
     return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1), "n": len(ms)}

@@ -22,14 +22,14 @@ from pathlib import Path
 
 from common import squad_dir
 
-from assistant.lexical import LexicalIndex as Tantivy
+from assistant.search.bm25 import LexicalIndex as Tantivy
 from assistant.settings import Settings
-from assistant.store import ChromaStore
+from assistant.store.chroma import ChromaStore
 
 
 def previous_engine() -> type:
     module = types.ModuleType("old_lexical")
-    source = Path("/tmp/old_lexical.py").read_text().replace("from .text import", "from assistant.text import")
+    source = Path("/tmp/old_lexical.py").read_text().replace("from .text import", "from assistant.text.terms import")
     exec(compile(source, "old_lexical.py", "exec"), module.__dict__)
     return module.LexicalIndex
 

@@ -3,7 +3,7 @@
 RecursiveCharacterTextSplitter(1000, 200), the same MiniLM weights through HuggingFaceEmbeddings
 (PyTorch), a Chroma vector store with LangChain's defaults, top-4 chunks. It has no answerer: without
 an LLM its "answer" is the best chunk, shown with the file it came from, and it never abstains.
-It answers like ``Assistant.ask`` so ``assistant.eval`` scores both with the same code.
+It answers like ``Assistant.ask`` so ``assistant.answering.evaluate`` scores both with the same code.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from common import DEFAULT_MODEL  # first: sets the offline environment
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.records.answer import Answer, Citation
+from assistant.records.article import Passage
 from assistant.settings import resolve_model_path
-from assistant.types import Answer, Citation, Passage
 
 CONTEXT_CHUNKS = 4
 

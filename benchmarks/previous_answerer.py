@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answering.citing import cite
 from assistant.embedders import Embedder as SentenceEmbedder
-from assistant.events import Done, TextDelta
-from assistant.text import terms, words
-from assistant.types import Answer, Citation, Passage, Span
+from assistant.records.answer import Answer, Citation
+from assistant.records.article import Passage, Span
+from assistant.records.events import Done, TextDelta
+from assistant.text.terms import terms, words
 
 ABSTAIN_TEXT = "The indexed articles don't say."
 MONTHS = "january february march april may june july august september october november december"
@@ -137,7 +139,7 @@ class ExtractiveAnswerer:
         citations: list[Citation] = []
         parts: list[str] = []
         for sentence in chosen:
-            citation = Citation.quoting(len(citations) + 1, sentence.passage, sentence.span, sentence.score)
+            citation = cite(len(citations) + 1, sentence.passage, sentence.span, sentence.score)
             citations.append(citation)
             parts.append(with_marker(sentence.text, citation.n))
         return Answer(" ".join(parts), citations, False, passages, question, search_query)

@@ -44,7 +44,7 @@ def quality(q: dict) -> list[str]:
         f"Retrieval columns: all {q['questions']} questions. Answer columns: every {ordinal(q['stride'])} question "
         f"({sample} answerable; {unanswerable} unanswerable, made by asking each article's sampled questions "
         "of an index holding only the other article). A passage or answer *contains* the answer when a gold "
-        "string occurs in it (case-insensitive). Both systems are scored by `assistant.eval`.",
+        "string occurs in it (case-insensitive). Both systems are scored by `assistant.answering.evaluate`.",
         "",
     ]
     lines += table(["system", "chunks", "hit@1", "hit@5", "MRR@5", "answer contains gold", "citation precision",

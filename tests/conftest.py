@@ -158,12 +158,12 @@ def seed_server(tmp_path_factory):
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """Release LLMs before interpreter shutdown (see assistant.llm.release_models)."""
+    """Release LLMs before interpreter shutdown (see assistant.answering.llm.backends.release_models)."""
     import gc
     import sys
 
-    if "assistant.llm" in sys.modules:
-        sys.modules["assistant.llm"].release_models()
+    if "assistant.answering.llm.backends" in sys.modules:
+        sys.modules["assistant.answering.llm.backends"].release_models()
     gc.collect()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import ABSTAIN_TEXT, ExtractiveAnswerer, with_marker
-from assistant.events import Done, TextDelta
-from assistant.packing import pack_vectors
-from assistant.types import Passage, Span
+from assistant.records.article import Passage, Span
+from assistant.records.events import Done, TextDelta
+from assistant.store.packing import pack_vectors
 
 FESTIVAL = ("Lantern festival postponed\nThe Varel lantern festival was postponed by a week because of storms.  "
             "More than 40,000 visitors came to the festival last year.  "

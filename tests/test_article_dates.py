@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.article_dates import dated_phrases
-from assistant.render import dates_said, sources_html, sources_text
-from assistant.types import Answer, Citation, Passage, Span
+from assistant.answering.citing import cite
+from assistant.faces.render import dates_said, sources_html, sources_text
+from assistant.records.answer import Answer
+from assistant.records.article import Passage, Span
+from assistant.text.dated_phrases import dated_phrases
 
 THURSDAY = "2024-12-12"
 
@@ -56,7 +58,7 @@ def test_a_citation_carries_its_dates_into_json_the_terminal_and_the_page():
     text = "Intro. The bridge collapsed on Monday evening."
     passage = Passage("c1", "a.md", "Bridge", text, 100, 100 + len(text), [Span(107, 100 + len(text))], 0.5,
                       date="2024-12-10", source="Wire")
-    citation = Citation.quoting(1, passage, passage.sentences[0], 0.9)
+    citation = cite(1, passage, passage.sentences[0], 0.9)
     [phrase] = citation.dates
     assert (phrase.text, phrase.since) == ("on Monday evening", "2024-12-09")
     assert text[phrase.start - 100:phrase.end - 100] == "on Monday evening"

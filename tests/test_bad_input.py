@@ -9,9 +9,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from assistant.load import Duplicate, load_articles, unreadable_files
-from assistant.reports import Problem
-from assistant.types import Article
+from assistant.ingest.load import Duplicate, load_articles, unreadable_files
+from assistant.records.article import Article
+from assistant.records.reports import Problem
 
 from .fixtures.pdfgen import pdf_bytes
 
@@ -148,7 +148,7 @@ def test_same_url_in_two_feeds_is_indexed_once(tmp_path: Path):
 
 
 def test_a_reader_crash_is_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from assistant import load
+    from assistant.ingest import load
 
     def explode(data: bytes, context) -> list[Article]:
         raise KeyError("parser bug")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chunk import Chunker, split_sentences
-from assistant.load import load_file, normalize_text
-from assistant.types import Article
+from assistant.ingest.chunk import Chunker, split_sentences
+from assistant.ingest.load import load_file, normalize_text
+from assistant.records.article import Article
 
 from .conftest import SEED_ARTICLE, SEEDS
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from assistant.cli import build_parser, format_report
-from assistant.load import load_file
-from assistant.reports import Problem, UpdateReport
+from assistant.faces.cli.main import build_parser, format_report
+from assistant.ingest.load import load_file
+from assistant.records.reports import Problem, UpdateReport
 
 from .conftest import SEED_ARTICLE, run_cli
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.readers.text import front_matter
+from assistant.faces.cli.main import main
+from assistant.ingest.readers.text import front_matter
 
 from .feedserver import FeedServer, Route, page, rss
 from .test_feeds import OTHER, STORY

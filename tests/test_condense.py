@@ -1,4 +1,4 @@
-from assistant.condense import condense
+from assistant.answering.condense import condense
 
 
 def test_follow_up_with_a_pronoun_takes_the_previous_question():

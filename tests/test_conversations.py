@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversations import ConversationBook, title_of
+from assistant.store.conversations import ConversationBook, title_of
 
 
 def add(book: ConversationBook, owner: str, conversation: str | None, question: str) -> str:

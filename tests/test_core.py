@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant import Assistant, Filters
-from assistant.load import load_file
+from assistant.ingest.load import load_file
 
 from .conftest import ROOT, SEED_ARTICLE, make_bot
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.disagree import same_value
-from assistant.render import chat_answer, sources_text
+from assistant.faces.render import chat_answer, sources_text
 
 from .conftest import make_bot
 

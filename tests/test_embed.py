@@ -138,6 +138,6 @@ def local_imports(path: Path) -> set[str]:
 def test_an_embedder_is_a_langchain_embeddings_once_langchain_is_used():
     from langchain_core.embeddings import Embeddings
 
-    import assistant.langchain_retriever  # noqa: F401 - registers the embedders
+    import assistant.search.langchain  # noqa: F401 - registers the embedders
 
     assert isinstance(SentenceEmbedder(), Embeddings) and issubclass(OnnxEmbedder, Embeddings)

@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eval import EvalReport, contains, evaluate, exact_match, load_questions, percentile, token_f1
-from assistant.types import Answer, Citation, Passage, ShortAnswer, Span
+from assistant.answering.evaluate import (
+    EvalReport,
+    contains,
+    evaluate,
+    exact_match,
+    load_questions,
+    percentile,
+    token_f1,
+)
+from assistant.records.answer import Answer, Citation, ShortAnswer
+from assistant.records.article import Passage, Span
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_QUESTIONS = ROOT / "benchmarks" / "seed_questions.jsonl"

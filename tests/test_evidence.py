@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from assistant.answering.evidence import DECISIVE, Demands, Sentence, new_spans, shortfall, spelled_out
 from assistant.answering.question import analyse
-from assistant.text import terms
-from assistant.types import Passage, Span
+from assistant.records.article import Passage, Span
+from assistant.text.terms import terms
 
 
 def test_a_bare_number_does_not_say_how_long_but_counts_for_how_many():

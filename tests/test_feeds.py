@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.feedbook import FeedShelf, parse_every
-from assistant.feeds import FeedPoller
-from assistant.fetch import Fetcher, FetchError
-from assistant.load import url_key
-from assistant.readers.text import front_matter
+from assistant.errors import FetchError
+from assistant.ingest.feeds.book import FeedShelf, parse_every
+from assistant.ingest.feeds.http import Fetcher
+from assistant.ingest.feeds.poller import FeedPoller
+from assistant.ingest.load import url_key
+from assistant.ingest.readers.text import front_matter
 
 from .feedserver import FeedServer, Route, atom, page, rss
 

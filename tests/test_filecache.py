@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant import filecache, load
-from assistant.filecache import FileCache, KnownArticle
-from assistant.load import Duplicate, load_articles
-from assistant.types import Article
+from assistant.ingest import load
+from assistant.ingest.load import Duplicate, load_articles
+from assistant.records.article import Article
+from assistant.store import file_records as filecache
+from assistant.store.file_records import FileCache, KnownArticle
 
 from .conftest import make_bot
 

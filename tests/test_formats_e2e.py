@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Filters
-from assistant.load import load_articles
-from assistant.reports import UpdateReport
+from assistant.ingest.load import load_articles
+from assistant.records.reports import UpdateReport
 
 from .conftest import make_bot
 

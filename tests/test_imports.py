@@ -8,12 +8,15 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
-# the page, the command, the OpenAI-compatible API and MCP; one may start another beside it (`serve`)
-INTERFACES = {"assistant.cli", "assistant.cli_ask", "assistant.cli_feeds", "assistant.web", "assistant.web_articles",
-              "assistant.web_assets", "assistant.web_conversations",
-              "assistant.web_feeds", "assistant.endpoints", "assistant.openai_api", "assistant.mcp_server"}
-FACADE_AND_RECORDS = {"assistant.core", "assistant.serving", "assistant.types", "assistant.reports", "assistant.events",
-                      "assistant.records", "assistant.settings", "assistant.render", *INTERFACES}
+# The faces: the command line, the page, the served index with its OpenAI-compatible API and MCP.
+FACES = "assistant.faces"
+# What a face may import: the façade, the settings, the errors and the records that cross it.
+FACADE_AND_RECORDS = ("assistant.core", "assistant.settings", "assistant.errors", "assistant.records")
+# The stages, each a package; the order is the flow (records and text are the ground floor).
+STAGES = ("assistant.records", "assistant.text", "assistant.ingest", "assistant.embedders", "assistant.store",
+          "assistant.search", "assistant.answering")
+TOP_LEVEL = {"__init__.py", "core.py", "settings.py", "errors.py", "records", "text", "ingest", "embedders", "store",
+             "search", "answering", "faces"}
 
 
 def module_name(path: Path) -> str:
@@ -58,20 +61,48 @@ def test_no_import_circle():
         visit(name, (name,))
 
 
-def test_no_stage_imports_an_interface():
+def package_of(name: str) -> str:
+    """The top-level room a module belongs to: ``assistant.search.hybrid`` -> ``assistant.search``."""
+    return ".".join(name.split(".")[:2])
+
+
+def within(name: str, places: tuple[str, ...] | str) -> bool:
+    places = (places,) if isinstance(places, str) else places
+    return any(name == p or name.startswith(p + ".") for p in places)
+
+
+def test_the_top_of_the_package_holds_the_stages_the_faces_and_four_modules():
+    found = {p.name for p in PACKAGE.iterdir() if p.name != "__pycache__" and (p.suffix == ".py" or p.is_dir())}
+    assert found == TOP_LEVEL
+
+
+def test_no_stage_imports_a_face():
     for name, targets in GRAPH.items():
-        if name not in INTERFACES and name != "assistant.__main__":
-            assert not targets & INTERFACES, f"{name} imports {targets & INTERFACES}"
+        if not within(name, FACES):
+            assert not {t for t in targets if within(t, FACES)}, f"{name} imports a face"
 
 
-def test_interfaces_import_only_the_facade_and_the_records():
-    for name in INTERFACES:
-        assert GRAPH[name] <= FACADE_AND_RECORDS, f"{name} imports {GRAPH[name] - FACADE_AND_RECORDS}"
+def test_faces_import_only_the_facade_the_records_and_each_other():
+    for name, targets in GRAPH.items():
+        if within(name, FACES):
+            wrong = {t for t in targets if not within(t, (FACES, *FACADE_AND_RECORDS))}
+            assert not wrong, f"{name} imports {wrong}"
 
 
-def test_no_module_over_250_lines():
-    long = {name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > 250}
-    assert not long, long
+def test_no_circle_between_packages():
+    """Packages import each other one way: the folders read like the flow."""
+    between: dict[str, set[str]] = {}
+    for name, targets in GRAPH.items():
+        between.setdefault(package_of(name), set()).update(package_of(t) for t in targets)
+    for package, targets in between.items():
+        for target in targets - {package}:
+            assert package not in between.get(target, set()), f"{package} and {target} import each other"
+
+
+def test_the_ground_floor_imports_no_stage_above_it():
+    for name, targets in GRAPH.items():
+        if within(name, "assistant.records"):
+            assert {t for t in targets if not within(t, ("assistant.records", "assistant.errors"))} == set(), name
 
 
 def loaded_after(statement: str) -> set[str]:
@@ -84,11 +115,11 @@ def loaded_after(statement: str) -> set[str]:
 
 # The last two are ours: the update and the article readers, which asking does not need.
 HEAVY = {"torch", "sentence_transformers", "gradio", "chromadb", "langchain_core", "bm25s", "onnxruntime", "wordfreq",
-         "assistant.indexer", "assistant.readers"}
+         "assistant.ingest.indexer", "assistant.ingest.readers"}
 
 
 def test_the_command_line_loads_nothing_heavy_before_a_command_runs():
-    assert loaded_after("import assistant.cli; assistant.cli.build_parser()") == set()
+    assert loaded_after("import assistant.faces.cli.main; assistant.faces.cli.main.build_parser()") == set()
     # The façade class alone: the model, Chroma and the web stack wait until they are used.
     facade = loaded_after("from assistant import Assistant, Filters")
     assert not facade & {"torch", "sentence_transformers", "gradio", "chromadb", "onnxruntime"}, facade
@@ -102,5 +133,5 @@ def test_asking_with_the_onnx_embedder_loads_neither_torch_nor_langchain_nor_gra
     loaded_after(f"from assistant import Assistant; Assistant({folders}).update_index()")  # may export the model
     asked = loaded_after(f"from assistant import Assistant; Assistant({folders}).ask('When was the fire contained?')")
     assert "chromadb" in asked and "onnxruntime" in asked  # it did ask
-    assert asked & {"torch", "sentence_transformers", "langchain_core", "gradio", "wordfreq", "assistant.indexer",
-                    "assistant.readers"} == set(), asked
+    assert asked & {"torch", "sentence_transformers", "langchain_core", "gradio", "wordfreq",
+                    "assistant.ingest.indexer", "assistant.ingest.readers"} == set(), asked

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.language import foreign_language
+from assistant.text.language import foreign_language
 
 from .conftest import ROOT
 
@@ -35,7 +35,7 @@ def test_a_question_in_spanish_that_abstains_says_why(seed_bot):
 
 
 def test_an_english_question_does_not_load_other_languages(monkeypatch):
-    from assistant import language
+    from assistant.text import language
 
     asked: list[str] = []
     real = language.zipf

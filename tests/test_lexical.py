@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import tantivy
 
-from assistant import lexical
-from assistant.lexical import LexicalIndex
+from assistant.search import bm25 as lexical
+from assistant.search.bm25 import LexicalIndex
 
 RECORDS = [
     ("seed::0", "Pentagon spokesperson Sean Parnell confirmed the attack in Palmyra."),

@@ -26,11 +26,12 @@ pytest.importorskip("llama_cpp")
 pytest.importorskip("langchain_community")
 
 from assistant import Assistant, Settings
-from assistant.condense import Condenser
-from assistant.events import AnswerEvent, Done, Status, TextDelta
-from assistant.generate import LLMAnswerer, make_answerer
-from assistant.llm import make_chat_model
-from assistant.types import Answer, Passage
+from assistant.answering.condense import Condenser
+from assistant.answering.llm.answerer import LLMAnswerer, make_answerer
+from assistant.answering.llm.backends import make_chat_model
+from assistant.records.answer import Answer
+from assistant.records.article import Passage
+from assistant.records.events import AnswerEvent, Done, Status, TextDelta
 
 pytestmark = [pytest.mark.llm, pytest.mark.e2e]
 ROOT = Path(__file__).resolve().parent.parent

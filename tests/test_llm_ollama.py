@@ -18,8 +18,8 @@ import pytest
 pytest.importorskip("langchain_ollama")
 
 from assistant import Assistant
-from assistant.events import Done, Status, TextDelta
-from assistant.generate import LLMAnswerer, make_answerer
+from assistant.answering.llm.answerer import LLMAnswerer, make_answerer
+from assistant.records.events import Done, Status, TextDelta
 
 pytestmark = [pytest.mark.llm, pytest.mark.e2e]
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.load import (
+from assistant.ingest.load import (
     Duplicate,
     content_hash,
     load_articles,
@@ -18,8 +18,8 @@ from assistant.load import (
     unreadable_files,
     url_key,
 )
-from assistant.reports import Problem
-from assistant.types import Article
+from assistant.records.article import Article
+from assistant.records.reports import Problem
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 

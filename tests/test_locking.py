@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from assistant.locking import IndexBusyError, writer_lock
+from assistant.errors import IndexBusyError
+from assistant.store.locking import writer_lock
 
 
 def test_second_writer_is_refused_with_the_holder_named(tmp_path):

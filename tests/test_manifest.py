@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.manifest import ArticleEntry, DamagedManifest, Manifest
+from assistant.errors import DamagedManifest
+from assistant.store.manifest import ArticleEntry, Manifest
 
 
 def test_round_trip_and_atomic_save(tmp_path):

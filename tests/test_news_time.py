@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Filters
-from assistant.render import sources_text
+from assistant.faces.render import sources_text
 
 from .conftest import STORY, make_bot, run_cli
 from .test_readme import blocks
@@ -154,7 +154,7 @@ def test_a_cited_event_carries_its_date_when_the_sentence_does_not_spell_it_out(
 
 
 def test_the_web_chat_takes_as_of_and_shows_the_period_and_how_current(story_bot):
-    from assistant.web import ChatPage
+    from assistant.faces.web.app import ChatPage
 
     steps = list(ChatPage(story_bot).respond("Who ordered a review of the city bridges last week?", [], [], 5, "", "",
                                              None, "2024-12-15"))

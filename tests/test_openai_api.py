@@ -10,10 +10,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
-from assistant.events import Done, Status, TextDelta, final_answer
-from assistant.openai_api import ApiError, ApiKeyGuard, ChatRequest, OpenAIApi
+from assistant.faces.server.openai_api import ApiError, ApiKeyGuard, ChatRequest, OpenAIApi
+from assistant.records.answer import Answer, Citation
+from assistant.records.events import Done, Status, TextDelta, final_answer
 from assistant.settings import Settings
-from assistant.types import Answer, Citation
 
 
 class StandInFacade:

@@ -10,7 +10,7 @@ import time
 import pytest
 from gradio_client import Client
 
-from assistant.remote import ServerRecord
+from assistant.store.owner import ServerRecord
 
 from .conftest import SEEDS, Server, make_bot, run_cli
 from .test_reliability import assert_exact

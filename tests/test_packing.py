@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.packing import pack_vectors, unpack_vectors
+from assistant.store.packing import pack_vectors, unpack_vectors
 
 
 def test_sentence_vectors_survive_packing_within_a_thousandth_of_cosine():

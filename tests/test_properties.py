@@ -11,9 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunk import Chunker, split_sentences
-from assistant.load import READERS, ArticleError, load_articles, load_file, normalize_text
-from assistant.types import Article
+from assistant.errors import ArticleError
+from assistant.ingest.chunk import Chunker, split_sentences
+from assistant.ingest.load import READERS, load_articles, load_file, normalize_text
+from assistant.records.article import Article
 
 WORDS = ["Dr.", "U.S.", "e.g.", "Jan.", "No.", "said", "the", "Minister", "3.5", "1,200", "“Yes.”", "‘No!’", "(AP)",
          "...", "?!", "…", "Mr.", "A.", "b.", "end.", "Who?", "stop!", "—", "x" * 40, "\n", "\n\n", " \n \n", "\t",

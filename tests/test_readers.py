@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dates import normalize_date
-from assistant.load import load_file
-from assistant.pages import chunk_pages, page_at
-from assistant.readers.html import fragment_to_text
-from assistant.reports import Problem
-from assistant.store import ChromaStore
-from assistant.types import Article, Chunk, Span
+from assistant.ingest.load import load_file
+from assistant.ingest.readers.html import fragment_to_text
+from assistant.records.article import Article, Chunk, Span
+from assistant.records.dates import normalize_date
+from assistant.records.reports import Problem
+from assistant.store.chroma import ChromaStore
+from assistant.store.pdf_pages import chunk_pages, page_at
 
 from .fixtures.pdfgen import pdf_bytes
 

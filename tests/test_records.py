@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dates import date_number
-from assistant.records import Filters, file_of, strip_markers
-from assistant.types import Citation, Passage, Span, page_at
+from assistant.answering.citing import cite
+from assistant.records.answer import strip_markers
+from assistant.records.article import Passage, Span, file_of, page_at
+from assistant.records.dates import date_number
+from assistant.records.filters import Filters
 
 
 def passage(chunk_id: str, date: str | None, source: str = "Wire", article_id: str | None = None) -> Passage:
@@ -60,7 +62,7 @@ def test_bad_filter_dates_are_refused_with_the_value(since, until):
 
 def test_citation_source_is_a_deprecated_alias_of_article_id():
     cited = passage("feed.jsonl#3::0", None, article_id="feed.jsonl#3")
-    citation = Citation.quoting(1, cited, Span(0, 1), 0.5)
+    citation = cite(1, cited, Span(0, 1), 0.5)
     with pytest.warns(DeprecationWarning, match="article_id"):
         assert citation.source == "feed.jsonl#3"
     assert citation.publisher == "Wire"

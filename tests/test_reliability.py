@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import Chunker
-from assistant.load import load_articles
-from assistant.locking import writer_lock
-from assistant.manifest import Manifest
-from assistant.stories import StoryBook
+from assistant.ingest.chunk import Chunker
+from assistant.ingest.load import load_articles
+from assistant.search.stories import StoryBook
+from assistant.store.locking import writer_lock
+from assistant.store.manifest import Manifest
 
 from .conftest import ASSISTANT_BIN, make_bot, run_cli
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import os
 
-from assistant.load import Duplicate
-from assistant.remote import ServerRecord, owner_of
-from assistant.reports import Problem, UpdateReport
+from assistant.ingest.load import Duplicate
+from assistant.records.reports import Problem, UpdateReport
+from assistant.store.owner import ServerRecord, owner_of
 
 
 def test_stale_record_is_removed_with_a_note(tmp_path):

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from assistant.render import (
+from assistant.faces.render import (
     MarkdownStream,
     answer_markdown,
     chat_answer,
     chat_cited,
     chat_text,
     counted,
-    local_time,
     markdown_safe,
     sources_html,
 )
-from assistant.types import Answer, Citation, Passage, Span
+from assistant.records.answer import Answer, Citation
+from assistant.records.article import Passage, Span
+from assistant.records.dates import local_time
 
 EVIL = 'Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [link](javascript:x) *bold*'
 

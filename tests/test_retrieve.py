@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.retrieve import HybridRetriever, prefer_recent, wants_recent
-from assistant.types import Passage
+from assistant.records.article import Passage
+from assistant.search.hybrid import HybridRetriever, prefer_recent, wants_recent
 
 
 def passage(chunk_id: str, date: str | None, source: str = "Wire", article_id: str | None = None) -> Passage:

@@ -6,8 +6,9 @@ import os
 import threading
 from types import SimpleNamespace
 
-from assistant.remote import ServerRecord
-from assistant.serving import ServedIndex
+from assistant.core import Assistant
+from assistant.faces.server.served_index import ServedIndex
+from assistant.store.owner import ServerRecord
 
 
 class StandInFeeds:
@@ -35,6 +36,8 @@ class StandInAssistant:
                                         watch_settle_seconds=0.1, feed_check_seconds=0.05, feed_timeout=1.0)
         self.warmed = threading.Event()
         self.feeds = StandInFeeds()
+
+    owned_by_this_process = Assistant.owned_by_this_process  # the real record, written and removed
 
     def retrieve(self, query, k=None):
         self.warmed.set()

@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from assistant import Assistant, Settings
-from assistant.cli import main
-from assistant.settings import UnknownSettingError
+from assistant.errors import UnknownSettingError
+from assistant.faces.cli.main import main
 
 
 def test_defaults_work_on_a_fresh_clone(monkeypatch):

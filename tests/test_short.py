@@ -5,8 +5,8 @@ from __future__ import annotations
 from assistant.answering.evidence import Sentence
 from assistant.answering.question import analyse
 from assistant.answering.short import best_span
-from assistant.text import terms
-from assistant.types import Passage, Span
+from assistant.records.article import Passage, Span
+from assistant.text.terms import terms
 
 
 def read(sentence: str, question: str) -> Sentence:

@@ -15,7 +15,7 @@ def test_opening_the_store_marks_overrides_and_puts_the_decorator_back(tmp_path:
     settings = f"Settings(articles_dir={str(tmp_path)!r}, index_dir={str(tmp_path / 'index')!r})"
     probe = ("import importlib, overrides; module = importlib.import_module('overrides.overrides'); "
              "real = (overrides.override, overrides.overrides, module.override, module.overrides); "
-             "from assistant.settings import Settings; from assistant.store import ChromaStore; "
+             "from assistant.settings import Settings; from assistant.store.chroma import ChromaStore; "
              f"store = ChromaStore({settings}); print(store.count()); "
              "from chromadb.api.rust import RustBindingsAPI as api; print(api.start.__override__); "
              "print(api.heartbeat.__doc__ is None); "  # the checks, which copy a base's docstring, did not run

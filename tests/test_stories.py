@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.render import sources_html, sources_markdown, sources_text
-from assistant.stories import StoryBook, carrier_of, signature, similarity
-from assistant.types import Article, Carrier
-from assistant.web_articles import ARTICLE_HEADERS, article_rows
+from assistant.faces.render import sources_html, sources_markdown, sources_text
+from assistant.faces.web.articles import ARTICLE_HEADERS, article_rows
+from assistant.records.article import Article, Carrier
+from assistant.search.stories import StoryBook, carrier_of, signature, similarity
 
 from .conftest import STORY, make_bot, run_cli
 from .test_readme import blocks

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.timeline import NO_EVENTS, follow_on_topic, timeline_topic
-from assistant.render import chat_answer
+from assistant.faces.render import chat_answer
 
 from .conftest import STORY, run_cli
 from .test_when import bench_questions
@@ -73,7 +73,7 @@ def test_a_topic_the_articles_do_not_follow_gets_no_events(story_bot) -> None:
 
 
 def test_the_web_chat_shows_a_timeline_an_event_a_line(story_bot) -> None:
-    from assistant.web import ChatPage
+    from assistant.faces.web.app import ChatPage
 
     steps = list(ChatPage(story_bot).respond("How did the Halden bridge collapse develop?", [], [], 5, "", "", None))
     history, _, sources, _, _ = steps[-1]

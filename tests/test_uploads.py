@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.uploads import UploadError, safe_name, store_upload
+from assistant.errors import UploadError
+from assistant.ingest.uploads import safe_name, store_upload
 
 
 @pytest.mark.parametrize(("given", "expected"), [

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import split_sentences
-from assistant.types import Passage
-from assistant.verify import CitationChecker, lexical_support, names_found, numbers_found, split_claims
+from assistant.answering.llm.verify import CitationChecker, lexical_support, names_found, numbers_found, split_claims
+from assistant.ingest.chunk import split_sentences
+from assistant.records.article import Passage
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "coalition-strikes-syria.txt"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from assistant.watch import wait_until_settled
+from assistant.faces.server.watch import wait_until_settled
 
 
 def test_wait_until_settled_waits_for_quiet(tmp_path):

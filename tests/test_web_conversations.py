@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from assistant.conversations import ConversationBook
-from assistant.web_conversations import ConversationsPanel
+from assistant.faces.web.conversations import ConversationsPanel
+from assistant.store.conversations import ConversationBook
 
 from .test_web_page import ANSWER
 

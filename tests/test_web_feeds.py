@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.web_feeds import FeedsPanel
+from assistant.faces.web.feeds import FeedsPanel
 
 from .feedserver import FeedServer, Route, page, rss
 from .test_feeds import OTHER, STORY

@@ -9,18 +9,21 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-from assistant.events import Done, Status, TextDelta
-from assistant.reports import Problem, UpdateReport, UploadError
-from assistant.types import Answer, Citation, Passage, ShortAnswer
-from assistant.web import ChatPage
-from assistant.web_articles import ArticlesPage
+from assistant.answering.citing import cite
+from assistant.errors import UploadError
+from assistant.faces.web.app import ChatPage
+from assistant.faces.web.articles import ArticlesPage
+from assistant.records.answer import Answer, ShortAnswer
+from assistant.records.article import Passage
+from assistant.records.events import Done, Status, TextDelta
+from assistant.records.reports import Problem, UpdateReport
 
 QUOTE = "Sean Parnell confirmed the attack."
 PASSAGE = Passage("a.md::0", "a.md", "Palmyra <b>attack</b>", "Before. " + QUOTE, 100, 142, [], 0.9,
                   date="2024-12-13", source="Wire")
 ANSWER = Answer(
     text=f"Sean Parnell: {QUOTE} [1]",
-    citations=[Citation.quoting(1, PASSAGE, SimpleNamespace(start=108, end=142), 0.8)],
+    citations=[cite(1, PASSAGE, SimpleNamespace(start=108, end=142), 0.8)],
     abstained=False, passages=[PASSAGE], short_answer=ShortAnswer("Sean Parnell", 108, 120, 1))
 
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.coverage import coverage_of
-from assistant.dates import window_label
-from assistant.records import Filters, as_of_date
-from assistant.timeframe import time_frame
-from assistant.when import find_mentions
+from assistant.records.coverage import coverage_of
+from assistant.records.dates import window_label
+from assistant.records.filters import Filters, as_of_date
+from assistant.search.time_filter import time_frame
+from assistant.text.time_words import find_mentions
 
 from .conftest import ROOT
 
@@ -139,7 +139,9 @@ def test_coverage_counts_dated_articles_and_publishers_of_the_citations():
 def bench_questions() -> list[str]:
     files = [ROOT / "tests" / "seed_questions.jsonl", *(ROOT.parent / "shared" / "bench").glob("*/questions.jsonl"),
              *(p / "questions.jsonl" for p in ROOT.glob("../../shared/bench/*"))]
-    found = {f.resolve() for f in files if f.exists()}
+    # the Wikipedia sets only: news-2024's quizzes ask about "this week" on purpose, and squad2-train is for
+    # fitting (13 of its 4,719 questions name a year beside "reporting" and are filtered: see DECISIONS.md)
+    found = {f.resolve() for f in files if f.exists() and f.parent.name in {"tests", "squad-dev", "squad2-dev"}}
     return [json.loads(line)["question"] for f in sorted(found) for line in f.read_text().splitlines() if line]
 
 

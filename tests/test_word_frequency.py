@@ -9,7 +9,7 @@ import sys
 import pytest
 from wordfreq import zipf_frequency
 
-from assistant.word_frequency import _english_bands, _english_list, _english_lookup, cached_table_path, zipf
+from assistant.text.frequency import _english_bands, _english_list, _english_lookup, cached_table_path, zipf
 
 
 def test_plain_english_words_score_exactly_as_wordfreq_scores_them():
@@ -25,7 +25,7 @@ def test_other_words_and_languages_go_through_wordfreq(word, language):
 
 
 def test_a_plain_word_does_not_import_wordfreq():
-    probe = "import sys; from assistant.word_frequency import zipf; zipf('harbour'); print('wordfreq' in sys.modules)"
+    probe = "import sys; from assistant.text.frequency import zipf; zipf('harbour'); print('wordfreq' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
 

@@ -6,7 +6,7 @@ largest) has no answer in them, however close the sentence that contradicts it r
 
 from __future__ import annotations
 
-from ..text import WORD, stem, terms
+from ..text.terms import WORD, stem, terms
 from .question import Question
 
 # Words that exclude each other: a sentence saying one does not answer a question asking the other.

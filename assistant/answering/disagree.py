@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..dates import date_number
-from ..text import terms
-from ..types import Citation
-from ..versions import Disagreement, Version
+from ..records.answer import Citation
+from ..records.dates import date_number
+from ..records.versions import Disagreement, Version
+from ..text.terms import terms
 from .evidence import Candidate, Sentence, coverage, weighted_terms
 from .question import NOUNS_OF_KIND, Kind, Question
 

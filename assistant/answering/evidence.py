@@ -15,10 +15,10 @@ from difflib import get_close_matches
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..chunk import looks_like_heading
-from ..text import WORD, fold, terms
-from ..types import Passage, Span
-from ..word_frequency import zipf
+from ..ingest.chunk import looks_like_heading
+from ..records.article import Passage, Span
+from ..text.frequency import zipf
+from ..text.terms import WORD, fold, terms
 from .contrary import contradicted
 from .question import ACRONYM, NEGATIONS, Kind, Question
 from .spans import LENGTH_UNIT, Candidate, candidates, counting, measures

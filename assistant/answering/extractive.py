@@ -17,11 +17,15 @@ from typing import Protocol
 
 import numpy as np
 
-from ..dates import date_number
-from ..events import AnswerEvent, Done, TextDelta
-from ..text import terms
-from ..timeframe import wants_recent
-from ..types import Answer, Citation, Passage
+from ..errors import BadValueError
+from ..records.answer import Answer
+from ..records.article import Passage
+from ..records.dates import date_number
+from ..records.events import AnswerEvent, Done, TextDelta
+from ..search.time_filter import wants_recent
+from ..store.packing import sentence_vectors_of
+from ..text.terms import terms
+from .citing import cite
 from .contrary import contradicted
 from .disagree import answers_the_same, disagreement
 from .evidence import Demands, Sentence, coverage, is_heading, shortfall, weighted_terms
@@ -49,7 +53,7 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
     for passage in passages:
         previous, previous_key, previous_terms = "", None, frozenset()
         title_terms = frozenset(terms(passage.title))
-        stored = passage.stored_sentence_vectors()
+        stored = sentence_vectors_of(passage)
         for i, span in enumerate(passage.sentences):
             text = passage.text[span.start - passage.start: span.end - passage.start]
             key = (passage.article_id, span.start, span.end)
@@ -81,9 +85,9 @@ class ExtractiveAnswerer:
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_sentences <= 3:
-            raise ValueError(f"max_sentences={self.max_sentences} must be between 1 and 3")
+            raise BadValueError(f"max_sentences={self.max_sentences} must be between 1 and 3")
         if not 0.0 <= self.semantic_weight <= 1.0:
-            raise ValueError(f"semantic_weight={self.semantic_weight} must be between 0 and 1")
+            raise BadValueError(f"semantic_weight={self.semantic_weight} must be between 0 and 1")
 
     def rank(self, question: Question, search_query: str, sentences: list[Sentence],
              top: int | None = None) -> list[Sentence]:
@@ -168,12 +172,12 @@ class ExtractiveAnswerer:
             passing = [s for s in ranked if s.score >= self.abstain_below]
             on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
             chosen = newest_first(on_topic, chosen, self.max_sentences)
-        citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
+        citations = [cite(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
         short = short_answer(asked, chosen, citations)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
         text = short.lead(body) if short else body
         differ = disagreement(asked, ranked, citations, chosen, lambda s: best_span(asked, s), self.abstain_below,
-                              lambda n, s: Citation.quoting(n, s.passage, s.span, s.score))
+                              lambda n, s: cite(n, s.passage, s.span, s.score))
         return Answer(text, citations, False, passages, question, search_query, short_answer=short,
                       disagreements=[differ] if differ else [])
 

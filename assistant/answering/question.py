@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from ..text import WORD, fold, terms
+from ..text.terms import WORD, fold, terms
 
 AUXILIARIES = frozenset("is are was were be been do does did has have had can could will would shall should "
                         "may might must".split())

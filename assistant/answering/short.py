@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..text import WORD, terms
-from ..types import Citation, ShortAnswer
+from ..records.answer import Citation, ShortAnswer
+from ..text.terms import WORD, terms
 from .evidence import Candidate, Sentence
 from .question import Kind, Question
 from .spans import year_of

@@ -16,11 +16,14 @@ from datetime import date
 
 import numpy as np
 
-from ..article_dates import dated_phrases
-from ..dates import date_number, day_label
-from ..events import AnswerEvent, Done, TextDelta
-from ..types import Answer, Carrier, Citation, Passage, TimelineEvent
-from ..when import find_mentions
+from ..errors import BadValueError
+from ..records.answer import Answer, TimelineEvent
+from ..records.article import Carrier, Passage
+from ..records.dates import date_number, day_label
+from ..records.events import AnswerEvent, Done, TextDelta
+from ..text.dated_phrases import dated_phrases
+from ..text.time_words import find_mentions
+from .citing import cite
 from .evidence import Sentence
 from .extractive import ExtractiveAnswerer, passage_terms, sentences_of, with_marker
 from .question import analyse
@@ -75,7 +78,7 @@ class TimelineBuilder:
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_events <= 50:
-            raise ValueError(f"timeline_events={self.max_events} must be between 1 and 50")
+            raise BadValueError(f"timeline_events={self.max_events} must be between 1 and 50")
 
     def stream(self, topic: str, passages: list[Passage], question: str = "") -> Iterator[AnswerEvent]:
         """The stream every answerer gives: the whole text at once, then the Answer."""
@@ -103,7 +106,7 @@ class TimelineBuilder:
             if len(kept) == self.max_events:
                 break
         kept.sort(key=lambda k: (k[1], k[0].passage.date or "", k[0].span.start))
-        citations = [Citation.quoting(n, s.passage, s.span, s.score) for n, (s, _, _) in enumerate(kept, 1)]
+        citations = [cite(n, s.passage, s.span, s.score) for n, (s, _, _) in enumerate(kept, 1)]
         for citation, (_, _, retold) in zip(citations, kept):
             citation.carried_by += retold
         events = [TimelineEvent(day, c.n) for (_, day, _), c in zip(kept, citations)]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import BadValueError, ModelError
 from ..settings import DEFAULT_MODEL
 from . import onnx_export
 from .onnx_format import cache_file, fingerprint
@@ -35,7 +36,8 @@ class OnnxEmbedder(SentenceEmbedder):
                  cache_dir: Path | str = Path("index") / "models") -> None:
         super().__init__(model, batch_size, device)
         if device != "cpu":
-            raise ValueError(f"embedding_backend='onnx' runs on the CPU; use embedding_backend='torch' for {device!r}")
+            raise BadValueError(f"embedding_backend='onnx' runs on the CPU; "
+                                f"use embedding_backend='torch' for {device!r}")
         self.cache_dir = Path(cache_dir)
         self.tokens_per_batch = TOKENS_PER_BATCH
         self.exports = 0  # how many times this process exported the model (tests check the cache)
@@ -79,7 +81,7 @@ class OnnxEmbedder(SentenceEmbedder):
                     return None
                 runtime = load_runtime(self.path, expected)
         if runtime is None:
-            raise RuntimeError(f"exported model {self.path} cannot be loaded")
+            raise ModelError(f"exported model {self.path} cannot be loaded")
         return runtime
 
     @property

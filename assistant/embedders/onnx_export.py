@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ModelError, UnsupportedModel
 from ..settings import resolve_model_path
 from .onnx_format import POOLINGS, fingerprint, to_metadata
 from .onnx_runtime import encode_with, load_runtime
@@ -39,10 +40,6 @@ PROBES = [
     "Palmyra",
     " ".join(["The coalition continued its campaign across the region while diplomats met."] * 40),  # truncated
 ]
-
-
-class UnsupportedModel(ValueError):
-    """The model has layers this backend does not reproduce; the PyTorch backend still works."""
 
 
 @contextmanager
@@ -161,7 +158,7 @@ def export_int8(model_name: str, target: Path) -> None:
             if cosines.mean() >= MIN_MEAN_COSINE and cosines.min() >= MIN_COSINE:
                 break
         else:
-            raise RuntimeError(f"the int8 export of {model_name!r} is too far from the model "
+            raise ModelError(f"the int8 export of {model_name!r} is too far from the model "
                                f"(cosine {cosines.mean():.3f} on average, {cosines.min():.3f} at worst)")
         os.chmod(candidate, 0o644)  # the temporary folder is private; the index folder is not
         os.replace(candidate, target)  # same folder, same file system: atomic

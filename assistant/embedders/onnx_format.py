@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..errors import BadValueError
 from ..settings import DEFAULT_MODEL, resolve_model_path
 
 EXPORT_VERSION = "2"  # bump when the export recipe changes: cached files are rebuilt
@@ -44,7 +45,7 @@ def cache_file(model_name: str, cache_dir: Path) -> Path:
 def to_metadata(meta: Mapping[str, str]) -> dict[str, str]:
     """Our keys as stored in the file (prefixed); refuses a description that misses or adds a key."""
     if set(meta) != set(META_KEYS):
-        raise ValueError(f"export metadata must have exactly {META_KEYS}, got {sorted(meta)}")
+        raise BadValueError(f"export metadata must have exactly {META_KEYS}, got {sorted(meta)}")
     return {META_PREFIX + key: str(value) for key, value in meta.items()}
 
 

@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..errors import BadValueError
 from ..settings import DEFAULT_MODEL, resolve_model_path
 
 
@@ -26,15 +27,15 @@ class SentenceEmbedder:
     """Unit-length vectors, so that cosine similarity is a dot product (PyTorch backend).
 
     It has the methods of LangChain's ``Embeddings`` without importing LangChain (0.2-0.4 s at every
-    command); importing ``assistant.langchain_retriever`` registers it as one for ``isinstance``."""
+    command); importing ``assistant.search.langchain`` registers it as one for ``isinstance``."""
 
     backend = "torch"
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32, device: str = "cpu") -> None:
         if not model:
-            raise ValueError("embedding model must be a model name or path, got an empty string")
+            raise BadValueError("embedding model must be a model name or path, got an empty string")
         if batch_size < 1:
-            raise ValueError(f"batch_size={batch_size} must be at least 1")
+            raise BadValueError(f"batch_size={batch_size} must be at least 1")
         self.model_name = model
         self.batch_size = batch_size
         self.device = device

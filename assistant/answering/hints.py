@@ -1,0 +1,49 @@
+"""Why an answer may be missing, said in its note: a date range that hid undated articles, a relative date
+("on Wednesday") counted from today over articles from another year, a question the model cannot read."""
+
+from __future__ import annotations
+
+from ..records.dates import date_number, day_label
+from ..records.filters import Filters
+from ..records.period import Period
+from ..settings import DEFAULT_MODEL, Settings
+from ..store.manifest import Manifest
+
+
+class AnswerHints:
+    """Reads the manifest once a question (its article dates) and says what hid or may have hidden an answer."""
+
+    def __init__(self, settings: Settings, filters: Filters | None) -> None:
+        self.settings = settings
+        dated = filters and (filters.since or filters.until)
+        self.dates = Manifest.dates(settings.manifest_path) if dated else []
+
+    def undated_left_out(self) -> str:
+        """'2 undated articles were left out by the date range', when a date filter hid any."""
+        undated = sum(1 for d in self.dates if not d)
+        return f"{undated} undated article{' was' if undated == 1 else 's were'} left out by the date range" \
+            if undated else ""
+
+    def before_the_window(self, period: Period | None) -> str:
+        """When words like "on Wednesday" were counted from today and every dated article is older: the
+        newest article's day, to count from instead (``as_of``)."""
+        if period is None or period.as_of is not None or not period.mentions or period.since is None:
+            return ""
+        day = max((d for d in self.dates if date_number(d) is not None), key=date_number, default=None)
+        if day is None or date_number(day) >= date_number(period.since.isoformat()):
+            return ""
+        words = ", ".join(f"“{m.text}”" for m in period.mentions)
+        return (f"{words} counted from today, and the newest article is from {day_label(day)}: to count from "
+                f"that day, ask with as of {day} (--as-of {day})")
+
+    def language(self, question: str) -> str:
+        """Why a question in another language abstains, when the bundled English-only model is in use."""
+        from ..text.language import foreign_language
+
+        language = foreign_language(question) if self.settings.embedding_model == DEFAULT_MODEL else None
+        return (f"the question looks {language}, and the bundled embedding model reads English only: ask in "
+                "English, or set embedding_model to a multilingual sentence-transformers model") if language else ""
+
+    def for_answer(self, question: str, period: Period | None, abstained: bool) -> list[str]:
+        return [self.undated_left_out(), *((self.before_the_window(period), self.language(question))
+                                           if abstained else ())]

@@ -1,0 +1,193 @@
+"""The ``assistant`` command: each sub-command parses its options, makes one façade call and prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ...records.reports import UpdateReport
+from .ask import add_commands as add_ask_commands
+from .feeds import add_commands as add_feed_commands
+
+if TYPE_CHECKING:  # the façade is imported once a command runs, so that --help answers at once
+    from ...core import Assistant
+
+GLOBAL_OPTIONS = {  # flag -> settings field
+    "articles": "articles_dir",
+    "index": "index_dir",
+    "chroma_url": "chroma_url",
+    "model": "embedding_model",
+    "embedding_backend": "embedding_backend",
+    "llm": "llm_backend",
+    "llm_model_path": "llm_model_path",
+    "llm_base_url": "llm_base_url",
+    "llm_model": "llm_model",
+}
+
+
+def add_global_options(parser: argparse.ArgumentParser, **defaults) -> argparse.ArgumentParser:
+    parser.add_argument("--articles", metavar="DIR", help="articles folder (default ./seeds)", **defaults)
+    parser.add_argument("--index", metavar="DIR", help="index folder (default ./index)", **defaults)
+    parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server instead of the index folder",
+                        **defaults)
+    parser.add_argument("--model", metavar="NAME", help="sentence-transformers model name or path", **defaults)
+    parser.add_argument("--embedding-backend", choices=["torch", "onnx"], **defaults)
+    parser.add_argument("--llm", choices=["none", "llamacpp", "openai", "ollama"], help="answer with an LLM",
+                        **defaults)
+    parser.add_argument("--llm-model-path", metavar="GGUF", **defaults)
+    parser.add_argument("--llm-base-url", metavar="URL", **defaults)
+    parser.add_argument("--llm-model", metavar="NAME", **defaults)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = add_global_options(
+        argparse.ArgumentParser(prog="assistant", description="Ask questions about your news articles."))
+    # The same options after the sub-command (`assistant ask --articles news "…"`); not given there, they
+    # leave what was given before it alone.
+    after = add_global_options(argparse.ArgumentParser(add_help=False), default=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True,
+                                     parser_class=lambda **kw: argparse.ArgumentParser(parents=[after], **kw))
+
+    index = commands.add_parser("index", help="update the index from the articles folder")
+    index.add_argument("--full", action="store_true", help="rebuild everything")
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+    index.set_defaults(run=cmd_index)
+    add_ask_commands(commands)
+
+    serve = commands.add_parser("serve", help="serve the web chat, the OpenAI-compatible API (/v1) and MCP (/mcp)")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    serve.add_argument("--auth", metavar="USER:PASSWORD", help="require a login (several: ann:pw1,bob:pw2)")
+    serve.add_argument("--watch", action="store_true", help="update the index when the articles folder changes")
+    serve.set_defaults(run=cmd_serve)
+
+    mcp = commands.add_parser("mcp", help="serve the ask/search/status tools to an MCP client over stdio")
+    mcp.set_defaults(run=cmd_mcp)
+
+    status = commands.add_parser("status", help="what the index holds and whether it is consistent")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(run=cmd_status)
+
+    evaluate = commands.add_parser("eval", help="measure retrieval and answers on a questions file")
+    evaluate.add_argument("questions", metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("--k", type=int, default=5)
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(run=cmd_eval)
+    add_feed_commands(commands)
+    return parser
+
+
+def progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
+    def show(done: int, total: int, message: str) -> None:
+        if enabled:
+            width = 30
+            filled = int(width * done / total) if total else width
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message:<40}")
+            if done >= total and message == "Done":
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return show
+
+
+def format_report(report: UpdateReport) -> str:
+    lines = [
+        f"{'Rebuilt' if report.rebuilt else 'Updated'} the index: {report.summary()}. "
+        f"Index: {report.total_articles} articles, {report.total_chunks} passages."
+    ]
+    skipped = [p for p in report.problems if p.skipped]
+    warnings = [p for p in report.problems if not p.skipped]
+    if skipped:
+        lines.append(f"Skipped {len(skipped)} file(s):")
+        lines += [f"  - {p.reason}" for p in skipped]
+    if warnings:
+        lines.append("Warnings:")
+        lines += [f"  - {p.reason}" for p in warnings]
+    return "\n".join(lines)
+
+
+def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
+    report = bot.update_index(full=args.full, progress=progress_bar(not args.json and sys.stderr.isatty()),
+                              waiting=lambda message: print(message, file=sys.stderr, flush=True))
+    if report.note:
+        print(f"note: {report.note}", file=sys.stderr)
+    print(json.dumps(report.to_dict()) if args.json else format_report(report))
+    return 0
+
+
+def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:
+    from ..web.app import serve
+
+    serve(bot, host=args.host, port=args.port, auth=args.auth, watch=args.watch)
+    return 0
+
+
+def cmd_mcp(bot: Assistant, args: argparse.Namespace) -> int:
+    from ..server.mcp_tools import build_mcp
+
+    build_mcp(bot).run("stdio")  # standard output is the MCP wire: nothing else is printed there
+    return 0
+
+
+def cmd_status(bot: Assistant, args: argparse.Namespace) -> int:
+    status = bot.status()
+    if args.json:
+        print(json.dumps(status.to_dict()))
+    else:
+        print("\n".join(f"{k.replace('_', ' ')}: {v}" for k, v in status.to_dict().items()))
+    return 0 if status.consistent else 1
+
+
+def cmd_eval(bot: Assistant, args: argparse.Namespace) -> int:
+    report = bot.evaluate(args.questions, k=args.k)
+    print(json.dumps(report.to_dict()) if args.json else report.format())
+    return 0
+
+
+# Libraries whose warnings repeat what the assistant reports itself (a skipped file is a Problem in the
+# update's report), or that log every HTTP request.
+QUIET_LIBRARIES = {"trafilatura": logging.ERROR, "htmldate": logging.ERROR, "pypdf": logging.ERROR,
+                   "httpx": logging.WARNING}
+
+
+def configure_logging(command: str) -> None:
+    """Log lines on standard error, so a command's output stays on standard output: warnings and errors,
+    and for ``serve``, a server's log, what it does too (requests, updates, feeds polled)."""
+    if command == "serve":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    else:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for name, level in QUIET_LIBRARIES.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.command)
+    overrides = {field: getattr(args, flag) for flag, field in GLOBAL_OPTIONS.items() if getattr(args, flag)}
+    from pydantic import ValidationError
+
+    from ...core import Assistant
+    from ...errors import AssistantError
+    from ...settings import Settings
+
+    try:
+        bot = Assistant(Settings(**overrides))
+        return args.run(bot, args)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        print(f"error: invalid setting: {problems}", file=sys.stderr)
+    except AssistantError as error:
+        print(f"error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""The web chat (Gradio): chat with checkable sources, an articles tab with upload and update."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import gradio as gr
+
+from ...core import Assistant
+from ...records.answer import Answer
+from ...records.events import Done, Status, TextDelta
+from ...records.filters import Filters, as_of_date
+from ...settings import logins
+from ..render import chat_answer, chat_status, chat_text, sources_html
+from ..server.endpoints import api_app_kwargs
+from ..server.served_index import ServedIndex
+from .articles import ARTICLE_HEADERS, ArticlesPage, article_rows, source_choices, status_markdown
+from .assets import CITATION_CLICK_JS, CSS, SHOW_SOURCES_JS
+from .conversations import ConversationsPanel
+from .feeds import FeedsPanel
+
+log = logging.getLogger(__name__)
+PRIVATE = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
+EXAMPLES = ["Who confirmed the Palmyra attack?", "Where did the coalition strikes originate?",
+            "What did Donald Trump vow?"]
+
+
+def _filters(since: str, until: str, sources: list[str] | None) -> Filters:
+    return Filters(tuple(sources or ()), (since or "").strip() or None, (until or "").strip() or None)
+
+
+class ChatPage:
+    """Event handlers; each calls the façade and turns its typed result into components."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+
+    def respond(self, message: str, history: list[dict], questions: list[str], k: int, since: str, until: str,
+                sources: list[str] | None, as_of: str = ""):
+        question = (message or "").strip()
+        if not question:
+            yield history, questions, gr.update(), "", None
+            return
+        limit = self.bot.settings.max_question_chars
+        try:
+            filters = _filters(since, until, sources)
+            day = as_of_date((as_of or "").strip() or None)
+        except ValueError as error:
+            refusal: str | None = f"Please correct the options: {error}."
+        else:
+            refusal = (f"Your question is {len(question):,} characters long; please keep it under {limit:,}."
+                       if len(question) > limit else None)
+        if refusal:  # said in the chat; the question stays in the box, to be asked again once corrected
+            said = {"role": "assistant", "content": chat_text(refusal)}
+            yield [*history, said], questions, gr.update(), message, None
+            return
+        history = [*history, {"role": "user", "content": chat_text(question)},
+                   {"role": "assistant", "content": "…"}]
+        yield history, questions, gr.update(), "", None
+        answer: Answer | None = None
+        try:
+            written = ""
+            for event in self.bot.ask_stream(question, history=questions, k=int(k), filters=filters, as_of=day):
+                match event:
+                    case Status(message):
+                        history[-1] = {"role": "assistant", "content": chat_status(message)}
+                    case TextDelta(text):
+                        written += text
+                        history[-1] = {"role": "assistant", "content": chat_text(written)}
+                    case Done(answer):
+                        history[-1] = {"role": "assistant", "content": chat_answer(answer)}
+                yield history, questions, gr.update(), "", None
+        except Exception as error:
+            log.exception("question failed: %r", question)
+            history[-1] = {"role": "assistant",
+                           "content": f"Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
+        yield history, [*questions, question], sources_html(answer), "", answer
+
+    @staticmethod
+    def filters_on(since: str, until: str, sources: list[str] | None, as_of: str) -> str:
+        """The marker over the chat while options narrow the answers; a bad date is named as it is typed."""
+        try:
+            filters = _filters(since, until, sources)
+            day = as_of_date((as_of or "").strip() or None)
+        except ValueError as error:
+            return f"**Options:** please correct {chat_text(str(error))}"
+        said = [f"{name} {value}" for name, value in (("since", filters.since), ("until", filters.until),
+                                                      ("only", ", ".join(filters.sources)), ("as of", day)) if value]
+        return "**Filters on:** " + chat_text("; ".join(said)) if said else ""
+
+    @staticmethod
+    def keep(history: list[dict], shown: str, kept: dict[str, str]) -> dict[str, str]:
+        """Each answer keeps its own sources: the panel just shown, under the answer's message index."""
+        return {**kept, str(len(history) - 1): shown} if history and history[-1]["role"] == "assistant" else kept
+
+    @staticmethod
+    def sources_of(kept: dict[str, str], selected: gr.SelectData):
+        """The sources of the answer the user clicked or tapped, in the panel."""
+        index = selected.index[0] if isinstance(selected.index, list | tuple) else selected.index
+        return kept.get(str(index), gr.update())
+
+    def ask_api(self, question: str, k: int = 5, as_of: str = "") -> dict:
+        """API for scripts (gradio_client): the same JSON as ``assistant ask --json`` (``as_of``: ``--as-of``)."""
+        return self.bot.ask(question, k=int(k), as_of=as_of.strip() or None).to_dict()
+
+
+def build_app(bot: Assistant) -> gr.Blocks:
+    page, articles = ChatPage(bot), ArticlesPage(bot)
+    with gr.Blocks(title="News assistant") as app:
+        gr.Markdown("## News assistant\nAnswers come only from your articles, each claim with its quoted source.")
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    conversations = ConversationsPanel(bot)
+                    conversations.build()
+                    # no LaTeX: "\(" and "$" in a question or an article are text, not maths
+                    marker = gr.Markdown(elem_id="filters-on")
+                    chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat", buttons=["copy"],
+                                         latex_delimiters=[])
+                    questions = gr.State([])
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="Ask about your articles…", show_label=False, scale=5,
+                                         elem_id="question", autofocus=True)
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    with gr.Row():
+                        stop = gr.Button("Stop", size="sm", elem_id="stop")
+                        new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+                    kept = gr.State({})  # message index -> that answer's sources
+                    answered = gr.State(None)  # the Answer just given, to be kept with its conversation
+                    gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML(sources_html(None), elem_id="sources")
+            with gr.Accordion("Options", open=False):
+                k = gr.Slider(1, 20, value=bot.settings.k, step=1, label="Passages to read (k)")
+                with gr.Row():
+                    since = gr.Textbox(label="Since (YYYY-MM-DD)", max_lines=1)
+                    until = gr.Textbox(label="Until (YYYY-MM-DD)", max_lines=1)
+                    as_of = gr.Textbox(label="As of (YYYY-MM-DD)", max_lines=1, elem_id="as-of",
+                                       info="'last week' counts from this day; later articles are left out")
+                    only = gr.Dropdown(source_choices(bot), multiselect=True, label="Only these sources",
+                                       elem_id="only")
+        with gr.Tab("Articles"):
+            status = gr.Markdown(status_markdown(bot), elem_id="status")
+            upload = gr.File(label="Add article files", file_count="multiple", elem_id="upload")
+            upload_message = gr.Markdown(elem_id="upload-message")
+            update = gr.Button("Update index", variant="primary", elem_id="update")
+            update_message = gr.Markdown(elem_id="update-message")
+            table = gr.Dataframe(article_rows(bot), headers=ARTICLE_HEADERS,
+                                 interactive=False, elem_id="articles")
+            FeedsPanel(bot).build()
+        inputs = [box, chatbot, questions, k, since, until, only, as_of]
+        outputs = [chatbot, questions, sources, box, answered]
+        saved = conversations.wire(chatbot, questions, sources, kept, [new], app)
+        asked = [ask(page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
+        for event in asked:
+            event.then(page.keep, [chatbot, sources, kept], kept, **PRIVATE
+                       ).then(conversations.save, [conversations.opened, questions, chatbot, sources, answered], saved,
+                              **PRIVATE)
+        stop.click(None, None, None, cancels=asked, api_visibility="private")
+        chatbot.select(page.sources_of, kept, sources, **PRIVATE,
+                       js=SHOW_SOURCES_JS)
+        upload.upload(articles.upload, upload, [upload_message, upload], api_visibility="private")
+        update.click(articles.update, None, [update_message, table, status, only], api_name="update")
+        gr.api(page.ask_api, api_name="ask")
+        gr.api(articles.update_api, api_name="update_index")
+        gr.Timer(5).tick(articles.refresh, None, [status, table], **PRIVATE)
+        for option in (since, until, only, as_of):
+            option.change(page.filters_on, [since, until, only, as_of], marker, **PRIVATE)
+        only.focus(articles.sources, None, only, **PRIVATE)
+        app.load(articles.opened, None, [status, table, only], **PRIVATE)
+    return app
+
+
+def _stop_serving(*_) -> None:
+    raise KeyboardInterrupt  # lets block_thread return, so the record is removed on `kill`
+
+
+def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth: str | None = None,
+          watch: bool | None = None) -> None:
+    """Serve until interrupted. While it runs, this process owns the index: it records itself in the
+    index folder, and `assistant index` elsewhere asks it to run updates."""
+    settings = bot.settings
+    users = logins(auth or settings.auth)  # each login keeps its own conversations
+    app = build_app(bot)
+    app.queue(default_concurrency_limit=settings.concurrency_limit)
+    app.launch(
+        # the API's bearer key: api_key, else the password of the (first) login
+        app_kwargs=api_app_kwargs(bot, host or settings.host, settings.api_key or (users and users[0][1])),
+        server_name=host or settings.host,
+        server_port=port if port is not None else settings.port,
+        auth=users or None,
+        max_file_size=settings.max_upload_bytes * 2,
+        show_error=False,
+        css=CSS,
+        js=CITATION_CLICK_JS,
+        footer_links=["api"],
+        ssr_mode=False,
+        prevent_thread_lock=True,
+    )
+    signal.signal(signal.SIGTERM, _stop_serving)
+    try:
+        with ServedIndex(bot, app.local_url, watch=bool(watch or settings.watch)):
+            app.block_thread()
+    finally:
+        app.close()

@@ -1,0 +1,138 @@
+"""The chat's kept conversations: the list to reopen, rename and delete, a new conversation, the export.
+
+Each answered question is kept with what the page showed (the bubble, its own sources) and the answer as
+Markdown. The browser remembers which conversation it had open, so a reload or a server restart shows it
+again. Conversations belong to the login (``--auth``); without a login there is one shared list."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from ...core import Assistant
+from ...records.answer import Answer
+from ...records.dates import local_time
+from ..render import answer_markdown, chat_text, sources_html
+
+EXPORTS = Path(tempfile.gettempdir()) / "news-assistant-exports"
+OPENED_KEY = "news-assistant-conversation"
+
+
+def login_of(request: gr.Request | None) -> str:
+    return (getattr(request, "username", None) or "") if request is not None else ""
+
+
+def text_of(message: dict) -> str:
+    """A chat message's Markdown: the page hands back its content as a list of parts ("type": "text")."""
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+class ConversationsPanel:
+    """Handlers call the façade's book (``bot.conversations``) with the login that asks."""
+
+    def __init__(self, bot: Assistant) -> None:
+        self.bot = bot
+
+    def build(self) -> None:
+        """The components, in a collapsible box above the chat (the page wires them with :meth:`wire`)."""
+        self.opened = gr.BrowserState(None, storage_key=OPENED_KEY,  # this browser's open conversation
+                                      secret=self.bot.conversations.browser_secret())
+        with gr.Accordion("Conversations", open=False, elem_id="conversations-box"):
+            self.listing = gr.Radio([], label="Kept conversations (newest first)", elem_id="conversations")
+            with gr.Row():
+                self.name = gr.Textbox(label="Name", max_lines=1, scale=3, elem_id="conversation-name")
+                self.rename_button = gr.Button("Rename", size="sm", scale=1, elem_id="rename")
+                self.delete_button = gr.Button("Delete", size="sm", scale=1, variant="stop", elem_id="delete")
+            self.export = gr.DownloadButton("Export as Markdown", size="sm", value=None, elem_id="export")
+
+    def wire(self, chatbot: gr.Chatbot, questions: gr.State, sources: gr.HTML, kept: gr.State,
+             new_buttons: list[gr.Button], app: gr.Blocks) -> list:
+        """Connect the components to the chat; returns the outputs of :meth:`save` (run after each answer)."""
+        shown = [chatbot, questions, sources, kept, self.opened, self.listing, self.name, self.export]
+        private = {"api_visibility": "private", "show_progress": "hidden"}
+        self.listing.input(self.open, self.listing, shown, **private)
+        for button in new_buttons:
+            button.click(self.new, None, shown, **private)
+        chatbot.clear(self.new, None, shown, **private)
+        self.rename_button.click(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
+        self.name.submit(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
+        self.delete_button.click(self.delete, self.opened, shown, **private)
+        app.load(self.open, self.opened, shown, **private)
+        return [self.opened, self.listing, self.name, self.export]
+
+    def _listing(self, owner: str, selected: str | None):
+        choices = [(f"{c.title} · {c.turns} question{'' if c.turns == 1 else 's'} · {local_time(c.updated)}", c.id)
+                   for c in self.bot.conversations.list(owner)]
+        return gr.update(choices=choices, value=selected if any(v == selected for _, v in choices) else None)
+
+    def _export_file(self, owner: str, conversation: str) -> str | None:
+        """The conversation as a Markdown file named after it, for the download button."""
+        text = self.bot.conversations.markdown(owner, conversation)
+        if not text:
+            return None
+        found = self.bot.conversations.get(owner, conversation)
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", found.title if found else "").strip("-")[:60] or "conversation"
+        folder = EXPORTS / conversation
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.md"):
+            old.unlink()
+        path = folder / f"{slug}.md"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def save(self, conversation: str | None, questions: list[str], history: list[dict], shown_sources: str,
+             answer: Answer | None, request: gr.Request):
+        """Keep the question just answered (a refused or failed question is not kept)."""
+        if answer is None or not questions or not history or history[-1]["role"] != "assistant":
+            return gr.update(), gr.update(), gr.update(), gr.update()
+        owner = login_of(request)
+        conversation = self.bot.conversations.add(owner, conversation, questions[-1], text_of(history[-1]),
+                                                  shown_sources, answer_markdown(answer))
+        found = self.bot.conversations.get(owner, conversation)
+        return (conversation, self._listing(owner, conversation), found.title if found else "",
+                self._export_file(owner, conversation))
+
+    def open(self, conversation: str | None, request: gr.Request):
+        """Show a kept conversation again, each answer with its own sources; none (or another user's) is a
+        new, empty conversation."""
+        owner = login_of(request)
+        turns = self.bot.conversations.turns(owner, conversation) if conversation else []
+        if not turns:
+            return self._empty(owner)
+        history: list[dict] = []
+        kept: dict[str, str] = {}
+        for turn in turns:
+            history += [{"role": "user", "content": chat_text(turn.question)},
+                        {"role": "assistant", "content": turn.bubble}]
+            kept[str(len(history) - 1)] = turn.sources
+        found = self.bot.conversations.get(owner, conversation)
+        return (history, [t.question for t in turns], turns[-1].sources, kept, conversation,
+                self._listing(owner, conversation), found.title if found else "",
+                self._export_file(owner, conversation))
+
+    def _empty(self, owner: str):
+        return [], [], sources_html(None), {}, None, self._listing(owner, None), "", None
+
+    def new(self, request: gr.Request):
+        return self._empty(login_of(request))
+
+    def rename(self, conversation: str | None, name: str, request: gr.Request):
+        owner = login_of(request)
+        if not conversation or not (name or "").strip():
+            gr.Warning("Ask a question first, then name its conversation." if not conversation
+                       else "A conversation's name cannot be empty.")
+            return gr.update(), gr.update()
+        self.bot.conversations.rename(owner, conversation, name)
+        return self._listing(owner, conversation), self._export_file(owner, conversation)
+
+    def delete(self, conversation: str | None, request: gr.Request):
+        owner = login_of(request)
+        if conversation:
+            self.bot.conversations.delete(owner, conversation)
+        return self._empty(owner)

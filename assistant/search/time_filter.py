@@ -1,0 +1,84 @@
+"""What a question's time words and ``as_of`` do to a search: the date filter, and the note that says so.
+
+Relative words never fail a question: one that cannot be read, or that lies outside the dates the user
+asked for with since/until, is left out and the note says so. Explicit since/until and the question's
+words combine: the narrower bound wins. ``as_of`` is the day relative words count from, and no article
+published after it is read, so a user can ask what was known then.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from ..errors import BadValueError
+from ..records.dates import Mention, day_of_number, window_label
+from ..records.filters import Filters, as_of_date
+from ..records.period import Period
+from ..text.time_words import find_mentions
+
+RECENT_QUESTION = re.compile(
+    r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)?|lately|up[- ]to[- ]date|current(?:ly)?|so far|now)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_recent(question: str) -> bool:
+    """Does the question ask for the latest news ("latest", "most recent", "so far", "now")?"""
+    return bool(RECENT_QUESTION.search(question))
+
+
+def _tighter(bound: int | None, other: int | None, pick: Callable[[int, int], int]) -> int | None:
+    return other if bound is None else bound if other is None else pick(bound, other)
+
+
+def _number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def time_frame(question: str, filters: Filters | None, as_of: str | date | None = None,
+               today: date | None = None) -> tuple[Filters, Period | None, list[str]]:
+    """The filters to search with, the period applied (None: the question named no time and no ``as_of``
+    was given), and the notes for the answer (what was applied, what was ignored and why)."""
+    filters = filters or Filters()
+    given_as_of = as_of_date(as_of)
+    reference = given_as_of or today or date.today()
+    mentions = find_mentions(question, reference)
+    lowest, highest = filters.lowest, filters.highest
+    if given_as_of:
+        highest = _tighter(highest, _number(given_as_of), min)
+    if lowest is not None and highest is not None and lowest > highest:
+        raise BadValueError(f"since={filters.since} is after as_of={given_as_of}")
+    notes: list[str] = []
+    applied: list[Mention] = []
+    for mention in mentions:
+        if not mention.resolved:
+            notes.append(f"“{mention.text}” is not a date the assistant can read; it was ignored")
+            continue
+        low = _tighter(lowest, mention.since and _number(mention.since), max)
+        high = _tighter(highest, mention.until and _number(mention.until), min)
+        if low is not None and high is not None and low > high:
+            span = window_label(mention.since, mention.until)
+            notes.append(f"“{mention.text}” ({span}) is outside the dates asked for; it was ignored")
+            continue
+        lowest, highest = low, high
+        applied.append(mention)
+    if not applied and not given_as_of:
+        return filters, None, notes
+    period = Period(day_of_number(lowest), day_of_number(highest, upper=True), given_as_of, tuple(applied))
+    narrowed = replace(filters, since=_iso_or(filters.since, lowest, filters.lowest),
+                       until=_iso_or(filters.until, highest, filters.highest, upper=True))
+    reasons = [f"“{m.text}”" for m in applied] + ([f"as of {window_label(given_as_of, given_as_of)}"]
+                                                  if given_as_of else [])
+    notes.insert(0, f"{period.label()} ({', '.join(reasons)})")
+    return narrowed, period, notes
+
+
+def _iso_or(given: str | None, bound: int | None, given_bound: int | None, upper: bool = False) -> str | None:
+    """The user's own bound when it is the one that holds (it may be a month, '2024-12'), else the day."""
+    if bound is None or bound == given_bound:
+        return given
+    return day_of_number(bound, upper).isoformat()
+
