@@ -14,21 +14,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .answering import ExtractiveAnswerer
+from .answering.base import Answerer
 from .answering.condense import Condenser
 from .answering.hints import AnswerHints
-from .answering.llm.answerer import Answerer, make_answerer
-from .answering.timeline import TimelineBuilder, follow_on_topic, timeline_topic
+from .answering.llm.answerer import make_answerer
+from .answering.reading import QueryReader
+from .answering.timeline import TimelineBuilder
 from .embedders import Embedder, make_embedder
 from .errors import BadValueError
 from .records.answer import Answer
 from .records.article import Passage
 from .records.events import AnswerEvent, Done, Status, final_answer
 from .records.filters import Filters
+from .records.query import Intent
 from .records.reports import UpdateReport
 from .search.hybrid import HybridRetriever
 from .search.keywords import KeywordIndex
 from .search.stories import StoryIndex
-from .search.time_filter import time_frame
 from .settings import Settings
 from .store.chroma import ChromaStore
 from .store.conversations import ConversationBook
@@ -109,7 +111,18 @@ class Assistant:
 
     @cached_property
     def timelines(self) -> TimelineBuilder:
-        return TimelineBuilder(self.extractive, self.settings.abstain_below, self.settings.timeline_events)
+        return TimelineBuilder(self.extractive, self.settings.abstain_below, self.settings.timeline_events,
+                               passages=self.settings.timeline_passages)
+
+    @cached_property
+    def answerers(self) -> dict[Intent, Answerer]:
+        """Which answerer answers a query, by what it asks for."""
+        return {Intent.ANSWER: self.answerer, Intent.TIMELINE: self.timelines}
+
+    @cached_property
+    def reader(self) -> QueryReader:
+        """Reads each question once into the Query that retrieval and the answerers work from."""
+        return QueryReader(self.settings, self.condenser)
 
     def timeline(self, topic: str, filters: Filters | None = None, as_of: str | date | None = None) -> Answer:
         """How ``topic`` developed: dated events oldest first, one cited sentence each (``answer.timeline``)."""
@@ -164,28 +177,17 @@ class Assistant:
         the finished Answer (whose text replaces the pieces: markers are renumbered after checking).
 
         The conversation (``history``) helps find passages; the answer answers ``question`` itself."""
-        question = question.strip()
-        if not question:
-            raise BadValueError("question is empty")
-        if len(question) > self.settings.max_question_chars:
-            raise BadValueError(f"the question is {len(question):,} characters long; the limit is "
-                             f"{self.settings.max_question_chars:,} (setting max_question_chars)")
-        filters, period, time_notes = time_frame(question if self.settings.dates_from_questions else "", filters,
-                                                 as_of)
-        # "How did X develop?" (or a follow-up of one: "And since Friday?"): dated events in order, not one answer
-        topic = timeline_topic(question) or follow_on_topic(question, history)
+        query = self.reader.run(question, history, filters, as_of)
+        answerer = self.answerers[query.intent]
         yield Status("Searching the articles")
-        search_query = topic or self.condenser.run(question, history)
-        passages = self.retrieve(search_query, self.settings.timeline_passages if topic else k, filters)
+        passages = self.retriever.search(query, answerer.passages_wanted(k or self.settings.k))
         yield Status(f"Reading {len(passages)} passage{'s' if len(passages) != 1 else ''}")
-        hints = AnswerHints(self.settings, filters)
-        events = self.timelines.stream(topic, passages, question) if topic else \
-            self.answerer.stream(question, passages, search_query, history)
-        for event in events:
+        hints = AnswerHints(self.settings, query.filters)
+        for event in answerer.stream(query, passages):
             if isinstance(event, Done):  # so that an abstention is not mistaken for "not in the news"
-                said = hints.for_answer(question, period, event.answer.abstained)
-                event.answer.note = "; ".join(filter(None, (*time_notes, event.answer.note, *said)))
-                event.answer.period = period
+                said = hints.for_answer(query, event.answer.abstained)
+                event.answer.note = "; ".join(filter(None, (*query.notes, event.answer.note, *said)))
+                event.answer.period = query.period
             yield event
 
     def evaluate(self, questions_path: str | Path, k: int = 5):

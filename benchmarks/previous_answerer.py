@@ -16,6 +16,7 @@ from assistant.embedders import Embedder as SentenceEmbedder
 from assistant.records.answer import Answer, Citation
 from assistant.records.article import Passage, Span
 from assistant.records.events import Done, TextDelta
+from assistant.records.query import Query
 from assistant.text.terms import terms, words
 
 ABSTAIN_TEXT = "The indexed articles don't say."
@@ -124,13 +125,16 @@ class ExtractiveAnswerer:
             sentence.score = round(float((blended + _answer_type_bonus(question, sentence.text)) * penalty), 4)
         return sorted(sentences, key=lambda s: s.score, reverse=True)
 
-    def stream(self, question: str, passages: list[Passage], search_query: str | None = None, history=None):
-        answer = self.run(question, passages, search_query)
+    def passages_wanted(self, k: int) -> int:
+        return k
+
+    def stream(self, query: Query, passages: list[Passage]):
+        answer = self.run(query, passages)
         yield TextDelta(answer.text)
         yield Done(answer)
 
-    def run(self, question: str, passages: list[Passage], search_query: str | None = None) -> Answer:
-        search_query = search_query or question
+    def run(self, query: Query, passages: list[Passage]) -> Answer:
+        question, search_query = query.text, query.search_text
         ranked = self.score(question, search_query, passages)
         if not ranked or ranked[0].score < self.abstain_below:
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)

@@ -16,6 +16,7 @@ from assistant.answering.condense import Condenser
 from assistant.answering.llm.answerer import LLMAnswerer, make_answerer
 from assistant.answering.llm.backends import make_chat_model
 from assistant.answering.llm.prompts import PromptTemplate, fence, load_prompt
+from assistant.answering.reading import read_query
 from assistant.errors import LLMError
 from assistant.records.events import Done, Status, TextDelta
 
@@ -99,7 +100,7 @@ def test_extractive_path_is_unaffected_by_the_injection(bot: Assistant) -> None:
 def test_make_answerer_and_stream_for_the_extractive_default(bot: Assistant) -> None:
     assert make_answerer(bot.settings, bot.embedder, bot.answerer) is bot.answerer
     passages = bot.retrieve("Who confirmed the Palmyra attack?")
-    delta, done = bot.answerer.stream("Who confirmed the Palmyra attack?", passages)
+    delta, done = bot.answerer.stream(read_query("Who confirmed the Palmyra attack?"), passages)
     assert isinstance(delta, TextDelta) and isinstance(done, Done) and delta.text == done.answer.text
     assert done.answer.citations and done.answer.note == ""
 
@@ -109,7 +110,7 @@ def test_unreachable_server_gives_the_extractive_answer_and_a_note(bot: Assistan
     answerer = llm_answerer(bot, llm_backend="openai", llm_base_url=f"http://127.0.0.1:{closed_port()}/v1",
                             llm_timeout=10)
     question = "Who confirmed the Palmyra attack?"
-    writing, done = list(answerer.stream(question, bot.retrieve(question)))  # a status, no deltas, one Done
+    writing, done = list(answerer.stream(read_query(question), bot.retrieve(question)))  # a status, no deltas, one Done
     assert isinstance(writing, Status) and writing.message.startswith("Writing the answer (")
     assert isinstance(done, Done) and "Sean Parnell" in done.answer.text
     answer = done.answer
@@ -123,7 +124,7 @@ def test_unreachable_server_gives_the_extractive_answer_and_a_note(bot: Assistan
 ])
 def test_misconfiguration_becomes_a_note(bot: Assistant, settings: dict, expected: str) -> None:
     question = "Who confirmed the Palmyra attack?"
-    answer = llm_answerer(bot, **settings).run(question, bot.retrieve(question))
+    answer = llm_answerer(bot, **settings).run(read_query(question), bot.retrieve(question))
     assert expected in answer.note and "Sean Parnell" in answer.text
 
 
@@ -132,8 +133,8 @@ def test_missing_package_is_named(bot: Assistant, monkeypatch) -> None:
     with pytest.raises(LLMError, match="llm' extra"):
         make_chat_model(Settings(llm_backend="openai", llm_base_url="http://127.0.0.1:1/v1"))
     question = "Who confirmed the Palmyra attack?"
-    answer = llm_answerer(bot, llm_backend="openai", llm_base_url="http://127.0.0.1:1/v1").run(
-        question, bot.retrieve(question))
+    answer = llm_answerer(bot, llm_backend="openai", llm_base_url="http://127.0.0.1:1/v1").run(read_query(
+        question), bot.retrieve(question))
     assert "news-assistant[llm]" in answer.note and answer.citations
 
 
@@ -153,26 +154,26 @@ def test_post_processing_of_raw_llm_text(bot: Assistant) -> None:
     passages = bot.retrieve(question)
     n = next(i for i, p in enumerate(passages, 1) if "Sean Parnell confirmed" in p.text)
 
-    good = answerer.finish(question, passages, question,
+    good = answerer.finish(read_query(question), passages,
                            f"Sean Parnell confirmed the attack [{n}][7]. Aliens planned the attack on Palmyra [{n}].")
     assert good.text == "Sean Parnell confirmed the attack [1]. Aliens planned the attack on Palmyra [2]."
     assert [c.verified for c in good.citations] == [True, False] and good.note == ""
     assert good.unverified == ["Aliens planned the attack on Palmyra."]
 
-    uncited = answerer.finish(question, passages, question, "Sean Parnell confirmed it [8].")
+    uncited = answerer.finish(read_query(question), passages, "Sean Parnell confirmed it [8].")
     assert "cited none of the passages" in uncited.note and uncited.citations and uncited.text != good.text
 
-    unsupported = answerer.finish(question, passages, question, f"Martians confirmed the weather report [{n}].")
+    unsupported = answerer.finish(read_query(question), passages, f"Martians confirmed the weather report [{n}].")
     assert "do not support it" in unsupported.note and all(c.verified for c in unsupported.citations)
 
     for raw in ("The indexed articles don't say.", "The passages do not mention who confirmed it."):
-        abstained = answerer.finish(question, passages, question, raw)
+        abstained = answerer.finish(read_query(question), passages, raw)
         assert abstained.abstained and abstained.text == ABSTAIN_TEXT and abstained.note == ""
 
 
 def test_no_passages_abstains_without_calling_the_llm(bot: Assistant) -> None:
     answerer = llm_answerer(bot, llm_backend="openai", llm_base_url=f"http://127.0.0.1:{closed_port()}/v1")
-    (done,) = list(answerer.stream("Who won the chess title?", []))
+    (done,) = list(answerer.stream(read_query("Who won the chess title?"), []))
     assert isinstance(done, Done) and done.answer.abstained and done.answer.note == ""
 
 

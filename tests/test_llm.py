@@ -29,6 +29,7 @@ from assistant import Assistant, Settings
 from assistant.answering.condense import Condenser
 from assistant.answering.llm.answerer import LLMAnswerer, make_answerer
 from assistant.answering.llm.backends import make_chat_model
+from assistant.answering.reading import read_query
 from assistant.records.answer import Answer
 from assistant.records.article import Passage
 from assistant.records.events import AnswerEvent, Done, Status, TextDelta
@@ -113,14 +114,14 @@ def test_forced_answer_through_the_whole_pipeline(bot, passages) -> None:
     raw = forced_text(passages)
     model = make_chat_model(bot.settings, grammar=grammar(raw), max_tokens=96, n_ctx=2048)
     answerer = LLMAnswerer(bot.settings, bot.embedder, bot.answerer, chat_model=model)
-    deltas, answer = collect(answerer.stream(QUESTION, passages))
+    deltas, answer = collect(answerer.stream(read_query(QUESTION), passages))
     check_forced(bot, deltas, answer, raw)
 
 
 def test_free_answer_streams_and_keeps_the_contract(bot, passages) -> None:
     answerer = make_answerer(bot.settings, bot.embedder, bot.answerer)
     assert isinstance(answerer, LLMAnswerer)
-    deltas, answer = collect(answerer.stream(QUESTION, passages, history=["What happened in Syria?"]))
+    deltas, answer = collect(answerer.stream(read_query(QUESTION, history=["What happened in Syria?"]), passages))
     assert len(deltas) >= 3
     check_contract(bot, answer)
 
@@ -128,7 +129,8 @@ def test_free_answer_streams_and_keeps_the_contract(bot, passages) -> None:
 def test_concurrent_questions_share_one_model(bot, passages) -> None:
     answerer = make_answerer(bot.settings, bot.embedder, bot.answerer)
     results: list[Answer] = []
-    threads = [threading.Thread(target=lambda: results.append(answerer.run(QUESTION, passages))) for _ in range(2)]
+    query = read_query(QUESTION)
+    threads = [threading.Thread(target=lambda: results.append(answerer.run(query, passages))) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -143,21 +145,21 @@ def test_a_stopped_answer_closed_by_another_thread_frees_the_model(bot, passages
     """The web chat's Stop leaves the answer's stream to whichever thread drops it; the model must not stay
     "busy" for the next question (it did with an RLock: every later question timed out)."""
     settings = bot.settings.model_copy(update={"llm_timeout": 20})
-    stopped = LLMAnswerer(settings, bot.embedder, bot.answerer).stream(QUESTION, passages)
+    stopped = LLMAnswerer(settings, bot.embedder, bot.answerer).stream(read_query(QUESTION), passages)
     first: list[AnswerEvent] = []
     reader = threading.Thread(target=lambda: first.extend(next(stopped) for _ in range(2)))  # status, then text
     reader.start()
     reader.join(60)
     assert isinstance(first[-1], TextDelta)  # writing, so the stream holds the model
     stopped.close()  # from this thread, as after Stop
-    deltas, answer = collect(LLMAnswerer(settings, bot.embedder, bot.answerer).stream(QUESTION, passages))
+    deltas, answer = collect(LLMAnswerer(settings, bot.embedder, bot.answerer).stream(read_query(QUESTION), passages))
     assert "did not answer" not in answer.note and deltas  # the model wrote the next answer
 
 
 def test_timeout_gives_the_extractive_answer(bot, passages) -> None:
     slow = bot.settings.model_copy(update={"llm_timeout": 0.01})
     one = [p for p in passages if "Sean Parnell confirmed" in p.text]  # a short prompt: the check runs per token
-    deltas, answer = collect(LLMAnswerer(slow, bot.embedder, bot.answerer).stream(QUESTION, one))
+    deltas, answer = collect(LLMAnswerer(slow, bot.embedder, bot.answerer).stream(read_query(QUESTION), one))
     assert deltas == [] and "did not answer within 0.01 s" in answer.note
     assert "Sean Parnell" in answer.text and answer.citations
 
@@ -218,13 +220,13 @@ def test_server_forced_answer_through_the_whole_pipeline(bot, passages, server) 
     settings = served(bot, server)
     model = make_chat_model(settings, extra_body={"max_tokens": 96, "grammar": grammar(raw)})
     deltas, answer = collect(LLMAnswerer(settings, bot.embedder, bot.answerer, chat_model=model)
-                             .stream(QUESTION, passages))
+                             .stream(read_query(QUESTION), passages))
     check_forced(bot, deltas, answer, raw)
 
 
 def test_server_free_answer_streams_within_max_tokens(bot, passages, server) -> None:
     answerer = make_answerer(served(bot, server, llm_max_tokens=16), bot.embedder, bot.answerer)
-    deltas, answer = collect(answerer.stream(QUESTION, passages))
+    deltas, answer = collect(answerer.stream(read_query(QUESTION), passages))
     assert 3 <= len(deltas) <= 17  # one token per delta; the server honours max_tokens sent in the body
     check_contract(bot, answer)
 
@@ -232,9 +234,10 @@ def test_server_free_answer_streams_within_max_tokens(bot, passages, server) -> 
 def test_server_error_is_a_note_and_answering_continues(bot, passages, server) -> None:
     """An error from the server (here a 404) becomes a note; the next question is answered normally."""
     settings = served(bot, server.replace("/v1", "/no-such-route/v1"))
-    deltas, answer = collect(make_answerer(settings, bot.embedder, bot.answerer).stream(QUESTION, passages))
+    deltas, answer = collect(make_answerer(settings, bot.embedder, bot.answerer).stream(read_query(QUESTION), passages))
     assert deltas == [] and "failed" in answer.note and "Sean Parnell" in answer.text
-    deltas, answer = collect(make_answerer(served(bot, server), bot.embedder, bot.answerer).stream(QUESTION, passages))
+    served_answerer = make_answerer(served(bot, server), bot.embedder, bot.answerer)
+    deltas, answer = collect(served_answerer.stream(read_query(QUESTION), passages))
     assert deltas and (answer.note == "" or "extractive answer" in answer.note)
 
 
@@ -242,5 +245,5 @@ def test_a_file_that_is_not_a_model_becomes_a_note(bot, passages, tmp_path) -> N
     fake = tmp_path / "broken.gguf"
     fake.write_bytes(b"GGUF but not really a model")
     settings = bot.settings.model_copy(update={"llm_model_path": fake})
-    _, answer = collect(make_answerer(settings, bot.embedder, bot.answerer).stream(QUESTION, passages))
+    _, answer = collect(make_answerer(settings, bot.embedder, bot.answerer).stream(read_query(QUESTION), passages))
     assert "could not load broken.gguf" in answer.note and "Sean Parnell" in answer.text

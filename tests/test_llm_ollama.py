@@ -19,6 +19,7 @@ pytest.importorskip("langchain_ollama")
 
 from assistant import Assistant
 from assistant.answering.llm.answerer import LLMAnswerer, make_answerer
+from assistant.answering.reading import read_query
 from assistant.records.events import Done, Status, TextDelta
 
 pytestmark = [pytest.mark.llm, pytest.mark.e2e]
@@ -50,7 +51,7 @@ def test_ollama_answer_streams_and_keeps_the_contract(tmp_path) -> None:
     bot.update_index()
     answerer = make_answerer(bot.settings, bot.embedder, bot.answerer)
     assert isinstance(answerer, LLMAnswerer)
-    events = list(answerer.stream(QUESTION, bot.retrieve(QUESTION)))
+    events = list(answerer.stream(read_query(QUESTION), bot.retrieve(QUESTION)))
     assert isinstance(events[-1], Done) and all(isinstance(e, TextDelta | Status) for e in events[:-1])
     answer = events[-1].answer
     assert "failed" not in answer.note and "could not be reached" not in answer.note

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from assistant.answering.timeline import NO_EVENTS, follow_on_topic, timeline_topic
+from assistant.answering.question import follow_on_topic, timeline_topic
+from assistant.answering.timeline import NO_EVENTS
 from assistant.faces.render import chat_answer
+from assistant.text.time_words import find_mentions
 
 from .conftest import STORY, run_cli
 from .test_when import bench_questions
@@ -28,17 +31,25 @@ TOPIC = "the Halden bridge collapse"
     ("Give me a timeline of Brexit.", "Brexit"),
 ])
 def test_questions_that_ask_how_something_developed_name_their_topic(question: str, topic: str) -> None:
-    assert timeline_topic(question) == topic
+    assert topic_of(question) == topic
 
 
 @pytest.mark.parametrize("question", ["How did the Broncos win?", "What is a timeline?", "How did it happen?",
                                       "Who confirmed the Palmyra attack?", "How many people died?"])
 def test_other_questions_are_answered_as_before(question: str) -> None:
-    assert timeline_topic(question) is None
+    assert topic_of(question) is None
+
+
+def topic_of(question: str) -> str | None:
+    return timeline_topic(question, find_mentions(question, date.today()))
+
+
+def follows_on(question: str, history: list[str]) -> str | None:
+    return follow_on_topic(question, find_mentions(question, date.today()), history, date.today())
 
 
 def test_no_benchmark_question_asks_for_a_timeline() -> None:
-    assert not [q for q in bench_questions() if timeline_topic(q)]
+    assert not [q for q in bench_questions() if topic_of(q)]
 
 
 def test_a_timeline_lists_dated_events_in_order_each_cited(story_bot) -> None:
@@ -104,5 +115,5 @@ def test_a_short_follow_up_continues_the_timeline_with_its_own_dates(story_bot) 
     assert days and min(days) >= "2024-12-12" and days == sorted(days)
     assert "2024-12-14" in days  # the toll rose to eight on Saturday
     assert story_bot.ask("Who ordered the review?", history=[asked]).timeline == []  # a question of its own
-    assert follow_on_topic("What happened next?", [asked]) == TOPIC
-    assert follow_on_topic("In what year?", [asked]) is None and follow_on_topic("And then?", ["Who?"]) is None
+    assert follows_on("What happened next?", [asked]) == TOPIC
+    assert follows_on("In what year?", [asked]) is None and follows_on("And then?", ["Who?"]) is None

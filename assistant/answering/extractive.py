@@ -11,7 +11,7 @@ a weaker sentence would answer some other question.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,14 +22,14 @@ from ..records.answer import Answer
 from ..records.article import Passage
 from ..records.dates import date_number
 from ..records.events import AnswerEvent, Done, TextDelta
-from ..search.time_filter import wants_recent
+from ..records.query import Query
 from ..store.packing import sentence_vectors_of
 from ..text.terms import terms
 from .citing import cite
 from .contrary import contradicted
 from .disagree import answers_the_same, disagreement
 from .evidence import Demands, Sentence, coverage, is_heading, shortfall, weighted_terms
-from .question import Question, analyse
+from .question import Question
 from .short import best_span, short_answer
 from .spans import counting
 
@@ -89,14 +89,14 @@ class ExtractiveAnswerer:
         if not 0.0 <= self.semantic_weight <= 1.0:
             raise BadValueError(f"semantic_weight={self.semantic_weight} must be between 0 and 1")
 
-    def rank(self, question: Question, search_query: str, sentences: list[Sentence],
+    def rank(self, question: Question, searched: Question, sentences: list[Sentence],
              top: int | None = None) -> list[Sentence]:
         """Score every sentence for this question, best first; the condensed query (history) counts a little.
 
         With ``top``, only the best ``top``: a sentence's spans, the slowest thing read in it, are then found
         only while it can still reach them (its score without them, plus the most they can add).
         """
-        base = self._base_scores(question, search_query, sentences)
+        base = self._base_scores(question, searched, sentences)
         if question.kind is None:
             scored = list(range(len(sentences)))
             for i in scored:
@@ -114,9 +114,10 @@ class ExtractiveAnswerer:
         order = sorted(scored, key=lambda i: (-sentences[i].score, i))  # ties keep the passages' order
         return [sentences[i] for i in order[:top]]
 
-    def _base_scores(self, question: Question, search_query: str, sentences: list[Sentence]) -> list[float]:
-        """Meaning and shared words, before any span of the asked kind is read."""
-        queries = [question.text] + ([search_query] if search_query != question.text else [])
+    def _base_scores(self, question: Question, searched: Question, sentences: list[Sentence]) -> list[float]:
+        """Meaning and shared words, before any span of the asked kind is read (``searched``: the search text,
+        which holds the conversation in a follow-up)."""
+        queries = [question.text] + ([searched.text] if searched.text != question.text else [])
         unread = [s for s in sentences if s.vector is None]  # an index made before sentences were stored
         vectors = self.embedder.encode(queries + [s.text for s in unread])
         for sentence, vector in zip(unread, vectors[len(queries):]):
@@ -130,7 +131,7 @@ class ExtractiveAnswerer:
         if len(queries) > 1:  # a follow-up: its own words lead, the conversation helps
             history = np.maximum(own @ vectors[1], self.context_discount * (windows @ vectors[1]))
             similarity = np.maximum(similarity, 0.8 * history)
-            weightings.append((weighted_terms(analyse(search_query)), 0.8))
+            weightings.append((weighted_terms(searched), 0.8))
         scores = []
         for sentence, sim in zip(sentences, similarity.tolist()):
             lexical = max(factor * max(coverage(weights, sentence.terms), self.context_discount
@@ -139,20 +140,21 @@ class ExtractiveAnswerer:
             scores.append(self.semantic_weight * sim + (1 - self.semantic_weight) * lexical)
         return scores
 
-    def stream(self, question: str, passages: list[Passage], search_query: str | None = None,
-               history: Sequence[str] | None = None) -> Iterator[AnswerEvent]:
+    def passages_wanted(self, k: int) -> int:
+        return k
+
+    def stream(self, query: Query, passages: list[Passage]) -> Iterator[AnswerEvent]:
         """The whole text at once (nothing to wait for), then the Answer: the stream every answerer gives."""
-        answer = self.run(question, passages, search_query)
+        answer = self.run(query, passages)
         if answer.text:
             yield TextDelta(answer.text)
         yield Done(answer)
 
-    def run(self, question: str, passages: list[Passage], search_query: str | None = None) -> Answer:
-        asked = analyse(question)
-        search_query = search_query or question
+    def run(self, query: Query, passages: list[Passage]) -> Answer:
+        asked, question, search_query = query.asked, query.text, query.search_text
         words = passage_terms(passages)
         sentences = sentences_of(passages, asked, words)
-        ranked = self.rank(asked, search_query, sentences, top=self.consider * 3) if sentences else []
+        ranked = self.rank(asked, query.searched, sentences, top=self.consider * 3) if sentences else []
         retrieved = frozenset().union(*words.values())
         if ranked and contradicted(asked, ranked[0].text):  # "the smallest" asked, "the largest" said
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
@@ -168,7 +170,7 @@ class ExtractiveAnswerer:
             answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
-        if wants_recent(question):  # the newest answer may rank below the best few: all that pass may lead
+        if query.recent:  # the newest answer may rank below the best few: all that pass may lead
             passing = [s for s in ranked if s.score >= self.abstain_below]
             on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
             chosen = newest_first(on_topic, chosen, self.max_sentences)

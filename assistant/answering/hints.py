@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..records.dates import date_number, day_label
 from ..records.filters import Filters
 from ..records.period import Period
+from ..records.query import Query
 from ..settings import DEFAULT_MODEL, Settings
 from ..store.manifest import Manifest
 
@@ -44,6 +45,6 @@ class AnswerHints:
         return (f"the question looks {language}, and the bundled embedding model reads English only: ask in "
                 "English, or set embedding_model to a multilingual sentence-transformers model") if language else ""
 
-    def for_answer(self, question: str, period: Period | None, abstained: bool) -> list[str]:
-        return [self.undated_left_out(), *((self.before_the_window(period), self.language(question))
+    def for_answer(self, query: Query, abstained: bool) -> list[str]:
+        return [self.undated_left_out(), *((self.before_the_window(query.period), self.language(query.text))
                                            if abstained else ())]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
-from functools import cached_property
+from collections.abc import Sequence
+from datetime import date
 
+from ..records.dates import Mention
+from ..records.query import Kind, Question
 from ..text.terms import WORD, fold, terms
+from ..text.time_words import find_mentions
 
 AUXILIARIES = frozenset("is are was were be been do does did has have had can could will would shall should "
                         "may might must".split())
@@ -45,66 +47,6 @@ CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
 # Words a question may start with in capitals that are no part of a name's initials ("What Denver player")
 LEADING_WORDS = frozenset(WH_WORDS) | AUXILIARIES | DETERMINERS | frozenset("in on at of for to by from with".split())
-
-
-class Kind(StrEnum):
-    """The kind of span a question asks for; a short answer is a span of this kind."""
-
-    PERSON = "person"
-    DATE = "date"
-    NUMBER = "number"
-    PLACE = "place"
-    NAME = "name"  # which/what + noun: a proper name of that thing
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question as the answerer reads it."""
-
-    text: str
-    kind: Kind | None  # None: the question asks for an explanation, not a thing
-    head: str | None  # the noun after which/what ("venue", "year"), when there is one
-    terms: tuple[str, ...]  # content words, stemmed
-    names: tuple[str, ...]  # stemmed terms of capitalised words past the first: names the answer must share
-    numbers: tuple[str, ...]  # numbers the question states
-    degree: tuple[str, ...]  # superlatives and comparatives ("largest", "more"): the answer must say them too
-    negated: bool
-    words: frozenset[str]  # every word, folded: a span made only of these is no answer
-
-    @cached_property
-    def acronyms(self) -> frozenset[str]:
-        """"MVP", "NFL": an answer that spells one out ("Most Valuable Player") only repeats the question."""
-        return frozenset(ACRONYM.findall(self.text))
-
-    @cached_property
-    def initials(self) -> dict[str, str]:
-        """The initials of its runs of capitalised words, with the words ("MVP": "Most Valuable Player", and
-        "MV", "VP"): an answer that is one of them only repeats the question, a sentence that says one says them."""
-        out: dict[str, str] = {}
-        for run in CAPITALISED_RUN.findall(self.text):
-            words = run.split()
-            while words and words[0].lower() in LEADING_WORDS:  # "What Denver player": not a name's initial
-                words = words[1:]
-            for i in range(len(words)):
-                for j in range(i + 2, len(words) + 1):
-                    out.setdefault("".join(w[0] for w in words[i:j]), " ".join(words[i:j]))
-        return out
-
-    @property
-    def measured(self) -> bool:
-        """"How long/far/high/wide/…": the answer is a number with its unit ("1,230 km", "three hours")."""
-        return self.kind is Kind.NUMBER and self.head in MEASURED
-
-    @property
-    def counts_items(self) -> bool:
-        """"How many": a number of things ("40 villages"), where "how much water" is an amount ("300 m³")."""
-        return self.kind is Kind.NUMBER and HOW_MANY_ITEMS.search(self.text) is not None
-
-    @property
-    def counted(self) -> str | None:
-        """The noun "how many/much" counts ("people"), when there is one."""
-        asks_count = self.kind is Kind.NUMBER and HOW_MANY.search(self.text) is not None
-        return self.head if asks_count and self.head not in HOW_QUANTITY else None
 
 
 def _kind_of(noun: str) -> Kind | None:
@@ -168,6 +110,8 @@ def asked_kind(words: list[str], names: frozenset[str] = frozenset()) -> tuple[K
 
 
 def analyse(text: str) -> Question:
+    """The question's words read once: the kind asked, its names, numbers and degree words."""
+    acronyms, initials = frozenset(ACRONYM.findall(text)), _initials(text)
     tokens = WORD.findall(text)
     words = [fold(t) for t in tokens]
     capitalised = frozenset(w for i, (t, w) in enumerate(zip(tokens, words)) if i > 0 and t[:1].isupper())
@@ -181,5 +125,64 @@ def analyse(text: str) -> Question:
     numbers = tuple(t for t in words if any(c.isdigit() for c in t))
     degree = tuple(sorted({w for w in words if DEGREE.match(w) and w not in NOT_DEGREE}))
     negated = any(w in NEGATIONS or w.endswith("n't") for w in words)
+    counted = head if kind is Kind.NUMBER and HOW_MANY.search(text) and head not in HOW_QUANTITY else None
     return Question(text, kind, head, tuple(dict.fromkeys(terms(text))), tuple(dict.fromkeys(names)), numbers,
-                    degree, negated, frozenset(words))
+                    degree, negated, frozenset(words), acronyms=acronyms, initials=initials,
+                    measured=kind is Kind.NUMBER and head in MEASURED,
+                    counts_items=kind is Kind.NUMBER and HOW_MANY_ITEMS.search(text) is not None, counted=counted)
+
+
+def _initials(text: str) -> dict[str, str]:
+    """The initials of a text's runs of capitalised words, with the words ("MVP": "Most Valuable Player", and
+    "MV", "VP"): an answer that is one of them only repeats the question, a sentence that says one says them."""
+    out: dict[str, str] = {}
+    for run in CAPITALISED_RUN.findall(text):
+        words = run.split()
+        while words and words[0].lower() in LEADING_WORDS:  # "What Denver player": not a name's initial
+            words = words[1:]
+        for i in range(len(words)):
+            for j in range(i + 2, len(words) + 1):
+                out.setdefault("".join(w[0] for w in words[i:j]), " ".join(words[i:j]))
+    return out
+
+
+TIMELINE_QUESTION = re.compile(
+    r"^\s*(?:how\s+(?:did|has|have|had)\s+(?P<develop>.+?)\s+(?:develop|developed|unfold|unfolded|evolve|evolved|"
+    r"progress|progressed)\b[^?.!]*|(?:(?:give|show)\s+me\s+)?(?:an?\s+|the\s+)?timeline\s+(?:of|for)\s+"
+    r"(?P<timeline>.+?))\s*[?.!]*\s*$", re.IGNORECASE)
+FOLLOW_ON = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:what\s+(?:happened|came)\s+|how\s+did\s+it\s+(?:go\s+on|continue)\s*)?"
+    r"(?:next|then|after\s+that|afterwards|later|since\s+then|(?P<dated>(?:since|after|before|in|on|during|last|"
+    r"this)\s+[^?.!]+))?\s*[?.!]*\s*$", re.IGNORECASE)
+
+
+def timeline_topic(question: str, mentions: Sequence[Mention]) -> str | None:
+    """The topic of a question that asks how something developed ("How did X develop?", "Timeline of X"),
+    without its time words (``mentions``, found in the question): "last week" narrows the dates, not the topic."""
+    match = TIMELINE_QUESTION.match(question)
+    if not match:
+        return None
+    group = "develop" if match.group("develop") else "timeline"
+    start, end = match.span(group)
+    topic = question[start:end]
+    for mention in reversed(mentions):
+        if start <= mention.start and mention.end <= end:
+            topic = topic[:mention.start - start] + topic[mention.end - start:]
+    return " ".join(topic.split()) or None
+
+
+def follow_on_topic(question: str, mentions: Sequence[Mention], history: Sequence[str],
+                    reference_day: date) -> str | None:
+    """The timeline a short follow-up continues: after "How did X develop?", "And since Friday?" or "What
+    happened next?" is X's timeline again (its own time words narrow the dates)."""
+    if not history or len(question.split()) > 8:
+        return None
+    previous = timeline_topic(history[-1], find_mentions(history[-1], reference_day))
+    if previous is None:
+        return None
+    match = FOLLOW_ON.match(question)
+    if not match or not match.group(0).strip(" ?.!"):
+        return None
+    if match.group("dated") and not mentions:
+        return None  # "In what year?", "On which bridge?": a question of its own
+    return previous

@@ -9,10 +9,8 @@ the first telling, which names the others; then the events are put in order of t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
@@ -21,75 +19,44 @@ from ..records.answer import Answer, TimelineEvent
 from ..records.article import Carrier, Passage
 from ..records.dates import date_number, day_label
 from ..records.events import AnswerEvent, Done, TextDelta
+from ..records.query import Query
 from ..text.dated_phrases import dated_phrases
-from ..text.time_words import find_mentions
 from .citing import cite
 from .evidence import Sentence
 from .extractive import ExtractiveAnswerer, passage_terms, sentences_of, with_marker
-from .question import analyse
 
-TIMELINE_QUESTION = re.compile(
-    r"^\s*(?:how\s+(?:did|has|have|had)\s+(?P<develop>.+?)\s+(?:develop|developed|unfold|unfolded|evolve|evolved|"
-    r"progress|progressed)\b[^?.!]*|(?:(?:give|show)\s+me\s+)?(?:an?\s+|the\s+)?timeline\s+(?:of|for)\s+"
-    r"(?P<timeline>.+?))\s*[?.!]*\s*$", re.IGNORECASE)
 NO_EVENTS = "The indexed articles hold no dated events about this."
-
-
-def timeline_topic(question: str) -> str | None:
-    """The topic of a question that asks how something developed ("How did X develop?", "Timeline of X")."""
-    match = TIMELINE_QUESTION.match(question)
-    if not match:
-        return None
-    topic = match.group("develop") or match.group("timeline")
-    for mention in reversed(find_mentions(topic, date.today())):  # "last week" narrows the dates, not the topic
-        topic = topic[:mention.start] + topic[mention.end:]
-    return " ".join(topic.split()) or None
-
-
-FOLLOW_ON = re.compile(
-    r"^\s*(?:and\s+|so\s+)?(?:what\s+(?:happened|came)\s+|how\s+did\s+it\s+(?:go\s+on|continue)\s*)?"
-    r"(?:next|then|after\s+that|afterwards|later|since\s+then|(?P<dated>(?:since|after|before|in|on|during|last|"
-    r"this)\s+[^?.!]+))?\s*[?.!]*\s*$", re.IGNORECASE)
-
-
-def follow_on_topic(question: str, history: list[str] | None) -> str | None:
-    """The timeline a short follow-up continues: after "How did X develop?", "And since Friday?" or "What
-    happened next?" is X's timeline again (its own time words narrow the dates)."""
-    previous = timeline_topic(history[-1]) if history else None
-    if previous is None or len(question.split()) > 8:
-        return None
-    match = FOLLOW_ON.match(question)
-    if not match or not match.group(0).strip(" ?.!"):
-        return None
-    if match.group("dated") and not find_mentions(question, date.today()):
-        return None  # "In what year?", "On which bridge?": a question of its own
-    return previous
 
 
 @dataclass(eq=False)
 class TimelineBuilder:
-    """``run(topic, passages)`` -> an :class:`Answer` whose ``timeline`` lists the events, oldest first."""
+    """``run(query, passages)`` -> an :class:`Answer` whose ``timeline`` lists the events of the query's
+    topic (its ``search_text``), oldest first."""
 
     answerer: ExtractiveAnswerer
     min_score: float = 0.5  # a sentence the answerer would cite: the setting abstain_below
     max_events: int = 12
     per_article: int = 2
     same_event: float = 0.9  # cosine of two sentences that tell one event
+    passages: int = 30  # read for a timeline, whatever k a question asks for: the setting timeline_passages
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_events <= 50:
             raise BadValueError(f"timeline_events={self.max_events} must be between 1 and 50")
 
-    def stream(self, topic: str, passages: list[Passage], question: str = "") -> Iterator[AnswerEvent]:
+    def passages_wanted(self, k: int) -> int:
+        return self.passages
+
+    def stream(self, query: Query, passages: list[Passage]) -> Iterator[AnswerEvent]:
         """The stream every answerer gives: the whole text at once, then the Answer."""
-        answer = self.run(topic, passages, question)
+        answer = self.run(query, passages)
         yield TextDelta(answer.text)
         yield Done(answer)
 
-    def run(self, topic: str, passages: list[Passage], question: str = "") -> Answer:
-        asked = analyse(topic)
+    def run(self, query: Query, passages: list[Passage]) -> Answer:
+        topic, asked = query.search_text, query.searched
         sentences = sentences_of(passages, asked, passage_terms(passages))
-        ranked = self.answerer.rank(asked, topic, sentences) if sentences else []
+        ranked = self.answerer.rank(asked, asked, sentences) if sentences else []
         kept: list[tuple[Sentence, str, list[Carrier]]] = []  # sentence, day, other outlets that told it
         per_article: dict[str, int] = {}
         for sentence in ranked:
@@ -111,7 +78,7 @@ class TimelineBuilder:
             citation.carried_by += retold
         events = [TimelineEvent(day, c.n) for (_, day, _), c in zip(kept, citations)]
         text = "\n".join(f"{day_label(e.day)}: {with_marker(s.text, e.n)}" for (s, _, _), e in zip(kept, events))
-        return Answer(text or NO_EVENTS, citations, not kept, passages, question or topic, topic, timeline=events)
+        return Answer(text or NO_EVENTS, citations, not kept, passages, query.text, topic, timeline=events)
 
 
 def _day_of(sentence: Sentence) -> str:

@@ -9,10 +9,11 @@ from ..errors import BadValueError
 from ..records.article import Passage, article_of
 from ..records.dates import date_number
 from ..records.filters import Filters
+from ..records.query import Query
 from ..store.chroma import ChromaStore
+from ..text.time_words import wants_recent
 from .keywords import KeywordIndex
 from .stories import StoryBook, StoryIndex
-from .time_filter import wants_recent
 
 RECENCY_WEIGHT = 0.1  # the newest passage may overtake one scoring up to ~10% higher, no further
 
@@ -49,8 +50,15 @@ class HybridRetriever:
                 raise BadValueError(f"{name}={getattr(self, name)} must be at least 1")
 
     def run(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
+        """The best ``k`` passages for a search text (as a Python user or LangChain asks for them)."""
+        return self._search(query, k, filters or Filters(), wants_recent(query))
+
+    def search(self, query: Query, k: int) -> list[Passage]:
+        """The best ``k`` passages for a question already read: its search text, filters and wish for news."""
+        return self._search(query.search_text, k, query.filters, query.recent)
+
+    def _search(self, query: str, k: int, filters: Filters, recent: bool) -> list[Passage]:
         """Fused by ids alone; only the passages kept are read from the store, in one call."""
-        filters = filters or Filters()
         where = filters.where()
         similarity = dict(self.store.nearest(self.embedder.encode([query])[0], self.candidates, where))
         stamp = self.store.stamp() or ""  # read once: the keyword index and the story book both follow it
@@ -61,7 +69,7 @@ class HybridRetriever:
             for rank, chunk_id in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         read: dict[str, Passage] = {}
-        if wants_recent(query):  # needs every candidate's date
+        if recent:  # needs every candidate's date
             read = {p.chunk_id: p for p in self.store.get(list(fused))}
             fused = prefer_recent({cid: score for cid, score in fused.items() if cid in read}, read)
         ranked = sorted(fused, key=fused.get, reverse=True)

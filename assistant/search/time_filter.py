@@ -8,7 +8,6 @@ published after it is read, so a user can ask what was known then.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -18,16 +17,6 @@ from ..records.dates import Mention, day_of_number, window_label
 from ..records.filters import Filters, as_of_date
 from ..records.period import Period
 from ..text.time_words import find_mentions
-
-RECENT_QUESTION = re.compile(
-    r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)?|lately|up[- ]to[- ]date|current(?:ly)?|so far|now)\b",
-    re.IGNORECASE,
-)
-
-
-def wants_recent(question: str) -> bool:
-    """Does the question ask for the latest news ("latest", "most recent", "so far", "now")?"""
-    return bool(RECENT_QUESTION.search(question))
 
 
 def _tighter(bound: int | None, other: int | None, pick: Callable[[int, int], int]) -> int | None:
@@ -40,12 +29,16 @@ def _number(day: date) -> int:
 
 def time_frame(question: str, filters: Filters | None, as_of: str | date | None = None,
                today: date | None = None) -> tuple[Filters, Period | None, list[str]]:
+    """:func:`frame` of a question's own time words, counted from ``as_of`` (else ``today``)."""
+    given_as_of = as_of_date(as_of)
+    return frame(find_mentions(question, given_as_of or today or date.today()), filters, given_as_of)
+
+
+def frame(mentions: list[Mention], filters: Filters | None, given_as_of: date | None
+          ) -> tuple[Filters, Period | None, list[str]]:
     """The filters to search with, the period applied (None: the question named no time and no ``as_of``
     was given), and the notes for the answer (what was applied, what was ignored and why)."""
     filters = filters or Filters()
-    given_as_of = as_of_date(as_of)
-    reference = given_as_of or today or date.today()
-    mentions = find_mentions(question, reference)
     lowest, highest = filters.lowest, filters.highest
     if given_as_of:
         highest = _tighter(highest, _number(given_as_of), min)

@@ -227,3 +227,13 @@ def find_mentions(question: str, today: date) -> list[Mention]:
             found.append(Mention(match[0], match.start(), match.end(), *window))
     return sorted(found, key=lambda m: m.start)
 
+
+RECENT_QUESTION = re.compile(
+    r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)?|lately|up[- ]to[- ]date|current(?:ly)?|so far|now)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_recent(question: str) -> bool:
+    """Does the question ask for the latest news ("latest", "most recent", "so far", "now")?"""
+    return bool(RECENT_QUESTION.search(question))

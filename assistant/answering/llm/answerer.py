@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ...errors import LLMTimeout
 from ...records.answer import Answer, strip_markers
 from ...records.article import Passage
 from ...records.events import AnswerEvent, Done, Status, TextDelta, final_answer
+from ...records.query import Query
 from ...settings import Settings
 from .. import ABSTAIN_TEXT, ExtractiveAnswerer
+from ..base import Answerer
 from .backends import describe, generate
 from .prompts import fence, format_history, load_prompt
 
@@ -30,15 +32,6 @@ log = logging.getLogger(__name__)
 
 ABSTAINS = re.compile(r"\b(?:articles?|passages?|sources?)\b.{0,40}\b(?:don['’]?t|do not|does not|doesn['’]?t)\s+"
                       r"(?:say|mention|contain|answer|hold|include)", re.IGNORECASE | re.DOTALL)
-
-
-class Answerer(Protocol):
-    """What the façade asks of an answerer: a stream of events ending in the Answer, or just the Answer."""
-
-    def stream(self, question: str, passages: list[Passage], search_query: str | None = None,
-               history: Sequence[str] | None = None) -> Iterator[AnswerEvent]: ...
-
-    def run(self, question: str, passages: list[Passage], search_query: str | None = None) -> Answer: ...
 
 
 class LLMAnswerer:
@@ -58,56 +51,54 @@ class LLMAnswerer:
             passages=fence(passages), question=" ".join(question.split()),
             history=f"Earlier questions in this conversation:\n{earlier}\n" if earlier else "")
 
-    def run(self, question: str, passages: list[Passage], search_query: str | None = None,
-            history: Sequence[str] | None = None) -> Answer:
-        return final_answer(self.stream(question, passages, search_query, history))
+    def passages_wanted(self, k: int) -> int:
+        return k
 
-    def stream(self, question: str, passages: list[Passage], search_query: str | None = None,
-               history: Sequence[str] | None = None) -> Iterator[AnswerEvent]:
+    def run(self, query: Query, passages: list[Passage]) -> Answer:
+        return final_answer(self.stream(query, passages))
+
+    def stream(self, query: Query, passages: list[Passage]) -> Iterator[AnswerEvent]:
         """Text deltas as the LLM writes them, then the checked :class:`Answer` (always last)."""
-        search_query = search_query or question
         if not passages:
-            yield Done(self.extractive.run(question, passages, search_query))
+            yield Done(self.extractive.run(query, passages))
             return
         pieces: list[str] = []
         yield Status(f"Writing the answer ({describe(self.settings)})")
         try:
-            for delta in generate(self.settings, self.messages(question, passages, history), self.chat_model):
+            for delta in generate(self.settings, self.messages(query.text, passages, query.history), self.chat_model):
                 pieces.append(delta)
                 yield TextDelta(delta)
         except LLMTimeout:
-            yield Done(self.fallback(question, passages, search_query,
+            yield Done(self.fallback(query, passages,
                                      f"The LLM ({describe(self.settings)}) did not answer within "
                                      f"{self.settings.llm_timeout:g} s"))
             return
         except Exception as exc:  # unreachable server, bad model file, missing package: never a stack trace
             log.warning("LLM failed: %r", exc)
             failed = "could not be reached" if _is_connection_error(exc) else "failed"
-            yield Done(self.fallback(question, passages, search_query,
-                                     f"The LLM ({describe(self.settings)}) {failed}: {_reason(exc)}"))
+            yield Done(self.fallback(query, passages, f"The LLM ({describe(self.settings)}) {failed}: {_reason(exc)}"))
             return
         try:
-            final = self.finish(question, passages, search_query, "".join(pieces))
+            final = self.finish(query, passages, "".join(pieces))
         except Exception as exc:
             log.warning("checking the LLM's citations failed: %r", exc)
-            final = self.fallback(question, passages, search_query, f"Checking the LLM's citations failed: {exc}")
+            final = self.fallback(query, passages, f"Checking the LLM's citations failed: {exc}")
         yield Done(final)
 
-    def finish(self, question: str, passages: list[Passage], search_query: str, raw: str) -> Answer:
+    def finish(self, query: Query, passages: list[Passage], raw: str) -> Answer:
         """Check the LLM's citations; an answer that no passage backs is replaced by the extractive one."""
         checked = self.checker.check(raw.strip(), passages)
         if any(c.verified for c in checked.citations):
-            return Answer(checked.text, checked.citations, False, passages, question, search_query,
+            return Answer(checked.text, checked.citations, False, passages, query.text, query.search_text,
                           unverified=checked.unverified)
         if checked.citations:
-            return self.fallback(question, passages, search_query,
-                                 "The LLM's answer cited passages that do not support it")
+            return self.fallback(query, passages, "The LLM's answer cited passages that do not support it")
         if ABSTAINS.search(strip_markers(raw)):
-            return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
-        return self.fallback(question, passages, search_query, "The LLM's answer cited none of the passages")
+            return Answer(ABSTAIN_TEXT, [], True, passages, query.text, query.search_text)
+        return self.fallback(query, passages, "The LLM's answer cited none of the passages")
 
-    def fallback(self, question: str, passages: list[Passage], search_query: str, why: str) -> Answer:
-        answer = self.extractive.run(question, passages, search_query)
+    def fallback(self, query: Query, passages: list[Passage], why: str) -> Answer:
+        answer = self.extractive.run(query, passages)
         answer.note = f"{why.rstrip('.')}, so this is the extractive answer (sentences quoted from the articles)."
         return answer
 

@@ -1,0 +1,56 @@
+"""Read a question once into a :class:`Query`: its time words and the dates they limit it to, whether it
+asks how a story developed, what it asks for, and what to search for (with the conversation).
+
+This is the only place the question's string is read; retrieval and every answerer take the Query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ..errors import BadValueError
+from ..records.filters import Filters, as_of_date
+from ..records.query import Intent, Query
+from ..search.time_filter import frame
+from ..settings import Settings
+from ..text.time_words import find_mentions, wants_recent
+from .condense import Condenser
+from .question import analyse, follow_on_topic, timeline_topic
+
+
+class QueryReader:
+    """``run(question, history, filters, as_of)`` -> the :class:`Query` the rest of the flow works from."""
+
+    def __init__(self, settings: Settings, condenser: Condenser) -> None:
+        self.settings = settings
+        self.condenser = condenser
+
+    def run(self, question: str, history: Sequence[str] | None = None, filters: Filters | None = None,
+            as_of: str | date | None = None, today: date | None = None) -> Query:
+        question = question.strip()
+        if not question:
+            raise BadValueError("question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise BadValueError(f"the question is {len(question):,} characters long; the limit is "
+                                f"{self.settings.max_question_chars:,} (setting max_question_chars)")
+        history = tuple(history or ())
+        given_as_of = as_of_date(as_of)
+        reference_day = given_as_of or today or date.today()
+        mentions, recent = find_mentions(question, reference_day), wants_recent(question)
+        narrowed, period, notes = frame(mentions if self.settings.dates_from_questions else [], filters,
+                                        given_as_of)
+        topic = timeline_topic(question, mentions) or follow_on_topic(question, mentions, history, reference_day)
+        asked = analyse(question)
+        search_text = topic or self.condenser.run(question, history)
+        return Query(question, asked, search_text, asked if search_text == question else analyse(search_text),
+                     reference_day, narrowed, period, tuple(notes), history,
+                     Intent.TIMELINE if topic else Intent.ANSWER, recent)
+
+
+def read_query(question: str, history: Sequence[str] | None = None, filters: Filters | None = None,
+               as_of: str | date | None = None, settings: Settings | None = None) -> Query:
+    """A question read with the default settings and the rule-based condenser: for Python users and tests
+    who call an answerer directly."""
+    settings = settings or Settings()
+    return QueryReader(settings, Condenser(settings)).run(question, history, filters, as_of)
