@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 from .answering import ExtractiveAnswerer
 from .answering.base import Answerer
 from .answering.condense import Condenser
+from .answering.coverage import answer_coverage
 from .answering.hints import AnswerHints
 from .answering.llm.answerer import make_answerer
 from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
+from .answering.weights import WEIGHTS, load_weights
 from .embedders import Embedder, make_embedder
 from .errors import BadValueError
 from .records.answer import Answer
@@ -97,7 +99,10 @@ class Assistant:
 
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, self.settings.abstain_below)
+        weights = load_weights(self.settings.answer_weights) if self.settings.answer_weights else WEIGHTS
+        if self.settings.abstain_below is not None:
+            weights = replace(weights, abstain_below=self.settings.abstain_below)
+        return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, weights)
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -111,7 +116,7 @@ class Assistant:
 
     @cached_property
     def timelines(self) -> TimelineBuilder:
-        return TimelineBuilder(self.extractive, self.settings.abstain_below, self.settings.timeline_events,
+        return TimelineBuilder(self.extractive, self.extractive.weights.abstain_below, self.settings.timeline_events,
                                passages=self.settings.timeline_passages)
 
     @cached_property
@@ -188,6 +193,7 @@ class Assistant:
                 said = hints.for_answer(query, event.answer.abstained)
                 event.answer.note = "; ".join(filter(None, (*query.notes, event.answer.note, *said)))
                 event.answer.period = query.period
+                event.answer.coverage = answer_coverage(event.answer)
             yield event
 
     def evaluate(self, questions_path: str | Path, k: int = 5):

@@ -52,6 +52,11 @@ def _did_you_mean(name: str, names: Iterable[str]) -> str:
     return f"; did you mean {match!r}?" if match else ""
 
 
+def index_path(part: str) -> Any:
+    """A read-only attribute of the settings: ``part`` inside the index folder."""
+    return property(lambda settings: settings.index_dir / part, doc=f"index_dir / {part!r}")
+
+
 class Settings(BaseSettings):
     """Every knob of the assistant. Defaults work on a fresh clone."""
 
@@ -97,8 +102,11 @@ class Settings(BaseSettings):
                                        "narrow the dates searched; false: only since/until/as_of do")
 
     answer_sentences: int = Field(3, ge=1, le=3, description="at most this many cited sentences")
-    abstain_below: float = Field(
-        0.5, description="abstain when no sentence scores this high once what it lacks is counted against it")
+    abstain_below: float | None = Field(
+        None, description="abstain when no sentence scores this high once what it lacks is counted against it "
+        "(default: the answerer's weights, 0.5)")
+    answer_weights: Path | None = Field(
+        None, description="a JSON file of the extractive answerer's named weights (answering/weights.py)")
 
     llm_backend: Literal["none", "llamacpp", "openai", "ollama"] = Field(
         "none", description="none: the extractive answerer, offline and exact"
@@ -175,29 +183,13 @@ class Settings(BaseSettings):
             raise BadValueError(f"candidates ({self.candidates}) must be at least k ({self.k})")
         return self
 
-    @property
-    def chroma_dir(self) -> Path:
-        return self.index_dir / "chroma"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.index_dir / "manifest.sqlite"
-
-    @property
-    def file_cache_path(self) -> Path:
-        return self.index_dir / "files.sqlite"
-
-    @property
-    def stories_path(self) -> Path:
-        return self.index_dir / "stories.sqlite"
-
-    @property
-    def conversations_path(self) -> Path:
-        return self.index_dir / "conversations.sqlite"
-
-    @property
-    def lexical_dir(self) -> Path:
-        return self.index_dir / "bm25"
+    # What the index folder holds, each read as a path inside it (``settings.manifest_path``).
+    chroma_dir = index_path("chroma")
+    manifest_path = index_path("manifest.sqlite")
+    file_cache_path = index_path("files.sqlite")
+    stories_path = index_path("stories.sqlite")
+    conversations_path = index_path("conversations.sqlite")
+    lexical_dir = index_path("bm25")
 
 
 def logins(auth: str | None) -> list[tuple[str, str]]:

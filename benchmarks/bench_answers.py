@@ -25,8 +25,8 @@ from previous_answerer import ExtractiveAnswerer as PreviousAnswerer
 from assistant.answering.evaluate import evaluate, summarize
 from assistant.answering.evidence import specifics
 from assistant.answering.extractive import passage_terms, sentences_of
+from assistant.answering.kinds import spans_of
 from assistant.answering.question import Kind, analyse
-from assistant.answering.spans import candidates
 from assistant.core import Assistant
 
 K = 5
@@ -65,7 +65,7 @@ def recogniser_cost(bot: Assistant, questions: list[dict], dateparser_questions:
         found = sentences_of(passages, asked, passage_terms(passages))
         for sentence in found:
             for kind in Kind:
-                candidates(sentence.text, kind)
+                spans_of(sentence.text, kind)
         ours.append(time.perf_counter() - began)
         sentences += len(found)
         if number < dateparser_questions:

@@ -12,6 +12,7 @@ from assistant.answering.citing import cite
 from assistant.faces.render import dates_said, sources_html, sources_text
 from assistant.records.answer import Answer
 from assistant.records.article import Passage, Span
+from assistant.records.wire import answer_dict
 from assistant.text.dated_phrases import dated_phrases
 
 THURSDAY = "2024-12-12"
@@ -33,13 +34,14 @@ THURSDAY = "2024-12-12"
 ])
 def test_relative_words_are_dated_from_the_publish_date(sentence, text, since, until):
     [phrase] = dated_phrases(sentence, THURSDAY, offset=50)
-    assert (phrase.text, phrase.since, phrase.until) == (text, since, until)
+    assert (phrase.text, phrase.since, phrase.until) == (text, date.fromisoformat(since), date.fromisoformat(until))
     assert sentence[phrase.start - 50:phrase.end - 50] == text
 
 
 def test_each_clause_says_whether_its_day_is_ahead():
     phrases = dated_phrases("The mayor said on Tuesday, and the council will vote on Friday.", THURSDAY)
-    assert [(p.text, p.since) for p in phrases] == [("on Tuesday", "2024-12-10"), ("on Friday", "2024-12-13")]
+    found = [(p.text, p.since.isoformat()) for p in phrases]
+    assert found == [("on Tuesday", "2024-12-10"), ("on Friday", "2024-12-13")]
 
 
 @pytest.mark.parametrize("sentence", [
@@ -60,10 +62,10 @@ def test_a_citation_carries_its_dates_into_json_the_terminal_and_the_page():
                       date="2024-12-10", source="Wire")
     citation = cite(1, passage, passage.sentences[0], 0.9)
     [phrase] = citation.dates
-    assert (phrase.text, phrase.since) == ("on Monday evening", "2024-12-09")
+    assert (phrase.text, phrase.since) == ("on Monday evening", date(2024, 12, 9))
     assert text[phrase.start - 100:phrase.end - 100] == "on Monday evening"
     answer = Answer("It collapsed [1].", [citation], False)
-    assert answer.to_dict()["citations"][0]["dates"][0]["since"] == "2024-12-09"
+    assert answer_dict(answer)["citations"][0]["dates"][0]["since"] == "2024-12-09"
     assert dates_said(citation) == "on Monday evening: 9 Dec 2024"
     assert "    (on Monday evening: 9 Dec 2024)" in sources_text(answer)
     assert '<div class="source-dates">on Monday evening: 9 Dec 2024</div>' in sources_html(answer)

@@ -8,6 +8,7 @@ import pytest
 
 from assistant import Assistant, Filters
 from assistant.ingest.load import load_file
+from assistant.records.wire import answer_dict
 
 from .conftest import ROOT, SEED_ARTICLE, make_bot
 
@@ -66,10 +67,10 @@ def test_short_answer_has_exact_offsets_and_travels_in_json(seed_bot):
     short = answer.short_answer
     article = load_file(seed_bot.settings.articles_dir / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0]
     assert short and short.text == "Sean Parnell" and article.text[short.start:short.end] == "Sean Parnell"
-    assert answer.to_dict()["short_answer"] == {"text": "Sean Parnell", "start": short.start, "end": short.end,
+    assert answer_dict(answer)["short_answer"] == {"text": "Sean Parnell", "start": short.start, "end": short.end,
                                                 "citation": short.citation}
     assert len(answer.citations) <= 3
-    assert seed_bot.ask("What is the boiling point of water?").to_dict()["short_answer"] is None
+    assert answer_dict(seed_bot.ask("What is the boiling point of water?"))["short_answer"] is None
     assert any("Palmyra" in p.text for p in answer.passages[:1])
 
 

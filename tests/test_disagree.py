@@ -7,6 +7,7 @@ import pytest
 
 from assistant.answering.disagree import same_value
 from assistant.faces.render import chat_answer, sources_text
+from assistant.records.wire import answer_dict
 
 from .conftest import make_bot
 
@@ -37,7 +38,7 @@ def test_outlets_that_give_other_figures_are_each_cited_newest_first(story_bot) 
     line = differ.line()
     assert line.startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); ")
     assert line in sources_text(answer) and "*Sources differ: eight" in chat_answer(answer)
-    assert answer.to_dict()["disagreements"][0]["line"] == line
+    assert answer_dict(answer)["disagreements"][0]["line"] == line
 
 
 def test_each_article_gives_the_figure_that_counts_what_was_asked(story_bot) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.answering.evidence import DECISIVE, Demands, Sentence, new_spans, shortfall, spelled_out
+from assistant.answering.evidence import Demands, Sentence, new_spans, shortfall, spelled_out
 from assistant.answering.question import analyse
+from assistant.answering.weights import WEIGHTS
 from assistant.records.article import Passage, Span
 from assistant.text.terms import terms
 
@@ -29,7 +30,7 @@ def test_a_name_no_retrieved_passage_holds_decides_and_a_misspelt_one_does_not()
     demands = Demands.of(question, frozenset(terms("Mayor Brinck opened the festival on Friday.")))
     assert demands.unheard == {"varel"}  # "brink" is near "brinck": a misspelling, not another town
     lacking = shortfall(demands, read("Mayor Brinck opened the festival on Friday.", question.text))
-    assert lacking == {"varel": DECISIVE}  # and the sentence's "Brinck" is taken for "Brink"
+    assert lacking == {"varel": WEIGHTS.decisive}  # and the sentence's "Brinck" is taken for "Brink"
 
 
 def test_a_sentence_holding_every_specific_and_the_asked_kind_lacks_nothing():
@@ -37,7 +38,8 @@ def test_a_sentence_holding_every_specific_and_the_asked_kind_lacks_nothing():
     sentence = "Mayor Brink opened the Varel festival on Friday."
     demands = Demands.of(question, frozenset(terms(sentence)))
     assert demands.unheard == frozenset() and shortfall(demands, read(sentence, question.text)) == {}
-    assert shortfall(demands, read("Mayor Brink praised the Varel festival.", question.text)) == {"<date>": DECISIVE}
+    undated = read("Mayor Brink praised the Varel festival.", question.text)
+    assert shortfall(demands, undated) == {"<date>": WEIGHTS.decisive}
 
 
 def test_spans_are_read_when_first_asked_for_and_only_once():

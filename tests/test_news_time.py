@@ -16,6 +16,7 @@ import pytest
 
 from assistant import Filters
 from assistant.faces.render import sources_text
+from assistant.records.wire import answer_dict
 
 from .conftest import STORY, make_bot, run_cli
 from .test_readme import blocks
@@ -33,7 +34,7 @@ def test_a_latest_question_leads_with_the_newest_article_and_says_how_current(st
     assert first.date == max(c.date for c in answer.citations) == "2024-12-14"
     assert "eight" in first.quote
     coverage = answer.coverage
-    assert (coverage.as_of, coverage.articles) == ("2024-12-14", len({c.article_id for c in answer.citations}))
+    assert (coverage.newest, coverage.articles) == ("2024-12-14", len({c.article_id for c in answer.citations}))
     assert coverage.line().startswith("As of 14 Dec 2024 · ")
     assert sources_text(answer).startswith(coverage.line())
     assert answer.period is None and answer.note == ""  # no time words, no as_of: nothing filtered
@@ -47,7 +48,7 @@ def test_as_of_leaves_out_what_was_published_later(story_bot):
     assert (first.date, first.publisher) == ("2024-12-11", "Coastal Herald") and "six" in first.quote
     assert answer.period.until == date(2024, 12, 12) and answer.period.as_of == date(2024, 12, 12)
     assert answer.note.startswith("Articles until 12 Dec 2024 (as of 12 Dec 2024)")
-    assert answer.coverage.as_of <= "2024-12-12"
+    assert answer.coverage.newest <= "2024-12-12"
 
 
 def test_last_week_is_the_seven_days_up_to_as_of_and_the_answer_says_so(story_bot):
@@ -85,7 +86,8 @@ def test_a_date_that_cannot_be_read_never_fails_the_question(story_bot):
 def test_an_answer_from_undated_articles_carries_no_as_of_line(story_bot):
     answer = story_bot.ask("Who founded the Marren Rowing Club?")
     assert answer.short_answer.text == "Anders Ek"
-    assert answer.coverage is None and answer.to_dict()["as_of"] is None and answer.to_dict()["coverage"] is None
+    written = answer_dict(answer)
+    assert answer.coverage is None and written["newest_cited"] is None and written["coverage"] is None
     assert "As of" not in sources_text(answer)
 
 
@@ -106,7 +108,8 @@ def test_the_command_line_takes_as_of_and_prints_period_and_coverage(tmp_path: P
     assert asked.returncode == 0, asked.stderr
     answer = json.loads(asked.stdout)
     assert answer["period"]["until"] == answer["period"]["as_of"] == "2024-12-12"
-    assert answer["as_of"] == answer["coverage"]["as_of"] <= "2024-12-12"
+    assert answer["newest_cited"] == answer["coverage"]["newest"] <= "2024-12-12"
+    assert answer["as_of"] == answer["newest_cited"] and answer["coverage"]["as_of"] == answer["coverage"]["newest"]
     assert answer["coverage"]["line"].startswith("As of ") and answer["coverage"]["publishers"] >= 1
     assert all(c["date"] <= "2024-12-12" for c in answer["citations"])
     refused = run_cli(*base, "ask", LATEST, "--as-of", "someday")
@@ -131,7 +134,7 @@ def test_the_readme_time_examples_run_as_written(tmp_path: Path):
     lines = ran.stdout.splitlines()
     assert lines[0].startswith("Articles from 9–15 Dec 2024 (“last week”, as of 15 Dec 2024)")
     assert lines[1] == "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024"
-    assert "Mention(text='last week', start=41, end=50" in lines[2]
+    assert "DatedWords(text='last week', start=41, end=50" in lines[2]
     assert lines[3:] == ["2024-12-14", "2024-12-11"]
 
 

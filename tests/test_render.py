@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.answering.coverage import answer_coverage
 from assistant.faces.render import (
     MarkdownStream,
     answer_markdown,
@@ -102,6 +103,7 @@ def test_a_dated_answer_says_how_current_it_is_everywhere_and_an_undated_one_doe
     dated = [citation(n=1, date="2024-12-12", publisher="Wire", article_id="a.md"),
              citation(n=2, date="2024-12-14", publisher="Herald", article_id="b.md")]
     answer = Answer("Eight [1] [2].", dated, False)
+    answer.coverage = answer_coverage(answer)
     line = "As of 14 Dec 2024 · 2 articles from 2 publishers, 12–14 Dec 2024"
     assert f"*{chat_text(line)}*" in chat_answer(answer)
     assert f"\n\n{line}\n\n" in answer_markdown(answer)

@@ -17,6 +17,7 @@ import pytest
 from assistant.faces.render import sources_html, sources_markdown, sources_text
 from assistant.faces.web.articles import ARTICLE_HEADERS, article_rows
 from assistant.records.article import Article, Carrier
+from assistant.records.wire import answer_dict
 from assistant.search.stories import StoryBook, carrier_of, signature, similarity
 
 from .conftest import STORY, make_bot, run_cli
@@ -168,14 +169,14 @@ def test_an_answer_cites_one_version_of_a_story_and_says_who_else_carried_it(sto
     [citation] = [c for c in answer.citations if c.article_id in cited]
     [other] = citation.carried_by
     assert other.article_id in REVIEWS - cited and other.date == "2024-12-12"
-    said = answer.to_dict()["citations"][0]["also_carried_by"]
+    said = answer_dict(answer)["citations"][0]["also_carried_by"]
     assert said == [{"article_id": other.article_id, "title": other.title, "publisher": other.source,
                      "date": "2024-12-12", "url": other.url}]
     assert f"(also carried by {other.source}, 12 Dec 2024)" in sources_text(answer)
     assert f'href="{other.url}"' in sources_html(answer) and "also carried by" in sources_markdown(answer)
     unrelated = story_bot.ask("Who founded the Marren Rowing Club?")
     assert all(not c.carried_by for c in unrelated.citations)
-    assert all("also_carried_by" in c and c["also_carried_by"] == [] for c in unrelated.to_dict()["citations"])
+    assert all("also_carried_by" in c and c["also_carried_by"] == [] for c in answer_dict(unrelated)["citations"])
 
 
 @pytest.mark.e2e

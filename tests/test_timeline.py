@@ -13,6 +13,7 @@ import pytest
 from assistant.answering.question import follow_on_topic, timeline_topic
 from assistant.answering.timeline import NO_EVENTS
 from assistant.faces.render import chat_answer
+from assistant.records.wire import answer_dict
 from assistant.text.time_words import find_mentions
 
 from .conftest import STORY, run_cli
@@ -67,7 +68,7 @@ def test_a_timeline_lists_dated_events_in_order_each_cited(story_bot) -> None:
     reviews = [c for c in answer.citations if "review" in c.title]
     assert {c.article_id for c in reviews} == {reviews[0].article_id}  # one version of the wire copy
     assert [k.source for k in reviews[0].carried_by] == ["Harbour Post"]
-    assert answer.to_dict()["timeline"][0] == {"day": "2024-12-09", "n": 1}
+    assert answer_dict(answer)["timeline"][0] == {"day": "2024-12-09", "n": 1}
 
 
 def test_a_question_asking_how_it_developed_gives_the_same_timeline(story_bot) -> None:

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.records.coverage import coverage_of
+from assistant.answering.coverage import coverage_of
 from assistant.records.dates import window_label
 from assistant.records.filters import Filters, as_of_date
+from assistant.records.wire import period_dict
 from assistant.search.time_filter import time_frame
 from assistant.text.time_words import find_mentions
 
@@ -79,7 +80,7 @@ def test_the_narrower_bound_wins_and_the_note_says_what_was_applied():
     filters, period, notes = time_frame("What happened last week?", Filters(since="2024-12-12"), today=TODAY)
     assert (filters.since, filters.until) == ("2024-12-12", "2024-12-15")
     assert notes == ["Articles from 12–15 Dec 2024 (“last week”)"]
-    assert period.mentions[0].text == "last week" and period.to_dict()["since"] == "2024-12-12"
+    assert period.mentions[0].text == "last week" and period_dict(period)["since"] == "2024-12-12"
     filters, _, _ = time_frame("What happened in 2024?", Filters(since="2024-12"), today=TODAY)
     assert (filters.since, filters.until) == ("2024-12", "2024-12-31")  # the user's month bound is kept as given
 
@@ -129,7 +130,7 @@ def test_coverage_counts_dated_articles_and_publishers_of_the_citations():
     cited = [("a.md", "2024-12-12", "Reuters"), ("b.md", "2024-12-14", "AP"), ("a.md", "2024-12-12", "Reuters"),
              ("c.md", "2024-12-13", "reuters "), ("d.md", None, None)]
     coverage = coverage_of(cited)
-    assert (coverage.as_of, coverage.earliest, coverage.articles, coverage.publishers, coverage.undated) == (
+    assert (coverage.newest, coverage.earliest, coverage.articles, coverage.publishers, coverage.undated) == (
         "2024-12-14", "2024-12-12", 3, 2, 1)
     assert coverage.line() == "As of 14 Dec 2024 · 3 articles from 2 publishers (and 1 undated), 12–14 Dec 2024"
     assert coverage_of([("x.md", "2024-12-14", None)]).line() == "As of 14 Dec 2024 · 1 article, 14 Dec 2024"

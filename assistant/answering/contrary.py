@@ -6,29 +6,9 @@ largest) has no answer in them, however close the sentence that contradicts it r
 
 from __future__ import annotations
 
+from ..text.lexicon import CONTRARY_GROUPS, OPPOSITE_DEGREES
 from ..text.terms import WORD, stem, terms
 from .question import Question
-
-# Words that exclude each other: a sentence saying one does not answer a question asking the other.
-# Degree words pair only with their opposite ("largest"/"smallest"); "first"/"last" are left out,
-# since "the first since 1985" answers "the last before".
-CONTRARY_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
-    "north south east west", "northern southern eastern western", "northward southward eastward westward",
-    "northeast southwest", "northwest southeast", "upper lower", "left right", "warm cold", "hot cold",
-    "light dark", "increase decrease", "increased decreased", "rise fall", "rose fell", "ancient modern",
-    "strong weak", "heavily sparsely", "clean dirty", "open closed", "opened closed", "old new", "large small",
-    "high low", "wide narrow", "deep shallow", "fast slow", "early late", "inner outer", "import export",
-    "win lose", "won lost", "maximum minimum", "above below", "upstream downstream", "internal external",
-    "private public", "merge diverge", "merged diverged", "join separate", "joined separated",
-    "same different", "allowed banned", "accepted rejected", "success failure", "majority minority",
-))
-OPPOSITE_DEGREES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
-    (frozenset(a.split()), frozenset(b.split())) for a, b in (
-        ("largest biggest greatest most highest major", "smallest least fewest lowest minor"),
-        ("longest", "shortest"), ("larger bigger greater more higher", "smaller less fewer lower"),
-        ("longer", "shorter"), ("older", "newer younger"), ("earlier", "later"), ("wider", "narrower"),
-        ("warmer", "colder cooler"), ("lighter", "darker heavier"),
-    ))
 
 
 def _contraries() -> dict[str, frozenset[str]]:

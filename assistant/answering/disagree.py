@@ -14,17 +14,14 @@ from collections.abc import Callable
 from ..records.answer import Citation
 from ..records.dates import date_number
 from ..records.versions import Disagreement, Version
+from ..text.lexicon import SCALES, SMALL_NUMBERS, TENS
 from ..text.terms import terms
 from .evidence import Candidate, Sentence, coverage, weighted_terms
-from .question import NOUNS_OF_KIND, Kind, Question
+from .kinds import KINDS
+from .question import Kind, Question
 
-SMALL_NUMBERS = {word: n for n, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
-COUNT_TERMS = frozenset(t for noun in NOUNS_OF_KIND[Kind.NUMBER] for t in terms(noun))  # "toll": a count
+COUNT_TERMS = frozenset(t for noun in KINDS[Kind.NUMBER].nouns for t in terms(noun))  # "toll": a count
 SAME_QUESTION = 0.6  # share of the question's (weighted) words a sentence and its context must say
 
 

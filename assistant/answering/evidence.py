@@ -18,20 +18,20 @@ from typing import TYPE_CHECKING
 from ..ingest.chunk import looks_like_heading
 from ..records.article import Passage, Span
 from ..text.frequency import zipf
+from ..text.lexicon import DEGREE_GROUPS
 from ..text.terms import WORD, fold, terms
 from .contrary import contradicted
-from .question import ACRONYM, NEGATIONS, Kind, Question
-from .spans import LENGTH_UNIT, Candidate, candidates, counting, measures
+from .kinds import missing_cost, spans_of
+from .question import ACRONYM, NEGATIONS, Question
+from .spans import LENGTH_UNIT, Candidate, counting, measures
+from .weights import WEIGHTS, Weights
 
 if TYPE_CHECKING:
     import numpy as np
 
-SPECIFIC_BELOW = 4.0  # Zipf frequency under which a question word is a specific the answer must share
-DECISIVE = 10.0  # a name the question gives that no retrieved passage holds: they are about something else
 ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 CENTURY = re.compile(r"\bcentur(?:y|ies)\b", re.IGNORECASE)
 LENGTHS = frozenset("far tall high wide deep".split())  # "how high": a length; "how long" may be a time
-NO_TIME = 1.5  # "when" answered by a sentence with an era or a span of years, but no date
 
 
 @dataclass
@@ -95,7 +95,7 @@ def coverage(weights: dict[str, float], present: frozenset[str]) -> float:
 def specifics(question: Question) -> set[str]:
     """Question terms an answer must share: names, numbers and rare words."""
     rare = {t for token in WORD.findall(question.text) for t in terms(token)
-            if zipf(token.lower()) < SPECIFIC_BELOW}
+            if zipf(token.lower()) < WEIGHTS.specific_below}
     return set(question.names) | rare | {t for t in question.terms if any(c.isdigit() for c in t)}
 
 
@@ -105,7 +105,7 @@ def new_spans(sentence: str, question: Question) -> list[Candidate]:
     if question.kind is None:
         return []
     out = []
-    for candidate in measures(sentence) if question.measured else candidates(sentence, question.kind):
+    for candidate in measures(sentence) if question.measured else spans_of(sentence, question.kind):
         words = {fold(w) for w in WORD.findall(candidate.text)}
         if candidate.text in question.initials or not fits(question, sentence, candidate):
             continue
@@ -150,15 +150,6 @@ def abbreviated(question: Question, text: str) -> set[str]:
     return said | {fold(a) for a in spelled_out(text, question.acronyms)}
 
 
-DEGREE_GROUPS = (
-    {"largest", "biggest", "greatest", "most", "highest", "major"},
-    {"smallest", "least", "fewest", "lowest"},
-    {"first", "earliest", "oldest", "original"},
-    {"last", "latest", "final", "newest", "recent", "youngest"},
-    {"longest"}, {"shortest"},
-)
-
-
 def _same_degree(word: str, present: set[str]) -> bool:
     group = next((g for g in DEGREE_GROUPS if word in g), {word})
     return bool(group & present)
@@ -167,29 +158,6 @@ def _same_degree(word: str, present: set[str]) -> bool:
 def _near(term: str, retrieved: frozenset[str]) -> bool:
     """Found, or close enough to be a misspelling ("Merceds") or too short to tell ("TV", "QB")."""
     return len(term) <= 3 or term in retrieved or bool(get_close_matches(term, retrieved, n=1, cutoff=0.75))
-
-
-TIME_EXPRESSION = re.compile(
-    r"\b(?:[A-Z]\w+\s+)*(?:War|Period|Era|Age|Ages|Dynasty|Revolution|Reign)\b|\b\d{1,2}:\d{2}\b"
-    r"|\b\d[\d,.]*\s*\(?(?:years?|yr|BP|BC|AD|BCE|CE|MBP|million)\b")
-PERIOD_NOUNS = frozenset("period time era age season".split())
-
-
-def _missing_kind(question: Question, sentence: Sentence) -> float:
-    """How much lacking a span of the asked kind counts.
-
-    "who" is often answered by a description ("a civilian translator"), a place by a common noun; but
-    "when" and "how many" need a time or a number: a sentence with none does not answer them, unless
-    it names an era or a span of years ("13,000 BP", "World War I", for "what period": a name).
-    """
-    if question.kind is Kind.PERSON:
-        return 0.3
-    if question.kind is Kind.NUMBER:
-        return DECISIVE
-    if question.kind is Kind.DATE:
-        era = question.head in PERIOD_NOUNS and bool(candidates(sentence.text, Kind.NAME))
-        return NO_TIME if era or TIME_EXPRESSION.search(sentence.text) else DECISIVE
-    return 0.6
 
 
 @dataclass(frozen=True)
@@ -207,7 +175,7 @@ class Demands:
                    frozenset(t for t in question.names if not _near(t, retrieved)))
 
 
-def shortfall(demands: Demands, sentence: Sentence) -> dict[str, float]:
+def shortfall(demands: Demands, sentence: Sentence, weights: Weights = WEIGHTS) -> dict[str, float]:
     """What the sentence lacks to answer the question, each with how much it counts (none: it answers).
 
     A name the question gives that neither the sentence, the one before it, the title nor the passage
@@ -225,20 +193,21 @@ def shortfall(demands: Demands, sentence: Sentence) -> dict[str, float]:
         if term in question.names:
             if get_close_matches(term, present, n=1, cutoff=0.8):
                 continue  # "Kenyan" and "Kenya", "Beyonce" and "Beyoncés"
-            lacking[term] = 0.5 if term in sentence.passage_terms else DECISIVE if term in demands.unheard else 1.0
+            lacking[term] = weights.missing_name_in_passage if term in sentence.passage_terms else \
+                weights.decisive if term in demands.unheard else weights.missing_name
         elif any(c.isdigit() for c in term):
-            lacking[term] = 0.6
+            lacking[term] = weights.missing_number
         else:
-            lacking[term] = 0.35
+            lacking[term] = weights.missing_word
     if question.degree or question.negated:
         words = {w.lower() for w in WORD.findall(f"{sentence.previous} {sentence.text}")} | said_otherwise
         for degree in question.degree:
             if not _same_degree(degree, words):
-                lacking[degree] = 0.6
+                lacking[degree] = weights.missing_degree
         if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
-            lacking["not"] = 0.6
-    if question.kind is not None and question.kind is not Kind.NAME and not sentence.spans:
-        lacking[f"<{question.kind.value}>"] = _missing_kind(question, sentence)
+            lacking["not"] = weights.missing_negation
+    if question.kind is not None and not sentence.spans and (cost := missing_cost(question, sentence.text, weights)):
+        lacking[f"<{question.kind.value}>"] = cost
     for word in contradicted(question, sentence.text):
-        lacking[f"~{word}"] = DECISIVE
+        lacking[f"~{word}"] = weights.decisive
     return lacking

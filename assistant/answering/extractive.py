@@ -32,9 +32,9 @@ from .evidence import Demands, Sentence, coverage, is_heading, shortfall, weight
 from .question import Question
 from .short import best_span, short_answer
 from .spans import counting
+from .weights import WEIGHTS, Weights
 
 ABSTAIN_TEXT = "The indexed articles don't say."
-SPAN_BONUS, NO_SPAN_PENALTY, COUNTED_BONUS = 0.08, 0.04, 0.04  # a sentence that gives the asked kind of thing
 
 
 class Encoder(Protocol):
@@ -76,18 +76,14 @@ class ExtractiveAnswerer:
 
     embedder: Encoder
     max_sentences: int = 3
-    abstain_below: float = 0.5
-    semantic_weight: float = 0.6
-    margin: float = 0.08
-    context_discount: float = 0.85
-    shortfall_weight: float = 0.1
+    weights: Weights = WEIGHTS  # every number it ranks, checks and cuts with (answering/weights.py)
     consider: int = 3
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_sentences <= 3:
             raise BadValueError(f"max_sentences={self.max_sentences} must be between 1 and 3")
-        if not 0.0 <= self.semantic_weight <= 1.0:
-            raise BadValueError(f"semantic_weight={self.semantic_weight} must be between 0 and 1")
+        if not 0.0 <= self.weights.semantic_weight <= 1.0:
+            raise BadValueError(f"semantic_weight={self.weights.semantic_weight} must be between 0 and 1")
 
     def rank(self, question: Question, searched: Question, sentences: list[Sentence],
              top: int | None = None) -> list[Sentence]:
@@ -103,12 +99,12 @@ class ExtractiveAnswerer:
                 sentences[i].score = round(base[i], 4)
         else:
             scored, best = [], []  # best: a min-heap of the ``top`` best scores so far
-            most = SPAN_BONUS + (COUNTED_BONUS if question.counted else 0.0)
+            most = self.weights.span_bonus + (self.weights.counted_bonus if question.counted else 0.0)
             for i in sorted(range(len(sentences)), key=base.__getitem__, reverse=True):
                 if top and len(best) >= top and best[0] > round(base[i] + most, 4):
                     break
                 sentence = sentences[i]
-                sentence.score = round(base[i] + _span_bonus(question, sentence), 4)
+                sentence.score = round(base[i] + _span_bonus(question, sentence, self.weights), 4)
                 scored.append(i)
                 (heapq.heappushpop if top and len(best) >= top else heapq.heappush)(best, sentence.score)
         order = sorted(scored, key=lambda i: (-sentences[i].score, i))  # ties keep the passages' order
@@ -126,18 +122,18 @@ class ExtractiveAnswerer:
         index = {s.key: i for i, s in enumerate(sentences)}
         before = np.array([index.get(s.previous_key, i) for i, s in enumerate(sentences)])
         windows = _unit(own + own[before] * (before != np.arange(len(sentences)))[:, None])
-        similarity = np.maximum(own @ vectors[0], self.context_discount * (windows @ vectors[0]))
+        similarity = np.maximum(own @ vectors[0], self.weights.context_discount * (windows @ vectors[0]))
         weightings = [(weighted_terms(question), 1.0)]
         if len(queries) > 1:  # a follow-up: its own words lead, the conversation helps
-            history = np.maximum(own @ vectors[1], self.context_discount * (windows @ vectors[1]))
-            similarity = np.maximum(similarity, 0.8 * history)
-            weightings.append((weighted_terms(searched), 0.8))
+            history = np.maximum(own @ vectors[1], self.weights.context_discount * (windows @ vectors[1]))
+            similarity = np.maximum(similarity, self.weights.follow_up_share * history)
+            weightings.append((weighted_terms(searched), self.weights.follow_up_share))
         scores = []
         for sentence, sim in zip(sentences, similarity.tolist()):
-            lexical = max(factor * max(coverage(weights, sentence.terms), self.context_discount
+            lexical = max(factor * max(coverage(weights, sentence.terms), self.weights.context_discount
                                        * coverage(weights, sentence.terms | sentence.context_terms))
                           for weights, factor in weightings)
-            scores.append(self.semantic_weight * sim + (1 - self.semantic_weight) * lexical)
+            scores.append(self.weights.semantic_weight * sim + (1 - self.weights.semantic_weight) * lexical)
         return scores
 
     def passages_wanted(self, k: int) -> int:
@@ -160,36 +156,36 @@ class ExtractiveAnswerer:
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
         demands = Demands.of(asked, retrieved)
         for sentence in ranked:  # what a sentence lacks lowers it
-            lacking = sum(shortfall(demands, sentence).values())
-            sentence.score = round(sentence.score - self.shortfall_weight * lacking, 4)
+            lacking = sum(shortfall(demands, sentence, self.weights).values())
+            sentence.score = round(sentence.score - self.weights.shortfall_weight * lacking, 4)
         ranked = sorted(ranked, key=lambda s: s.score, reverse=True)
-        answering = [s for s in ranked[: self.consider] if s.score >= self.abstain_below]
+        answering = [s for s in ranked[: self.consider] if s.score >= self.weights.abstain_below]
         if not answering:
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
         if asked.kind is not None:  # a sentence that gives the asked thing leads one that restates the question
             answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
-        chosen = [s for s in answering if s.score >= best - self.margin][: self.max_sentences]
+        chosen = [s for s in answering if s.score >= best - self.weights.margin][: self.max_sentences]
         if query.recent:  # the newest answer may rank below the best few: all that pass may lead
-            passing = [s for s in ranked if s.score >= self.abstain_below]
+            passing = [s for s in ranked if s.score >= self.weights.abstain_below]
             on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
             chosen = newest_first(on_topic, chosen, self.max_sentences)
         citations = [cite(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
-        short = short_answer(asked, chosen, citations)
+        short = short_answer(asked, chosen, citations, self.weights)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
         text = short.lead(body) if short else body
-        differ = disagreement(asked, ranked, citations, chosen, lambda s: best_span(asked, s), self.abstain_below,
-                              lambda n, s: cite(n, s.passage, s.span, s.score))
+        differ = disagreement(asked, ranked, citations, chosen, lambda s: best_span(asked, s, self.weights),
+                              self.weights.abstain_below, lambda n, s: cite(n, s.passage, s.span, s.score))
         return Answer(text, citations, False, passages, question, search_query, short_answer=short,
                       disagreements=[differ] if differ else [])
 
 
-def _span_bonus(question: Question, sentence: Sentence) -> float:
+def _span_bonus(question: Question, sentence: Sentence, weights: Weights) -> float:
     """A span of the asked kind raises a sentence; a number that counts what "how many" asks for, more."""
     if not sentence.spans:
-        return -NO_SPAN_PENALTY
+        return -weights.no_span_penalty
     counts = max(counting(question.counted, sentence.text, c) for c in sentence.spans) if question.counted else 0
-    return SPAN_BONUS + COUNTED_BONUS * counts
+    return weights.span_bonus + weights.counted_bonus * counts
 
 
 def newest_first(answering: list[Sentence], chosen: list[Sentence], limit: int) -> list[Sentence]:

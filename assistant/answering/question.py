@@ -6,28 +6,15 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from ..records.dates import Mention
+from ..records.dates import DatedWords
 from ..records.query import Kind, Question
-from ..text.terms import WORD, fold, terms
+from ..text.terms import WORD, fold, looks_plural, terms
 from ..text.time_words import find_mentions
+from .kinds import kind_of_noun
 
 AUXILIARIES = frozenset("is are was were be been do does did has have had can could will would shall should "
                         "may might must".split())
 DETERMINERS = frozenset("the a an this that these those its their his her".split())
-# The noun after "what"/"which" names the kind of answer asked for ("what year", "which city"); first match wins.
-NOUNS_OF_KIND = {kind: frozenset(nouns.split()) for kind, nouns in (
-    ("date", "year years date day days month months century centuries decade decades time era season week "
-             "weekday period"),
-    ("number", "number numbers percentage percent amount population size length height age total score cost "
-               "price rate distance depth width area-size count sum share toll death deaths tally turnout "
-               "casualties fatalities injuries victims"),
-    ("place", "city cities country countries state states place places location locations province provinces "
-              "region regions town towns village villages continent county counties area nation nations island "
-              "islands capital venue stadium street district neighborhood neighbourhood territory border site"),
-    ("person", "person people man men woman women player players president leader leaders coach spokesperson "
-               "spokesman spokeswoman official officials author expert analyst minister king queen emperor "
-               "director founder chief owner member members officer singer actor writer scientist"),
-)}
 COPULAS = frozenset("is are was were".split())
 HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 HOW_MANY_ITEMS = re.compile(r"\bhow\s+many\b", re.IGNORECASE)  # things counted, not an amount measured
@@ -47,10 +34,6 @@ CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
 # Words a question may start with in capitals that are no part of a name's initials ("What Denver player")
 LEADING_WORDS = frozenset(WH_WORDS) | AUXILIARIES | DETERMINERS | frozenset("in on at of for to by from with".split())
-
-
-def _kind_of(noun: str) -> Kind | None:
-    return next((Kind(kind) for kind, nouns in NOUNS_OF_KIND.items() if noun in nouns), None)
 
 
 def _noun_after(words: list[str], names: frozenset[str] = frozenset()) -> str | None:
@@ -73,8 +56,7 @@ def counted_noun(words: list[str], names: frozenset[str] = frozenset()) -> str |
         if word in AUXILIARIES or word in STOP_COUNTED or word.endswith("ed"):
             break
         phrase.append(word)
-    plural = next((w for w in phrase if w not in names and (w in IRREGULAR_PLURALS or (
-        len(w) > 3 and w.endswith("s") and not w.endswith("ss")))), None)
+    plural = next((w for w in phrase if w not in names and (w in IRREGULAR_PLURALS or looks_plural(w))), None)
     return plural or next((w for w in phrase[:1] if len(w) > 2), None)
 
 
@@ -101,12 +83,12 @@ def asked_kind(words: list[str], names: frozenset[str] = frozenset()) -> tuple[K
         noun = _noun_after([w for w in rest[1:] if w not in DETERMINERS])
         if noun == "name":
             return Kind.NAME, noun
-        kind = _kind_of(noun or "")
+        kind = kind_of_noun(noun or "")
         return (kind, noun) if kind else (None, None)
     if rest[0] in AUXILIARIES or rest[0] in ("kind", "type", "sort"):
         return None, None  # "what did he say", "what kind of missiles": a description, not a name
     noun = _noun_after([w for w in rest if w not in DETERMINERS], names)
-    return (_kind_of(noun or "") or Kind.NAME), noun
+    return (kind_of_noun(noun or "") or Kind.NAME), noun
 
 
 def analyse(text: str) -> Question:
@@ -156,7 +138,7 @@ FOLLOW_ON = re.compile(
     r"this)\s+[^?.!]+))?\s*[?.!]*\s*$", re.IGNORECASE)
 
 
-def timeline_topic(question: str, mentions: Sequence[Mention]) -> str | None:
+def timeline_topic(question: str, mentions: Sequence[DatedWords]) -> str | None:
     """The topic of a question that asks how something developed ("How did X develop?", "Timeline of X"),
     without its time words (``mentions``, found in the question): "last week" narrows the dates, not the topic."""
     match = TIMELINE_QUESTION.match(question)
@@ -171,7 +153,7 @@ def timeline_topic(question: str, mentions: Sequence[Mention]) -> str | None:
     return " ".join(topic.split()) or None
 
 
-def follow_on_topic(question: str, mentions: Sequence[Mention], history: Sequence[str],
+def follow_on_topic(question: str, mentions: Sequence[DatedWords], history: Sequence[str],
                     reference_day: date) -> str | None:
     """The timeline a short follow-up continues: after "How did X develop?", "And since Friday?" or "What
     happened next?" is X's timeline again (its own time words narrow the dates)."""

@@ -11,37 +11,34 @@ from __future__ import annotations
 import re
 
 from ..records.answer import Citation, ShortAnswer
-from ..text.terms import WORD, terms
+from ..text.terms import WORD, looks_plural, root, same_root, terms
 from .evidence import Candidate, Sentence
+from .kinds import KINDS
 from .question import Kind, Question
 from .spans import year_of
+from .weights import WEIGHTS, Weights
 
-# A candidate made of the question's own words sits next to them, so it reads as close: "Denver's" for "Who
-# kicked for Denver?", "Super Bowl XLVII" for a question about Super Bowl 50. Its share of them counts against it.
-ASKED_WORDS_PENALTY = 1.5
-THINGS = frozenset("Bowl Game Games Championship Championships Cup Award Awards Prize Trophy Medal Stadium Arena "
-                   "Center Centre Park Bridge River Street Road Avenue Day Week War Festival Season Tournament "
-                   "Olympics Series".split())  # words that name a thing, not a person or a team
 SEVERAL = re.compile(r"\b(?:who\s+(?:were|are)|two|three|four|both)\b", re.IGNORECASE)  # asks for a list
 LISTED = re.compile(r"\s*(?:,|,?\s+and|&)\s+")  # what joins the names of a list
 
 
-def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation]) -> ShortAnswer | None:
+def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation],
+                 weights: Weights = WEIGHTS) -> ShortAnswer | None:
     """The span of the asked kind in the first cited sentence that has one, nearest the question's words."""
     if question.kind is None:
         return None
     for sentence, citation in zip(chosen, citations):
         if sentence.spans:
-            best = best_span(question, sentence)
+            best = best_span(question, sentence, weights)
             start = sentence.span.start + best.start
             return ShortAnswer(best.text, start, start + len(best.text), citation.n)
     return None
 
 
-def best_span(question: Question, sentence: Sentence) -> Candidate:
+def best_span(question: Question, sentence: Sentence, weights: Weights = WEIGHTS) -> Candidate:
     """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words (only its
     year, when the question asks for one; without the noun it counts, when it counts one)."""
-    best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c))
+    best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c, weights))
     if question.kind is Kind.DATE and question.head == "year":
         return year_of(best)
     if question.counted:
@@ -51,9 +48,8 @@ def best_span(question: Question, sentence: Sentence) -> Candidate:
 
 def _asks_for_several(question: Question) -> bool:
     """"Who were the announcers?", "which two players": the answer may be a list of names."""
-    head = question.head or ""
-    plural = len(head) > 3 and head.endswith("s") and not head.endswith("ss")
-    return question.kind in (Kind.PERSON, Kind.NAME, Kind.PLACE) and bool(plural or SEVERAL.search(question.text))
+    several = question.kind is not None and KINDS[question.kind].several
+    return several and (looks_plural(question.head or "") or bool(SEVERAL.search(question.text)))
 
 
 def _with_the_others(sentence: Sentence, best: Candidate) -> Candidate:
@@ -73,29 +69,23 @@ def _with_the_others(sentence: Sentence, best: Candidate) -> Candidate:
 def _without_counted(candidate: Candidate, counted: str) -> Candidate:
     """"How many yards…?" "3,837", not "3,837 yards": the question names what it counts."""
     number, _, unit = candidate.text.rpartition(" ")
-    if not number or unit.lower()[:5] != counted[:5]:
+    if not number or not same_root(unit.lower(), counted):
         return candidate
     return Candidate(candidate.start, candidate.start + len(number), number, candidate.kind, candidate.locative)
 
 
-def _closeness(question: Question, sentence: str, candidate: Candidate) -> float:
+def _closeness(question: Question, sentence: str, candidate: Candidate, weights: Weights) -> float:
     """Candidates next to the question's words (and its head noun) answer it, unless made of them; others are
-    bystanders."""
+    bystanders. A candidate made of the question's own words sits next to them, so it reads as close ("Denver's"
+    for "Who kicked for Denver?"): its share of them counts against it."""
     tokens = [(m.start(), m.group()) for m in WORD.finditer(sentence)]
     wanted = set(question.terms)
     positions = [i for i, (_, word) in enumerate(tokens) if set(terms(word)) & wanted]
     at = next((i for i, (offset, _) in enumerate(tokens) if offset >= candidate.start), len(tokens))
     score = -min((abs(at - p) for p in positions), default=10) / 3
-    if question.head and any(t.lower().startswith(question.head[:5]) for t in WORD.findall(candidate.text)):
-        score += 1.0
-    if question.kind is Kind.PLACE and candidate.locative:
-        score += 1.0
-    if question.kind is Kind.PERSON:
-        score += 0.5 * (" " in candidate.text) - 1.0 * candidate.locative - 1.0 * _names_a_thing(candidate.text)
+    if question.head and any(t.lower().startswith(root(question.head)) for t in WORD.findall(candidate.text)):
+        score += weights.head_bonus
+    if question.kind is not None:
+        score += KINDS[question.kind].closeness(candidate, weights)
     own = terms(candidate.text)
-    return score - ASKED_WORDS_PENALTY * sum(t in wanted for t in own) / max(len(own), 1)
-
-
-def _names_a_thing(text: str) -> bool:
-    """"Super Bowl 50", "AFC Championship Game", "Levi's Stadium": an event, a prize or a place, not who."""
-    return any(word in THINGS for word in text.split())
+    return score - weights.asked_words_penalty * sum(t in wanted for t in own) / max(len(own), 1)

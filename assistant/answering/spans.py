@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .question import Kind
+from ..records.query import Kind
+from ..text.lexicon import NUMBER_WORDS
+from ..text.terms import looks_plural, same_root
 
 MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -36,9 +38,7 @@ SCALE = r"(?:\s+(?:hundred|thousand|million|billion|trillion))?"
 UNIT = (r"(?:\s*(?:%|percent\b|per\s+cent\b)|\s+(?:km²|km2|km|kilomet(?:er|re)s?|mi|miles?|m|met(?:er|re)s?|feet|ft|"
         r"inch(?:es)?|kg|kilograms?|pounds?|lb|tons?|tonnes?|square\s+\w+|cubic\s+\w+|years?|months?|weeks?|days?|"
         r"hours?|minutes?|seconds?|people|points?|yards?|dollars?|euros?|acres?|hectares?|°C|°F|degrees?)\b)?")
-NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-               r"hundred|a\s+dozen|dozens?|hundreds|thousands|millions|billions)")
+NUMBER_WORD = f"(?:{NUMBER_WORDS})"
 DIGITS = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # "1,000,000", "2.5"; never the comma after "39,"
 NUMBER = re.compile(
     rf"(?:[$€£]\s?)?\b(?:{DIGITS}(?:[–-]{DIGITS})?|{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*){SCALE}{UNIT}",
@@ -109,7 +109,7 @@ def measures(sentence: str) -> list[Candidate]:
     """Numbers with their unit, for "how long/far/high…" ("1,230 km", "a 30-second", "a week"): a bare
     number does not say how long or how far."""
     found = []
-    for c in candidates(sentence, Kind.NUMBER):
+    for c in numbers(sentence):
         if UNIT_AT_END.search(c.text):
             found.append(c)
         elif unit := HYPHENATED_UNIT.match(sentence, c.end):
@@ -119,25 +119,34 @@ def measures(sentence: str) -> list[Candidate]:
     return sorted(found, key=lambda c: c.start)
 
 
-def candidates(sentence: str, kind: Kind) -> list[Candidate]:
-    """Spans of the asked kind; names stand in for people, places and named things."""
-    if kind is Kind.DATE:
-        return [Candidate(m.start(), m.end(), m.group(), kind) for m in DATE.finditer(sentence)]
-    if kind is Kind.NUMBER:  # "11,700 years ago" is a date and a number ("how many years ago")
-        dates = [(m.start(), m.end()) for m in DATE.finditer(sentence) if not AGO_DATE.fullmatch(m.group())]
-        return [Candidate(m.start(), m.end(), m.group().strip(), kind) for m in NUMBER.finditer(sentence)
-                if m.group().strip() and not any(s <= m.start() and m.end() <= e for s, e in dates)]
-    names = _names(sentence)
-    if kind is Kind.PLACE:
-        return [Candidate(c.start, c.end, c.text, kind, c.locative) for c in names]
-    if kind is Kind.PERSON:  # "Captain Mira Okonkwo", "NFL Commissioner Roger Goodell" -> the name
-        people = []
-        for c in names:
-            cut = next((m for m in reversed(list(HONORIFIC.finditer(c.text))) if " " in c.text[m.end():]), None)
-            start = c.start + (cut.end() if cut else 0)
-            people.append(Candidate(start, c.end, c.text[start - c.start:], kind, c.locative))
-        return people
-    return names
+def dates(sentence: str) -> list[Candidate]:
+    return [Candidate(m.start(), m.end(), m.group(), Kind.DATE) for m in DATE.finditer(sentence)]
+
+
+def numbers(sentence: str) -> list[Candidate]:
+    """Numbers, with their scale and unit; "11,700 years ago" is a date and a number ("how many years ago")."""
+    spans = [(m.start(), m.end()) for m in DATE.finditer(sentence) if not AGO_DATE.fullmatch(m.group())]
+    return [Candidate(m.start(), m.end(), m.group().strip(), Kind.NUMBER) for m in NUMBER.finditer(sentence)
+            if m.group().strip() and not any(s <= m.start() and m.end() <= e for s, e in spans)]
+
+
+def names(sentence: str) -> list[Candidate]:
+    """Runs of capitalised words: names stand in for people, places and named things."""
+    return _names(sentence)
+
+
+def places(sentence: str) -> list[Candidate]:
+    return [Candidate(c.start, c.end, c.text, Kind.PLACE, c.locative) for c in _names(sentence)]
+
+
+def people(sentence: str) -> list[Candidate]:
+    """Names without their title: "Captain Mira Okonkwo", "NFL Commissioner Roger Goodell" -> the name."""
+    found = []
+    for c in _names(sentence):
+        cut = next((m for m in reversed(list(HONORIFIC.finditer(c.text))) if " " in c.text[m.end():]), None)
+        start = c.start + (cut.end() if cut else 0)
+        found.append(Candidate(start, c.end, c.text[start - c.start:], Kind.PERSON, c.locative))
+    return found
 
 
 YEAR_ALONE = re.compile(rf"\b{YEAR}\b")
@@ -164,7 +173,6 @@ def counting(head: str, sentence: str, candidate: Candidate) -> int:
     words = [w.lower() for w in words]
     if not words or not head:
         return 0
-    if any(w[:5] == head[:5] for w in words):
+    if any(same_root(w, head) for w in words):
         return 1
-    first = words[0]
-    return -1 if len(first) > 3 and first.endswith("s") and not first.endswith("ss") else 0
+    return -1 if looks_plural(words[0]) else 0

@@ -83,8 +83,8 @@ class TimelineBuilder:
 
 def _day_of(sentence: Sentence) -> str:
     """The day the sentence's event happened: the one day a relative date in it names, else its article's."""
-    days = [p.since for p in dated_phrases(sentence.text, sentence.passage.date, sentence.span.start)
-            if p.since == p.until]
+    days = [p.since.isoformat() for p in dated_phrases(sentence.text, sentence.passage.date, sentence.span.start)
+            if p.since and p.since == p.until]
     return days[0] if days else sentence.passage.date or ""
 
 

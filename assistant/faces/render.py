@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 from urllib.parse import urlparse
 
 from ..records.answer import CITATION_MARKER, Answer, Citation
@@ -68,8 +67,7 @@ def carried_by_said(citation: Citation, label=lambda carrier, name: name) -> str
 
 def dates_said(citation: Citation) -> str:
     """'on Monday evening: 9 Dec 2024; last week: 2–8 Dec 2024': the quote's relative dates, dated."""
-    return "; ".join(f"{d.text}: {window_label(date.fromisoformat(d.since), date.fromisoformat(d.until))}"
-                     for d in citation.dates)
+    return "; ".join(f"{d.text}: {window_label(d.since, d.until)}" for d in citation.dates)
 
 
 def sources_markdown(answer: Answer) -> str:

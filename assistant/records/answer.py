@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .article import Carrier, Passage
-from .coverage import Coverage, coverage_of
-from .dates import DatedPhrase
+from .coverage import Coverage
+from .dates import DatedWords
 
 if TYPE_CHECKING:
     from .period import Period
@@ -41,16 +41,8 @@ class Citation:
     passage_start: int = 0
     page: int | None = None  # PDFs: 1-based page of the quote
     verified: bool = True  # False when an LLM's sentence is not supported by this passage
-    dates: list[DatedPhrase] = field(default_factory=list)  # "on Monday" in the quote, dated from the article's date
+    dates: list[DatedWords] = field(default_factory=list)  # "on Monday" in the quote, dated from the article's date
     carried_by: list[Carrier] = field(default_factory=list)  # the same story run by other outlets (stories.py)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def carriers_dict(self) -> list[dict]:
-        """The other outlets of the story, named as citations name theirs (``publisher``)."""
-        return [{"article_id": c.article_id, "title": c.title, "publisher": c.source, "date": c.date, "url": c.url}
-                for c in self.carried_by]
 
     @property
     def source(self) -> str:
@@ -101,31 +93,4 @@ class Answer:
     period: Period | None = None  # the dates the question was limited to ("last week", as_of), if any
     disagreements: list[Disagreement] = field(default_factory=list)  # outlets giving other figures or names
     timeline: list[TimelineEvent] = field(default_factory=list)  # oldest first, when the question asked for one
-
-    @property
-    def coverage(self) -> Coverage | None:
-        """How current the answer is and how broad its evidence, from its dated citations (None: undated)."""
-        return coverage_of([(c.article_id, c.date, c.publisher) for c in self.citations]  # and the same
-                           + [(k.article_id, k.date, k.source) for c in self.citations for k in c.carried_by])  # story
-
-    def to_dict(self) -> dict:
-        coverage = self.coverage
-        return {
-            "answer": self.text,
-            "short_answer": asdict(self.short_answer) if self.short_answer else None,
-            "abstained": self.abstained,
-            "note": self.note,
-            "as_of": coverage.as_of if coverage else None,
-            "coverage": coverage.to_dict() if coverage else None,
-            "period": self.period.to_dict() if self.period else None,
-            "disagreements": [d.to_dict() for d in self.disagreements],
-            "timeline": [asdict(e) for e in self.timeline],
-            "unverified": self.unverified,
-            "citations": [
-                {k: c.to_dict()[k] for k in ("n", "title", "article_id", "quote", "start", "end", "score")}
-                | {"date": c.date, "url": c.url, "publisher": c.publisher, "page": c.page, "verified": c.verified,
-                   "dates": c.to_dict()["dates"], "also_carried_by": c.carriers_dict()}
-                | {"source": c.article_id}  # deprecated alias of "article_id", removed in the next release
-                for c in self.citations
-            ],
-        }
+    coverage: Coverage | None = None  # how current it is: the cited articles' dates and publishers (None: undated)

@@ -109,6 +109,11 @@ def date_number(date: str | None, upper: bool = False) -> int | None:
     return int(digits.ljust(8, "9" if upper else "0"))
 
 
+def number_of_day(day: date) -> int:
+    """A day as its date number: date(2024, 12, 13) -> 20241213 (see :func:`date_number`)."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def day_of_number(number: int | None, upper: bool = False) -> date | None:
     """A date number as the day it bounds: 20241200 (a month, from its start) is 1 Dec, 20241299 (to its end)
     31 Dec, 20249999 (a year, to its end) 31 Dec."""
@@ -151,9 +156,10 @@ def _day(day: date) -> str:
 
 
 @dataclass(frozen=True)
-class Mention:
-    """Time words found in a question: ``question[start:end] == text``; ``since``/``until`` are None
-    (both) when the words look like a date that could not be read, and the question goes on without them."""
+class DatedWords:
+    """Words of a text that name a day or a span of days: ``text`` at ``start:end`` (offsets in the question,
+    or in the article for a quote's words) means ``since``..``until`` (one day: equal). In a question, both are
+    None when the words look like a date that could not be read, and the question goes on without them."""
 
     text: str
     start: int
@@ -166,15 +172,9 @@ class Mention:
         return self.since is not None or self.until is not None
 
 
-@dataclass(frozen=True)
-class DatedPhrase:
-    """``text`` at ``start:end`` (offsets in the article) means ``since``..``until`` (ISO; one day: equal)."""
-
-    text: str
-    start: int
-    end: int
-    since: str
-    until: str
+def iso_or_none(day: date | None) -> str | None:
+    """A day as ISO text for JSON and the store; None stays None."""
+    return day.isoformat() if day else None
 
 
 def local_time(stamp: str | None) -> str:

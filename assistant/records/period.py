@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import Mention, window_label
+from .dates import DatedWords, window_label
 
 
 @dataclass(frozen=True)
@@ -15,18 +15,9 @@ class Period:
     since: date | None
     until: date | None
     as_of: date | None = None  # given by the user: relative words count from it, later articles are left out
-    mentions: tuple[Mention, ...] = ()  # the question's words that narrowed the dates (ignored ones: in the note)
+    mentions: tuple[DatedWords, ...] = ()  # the question's words that narrowed the dates (ignored ones: in the note)
 
     def label(self) -> str:
         """'Articles from 9–15 Dec 2024', 'Articles since 2 Dec 2024'."""
         both = self.since is not None and self.until is not None
         return f"Articles {'from ' if both else ''}{window_label(self.since, self.until)}"
-
-    def to_dict(self) -> dict:
-        return {"since": _iso(self.since), "until": _iso(self.until), "as_of": _iso(self.as_of), "label": self.label(),
-                "mentions": [{"text": m.text, "start": m.start, "end": m.end, "since": _iso(m.since),
-                              "until": _iso(m.until)} for m in self.mentions]}
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

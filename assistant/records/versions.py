@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .dates import day_label
 
@@ -31,6 +31,3 @@ class Disagreement:
     def line(self) -> str:
         """'Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); six [3] (…)': shown with the answer."""
         return "Sources differ: " + "; ".join(v.said() for v in self.versions)
-
-    def to_dict(self) -> dict:
-        return asdict(self) | {"line": self.line()}

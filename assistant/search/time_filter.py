@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from ..errors import BadValueError
-from ..records.dates import Mention, day_of_number, window_label
+from ..records.dates import DatedWords, day_of_number, number_of_day, window_label
 from ..records.filters import Filters, as_of_date
 from ..records.period import Period
 from ..text.time_words import find_mentions
@@ -23,10 +23,6 @@ def _tighter(bound: int | None, other: int | None, pick: Callable[[int, int], in
     return other if bound is None else bound if other is None else pick(bound, other)
 
 
-def _number(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
-
-
 def time_frame(question: str, filters: Filters | None, as_of: str | date | None = None,
                today: date | None = None) -> tuple[Filters, Period | None, list[str]]:
     """:func:`frame` of a question's own time words, counted from ``as_of`` (else ``today``)."""
@@ -34,24 +30,24 @@ def time_frame(question: str, filters: Filters | None, as_of: str | date | None 
     return frame(find_mentions(question, given_as_of or today or date.today()), filters, given_as_of)
 
 
-def frame(mentions: list[Mention], filters: Filters | None, given_as_of: date | None
+def frame(mentions: list[DatedWords], filters: Filters | None, given_as_of: date | None
           ) -> tuple[Filters, Period | None, list[str]]:
     """The filters to search with, the period applied (None: the question named no time and no ``as_of``
     was given), and the notes for the answer (what was applied, what was ignored and why)."""
     filters = filters or Filters()
     lowest, highest = filters.lowest, filters.highest
     if given_as_of:
-        highest = _tighter(highest, _number(given_as_of), min)
+        highest = _tighter(highest, number_of_day(given_as_of), min)
     if lowest is not None and highest is not None and lowest > highest:
         raise BadValueError(f"since={filters.since} is after as_of={given_as_of}")
     notes: list[str] = []
-    applied: list[Mention] = []
+    applied: list[DatedWords] = []
     for mention in mentions:
         if not mention.resolved:
             notes.append(f"“{mention.text}” is not a date the assistant can read; it was ignored")
             continue
-        low = _tighter(lowest, mention.since and _number(mention.since), max)
-        high = _tighter(highest, mention.until and _number(mention.until), min)
+        low = _tighter(lowest, mention.since and number_of_day(mention.since), max)
+        high = _tighter(highest, mention.until and number_of_day(mention.until), min)
         if low is not None and high is not None and low > high:
             span = window_label(mention.since, mention.until)
             notes.append(f"“{mention.text}” ({span}) is outside the dates asked for; it was ignored")

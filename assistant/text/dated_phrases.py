@@ -15,7 +15,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from ..records.dates import WEEKDAYS, DatedPhrase
+from ..records.dates import WEEKDAYS, DatedWords
+from .lexicon import ONE_TO_TEN, SMALL_NUMBERS
 
 DAY_NAME = "|".join(WEEKDAYS)
 PART = r"(?:\s+(?:morning|afternoon|evening|night))"
@@ -25,18 +26,17 @@ NAMED = re.compile(r"\b(?P<word>yesterday|today|tonight|last night|this (?:morni
                    re.IGNORECASE)
 PERIOD = re.compile(r"\b(?:earlier\s+)?(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b(?!'s|\s+of\b)",
                     re.IGNORECASE)
-AGO = re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|ten)\s+(?P<unit>day|week)s?\s+ago\b",
+AGO = re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(ONE_TO_TEN)})\s+(?P<unit>day|week)s?\s+ago\b",
                  re.IGNORECASE)
-NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 FUTURE = re.compile(r"\b(?:will|shall|is due|are due|is expected|are expected|plans? to|scheduled|next)\b",
                     re.IGNORECASE)
 
 
-def _span(first: date, last: date) -> tuple[str, str]:
-    return first.isoformat(), last.isoformat()
+def _span(first: date, last: date) -> tuple[date, date]:
+    return first, last
 
 
-def _weekday(match: re.Match, base: date, future: bool) -> tuple[str, str] | None:
+def _weekday(match: re.Match, base: date, future: bool) -> tuple[date, date] | None:
     lead, part = (match["lead"] or "").lower(), match["part"]
     if not lead and not part:  # "Black Friday", "Super Tuesday": a name, not a day
         return None
@@ -48,7 +48,7 @@ def _weekday(match: re.Match, base: date, future: bool) -> tuple[str, str] | Non
     return _span(day, day)
 
 
-def _period(match: re.Match, base: date) -> tuple[str, str]:
+def _period(match: re.Match, base: date) -> tuple[date, date]:
     step = {"last": -1, "this": 0, "next": 1}[match["which"].lower()]
     unit = match["unit"].lower()
     if unit == "week":
@@ -61,14 +61,14 @@ def _period(match: re.Match, base: date) -> tuple[str, str]:
     return _span(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
 
 
-def dated_phrases(text: str, published: str | None, offset: int = 0) -> list[DatedPhrase]:
+def dated_phrases(text: str, published: str | None, offset: int = 0) -> list[DatedWords]:
     """The relative dates in ``text`` (a sentence of an article published on ``published``, ISO), with
     their offsets in the article (``offset``: where ``text`` starts in it). None without a publish date."""
     try:
         base = date.fromisoformat(published or "")
     except ValueError:
         return []
-    found: list[DatedPhrase] = []
+    found: list[DatedWords] = []
     for pattern in (PERIOD, AGO, NAMED, WEEKDAY):
         for match in pattern.finditer(text):
             if any(p.start - offset < match.end() and match.start() < p.end - offset for p in found):
@@ -79,12 +79,12 @@ def dated_phrases(text: str, published: str | None, offset: int = 0) -> list[Dat
             elif pattern is PERIOD:
                 window = _period(match, base)
             elif pattern is AGO:
-                n = int(match["n"]) if match["n"].isdigit() else NUMBERS[match["n"].lower()]
+                n = int(match["n"]) if match["n"].isdigit() else SMALL_NUMBERS[match["n"].lower()]
                 day = base - timedelta(days=n * (7 if match["unit"].lower() == "week" else 1))
                 window = _span(day, day)
             else:
                 back = match["word"].lower() in ("yesterday", "last night")
                 window = _span(base - timedelta(days=back), base - timedelta(days=back))
             if window:
-                found.append(DatedPhrase(match[0], offset + match.start(), offset + match.end(), *window))
+                found.append(DatedWords(match[0], offset + match.start(), offset + match.end(), *window))
     return sorted(found, key=lambda p: p.start)

@@ -57,3 +57,20 @@ def _term(word: str) -> str | None:
 def terms(text: str) -> list[str]:
     """Content words, stemmed: what BM25 indexes and what lexical evidence counts."""
     return [term for word in WORD.findall(text) if (term := _term(word)) is not None]
+
+
+ROOT_LETTERS = 5  # words that share their first five letters share a root: "yards" and "yardage", "season(s)"
+
+
+def root(word: str) -> str:
+    return word[:ROOT_LETTERS]
+
+
+def same_root(word: str, other: str) -> bool:
+    """"fumbles" and "fumble", "villages" and "villagers": near enough to be the same noun."""
+    return root(word) == root(other)
+
+
+def looks_plural(word: str) -> bool:
+    """A regular English plural: longer than three letters, ending in "s" but not "ss" ("vehicles", not "gas")."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss")

@@ -16,13 +16,13 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from ..records.dates import EARLIEST, LATEST, MONTHS, WEEKDAYS, Mention, normalize_date
+from ..records.dates import EARLIEST, LATEST, MONTHS, WEEKDAYS, DatedWords, normalize_date
+from .lexicon import ONE_TO_TEN, SMALL_NUMBERS
 
 MONTH = rf"(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\b\.?"  # exact names: "in decades" is no date
 UNIT = r"(?P<unit>day|week|month|year)s?"
-NUMBER = r"(?P<n>\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several)"
-WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-         "eight": 8, "nine": 9, "ten": 10, "a few": 3, "few": 3, "several": 3}
+NUMBER = rf"(?P<n>\d{{1,3}}|a|an|{'|'.join(ONE_TO_TEN)}|a few|few|several)"
+WORDS = {"a": 1, "an": 1, **{word: SMALL_NUMBERS[word] for word in ONE_TO_TEN}, "a few": 3, "few": 3, "several": 3}
 SUFFIX = r"(?:st|nd|rd|th)?"
 AGO = re.compile(rf"{NUMBER}\s+{UNIT}\s+ago", re.IGNORECASE)
 DAY_MONTH = re.compile(rf"(?:(?P<d>\d{{1,2}}){SUFFIX}\s+(?:of\s+)?(?P<m>{MONTH})|(?P<m2>{MONTH})\s+"
@@ -211,10 +211,10 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match, date], Window | None], bool]] 
     ]]
 
 
-def find_mentions(question: str, today: date) -> list[Mention]:
+def find_mentions(question: str, today: date) -> list[DatedWords]:
     """Every time mention the rules accept in ``question``, in order; unreadable ones unresolved."""
     news = bool(NEWS_QUESTION.search(question))
-    found: list[Mention] = []
+    found: list[DatedWords] = []
     for pattern, resolver, gated in RULES:
         if gated and not news:
             continue
@@ -224,7 +224,7 @@ def find_mentions(question: str, today: date) -> list[Mention]:
             window = resolver(match, today) or (None, None)
             if any(day and not EARLIEST <= day.year <= LATEST for day in window):  # "300 years ago": no news
                 window = (None, None)
-            found.append(Mention(match[0], match.start(), match.end(), *window))
+            found.append(DatedWords(match[0], match.start(), match.end(), *window))
     return sorted(found, key=lambda m: m.start)
 
 

@@ -21,6 +21,7 @@ from ...errors import BadValueError
 from ...ingest.chunk import split_sentences
 from ...records.answer import CITATION_MARKER, Citation, strip_markers
 from ...records.article import Passage, Span
+from ...text.lexicon import ONE_TO_TEN
 from ...text.terms import terms
 from ..citing import cite
 
@@ -30,8 +31,7 @@ NUMBER = re.compile(r"\d+")
 NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 # Capitalised only because they open a sentence; any other capitalised word must be in the passage.
 OPENERS = frozenset("""however meanwhile additionally overall instead therefore thus finally first second third
-    later earlier today yesterday both many several most one two three four five six seven eight nine ten
-    yes in short""".split())
+    later earlier today yesterday both many several most yes in short""".split()) | frozenset(ONE_TO_TEN)
 LINE = re.compile(r"[^\n]+")
 
 

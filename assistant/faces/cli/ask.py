@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ...records.answer import Answer
 from ...records.events import AnswerEvent, Done, Status, TextDelta
 from ...records.filters import Filters
+from ...records.wire import answer_dict
 from ..render import sources_text
 
 if TYPE_CHECKING:
@@ -85,13 +86,13 @@ def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
         print_streamed(events, sys.stderr.isatty())
         return 0
     answer = bot.ask(args.question, k=args.k, filters=filters_from(args), as_of=args.as_of)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
+    print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0
 
 
 def cmd_timeline(bot: Assistant, args: argparse.Namespace) -> int:
     answer = bot.timeline(args.topic, filters=filters_from(args), as_of=args.as_of)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
+    print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0
 
 

@@ -14,6 +14,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from ...core import Assistant
 from ...records.article import Passage
 from ...records.filters import Filters
+from ...records.wire import answer_dict
 
 INSTRUCTIONS = (
     "Tools over the user's own news articles. `ask` answers a question with numbered citations that quote "
@@ -48,7 +49,7 @@ def build_mcp(bot: Assistant) -> MCPServer:
         `since`/`until` bound the article dates; `sources` keeps these publishers or article paths; `as_of`
         (YYYY-MM-DD) is the day "last week" counts from, and articles after it are left out."""
         try:
-            return bot.ask(question, filters=_filters(since, until, sources), as_of=as_of).to_dict()
+            return answer_dict(bot.ask(question, filters=_filters(since, until, sources), as_of=as_of))
         except ValueError as error:
             raise ToolError(str(error)) from None
 

@@ -28,6 +28,7 @@ from ...core import Assistant
 from ...records.answer import Answer
 from ...records.events import Done, TextDelta
 from ...records.filters import Filters, as_of_date
+from ...records.wire import answer_dict
 from ..render import MarkdownStream, after_answer_markdown, answer_markdown, markdown_safe
 
 log = logging.getLogger(__name__)
@@ -224,7 +225,7 @@ def _ending(answer: Answer, streamed: str) -> str:
 
 def _extras(answer: Answer) -> dict:
     """The structured answer beside OpenAI's fields (clients that do not know them ignore them)."""
-    data = answer.to_dict()
+    data = answer_dict(answer)
     return {key: data[key] for key in ("citations", "short_answer", "abstained", "coverage", "period")}
 
 

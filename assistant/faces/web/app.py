@@ -11,6 +11,7 @@ from ...core import Assistant
 from ...records.answer import Answer
 from ...records.events import Done, Status, TextDelta
 from ...records.filters import Filters, as_of_date
+from ...records.wire import answer_dict
 from ...settings import logins
 from ..render import chat_answer, chat_status, chat_text, sources_html
 from ..server.endpoints import api_app_kwargs
@@ -102,7 +103,7 @@ class ChatPage:
 
     def ask_api(self, question: str, k: int = 5, as_of: str = "") -> dict:
         """API for scripts (gradio_client): the same JSON as ``assistant ask --json`` (``as_of``: ``--as-of``)."""
-        return self.bot.ask(question, k=int(k), as_of=as_of.strip() or None).to_dict()
+        return answer_dict(self.bot.ask(question, k=int(k), as_of=as_of.strip() or None))
 
 
 def build_app(bot: Assistant) -> gr.Blocks:
