@@ -44,6 +44,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: install install-llm browser lint
 	$(BIN)/python -m pytest

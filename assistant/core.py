@@ -23,7 +23,7 @@ from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
 from .answering.weights import WEIGHTS, load_weights
 from .embedders import Embedder, make_embedder
-from .errors import BadValueError
+from .errors import MissingFolderError
 from .records.answer import Answer
 from .records.article import Passage
 from .records.events import AnswerEvent, Done, Status, final_answer
@@ -183,6 +183,9 @@ class Assistant:
 
         The conversation (``history``) helps find passages; the answer answers ``question`` itself."""
         query = self.reader.run(question, history, filters, as_of)
+        if not self.settings.manifest_path.exists() and not self.settings.articles_dir.is_dir():
+            raise MissingFolderError(f"articles folder {self.settings.articles_dir} does not exist, and no index "
+                                     "was built here: give the folder with --articles (ASSISTANT_ARTICLES_DIR)")
         answerer = self.answerers[query.intent]
         yield Status("Searching the articles")
         passages = self.retriever.search(query, answerer.passages_wanted(k or self.settings.k))
@@ -256,12 +259,8 @@ class Assistant:
     def add_url(self, url: str) -> StoredFile:
         """Fetch one page into the articles folder (an HTML page as its article with front matter, a PDF as
         it is), checked like an upload; index it with :meth:`update_index`."""
-        from .errors import FetchError
         from .ingest.feeds.http import Fetcher
         from .ingest.feeds.pages import stored_page
 
-        try:
-            name, data = stored_page(Fetcher.from_settings(self.settings).get(url))
-        except FetchError as error:
-            raise BadValueError(str(error)) from None
+        name, data = stored_page(Fetcher.from_settings(self.settings).get(url))  # or FetchError, saying why
         return self.add_file(name, data)

@@ -12,9 +12,9 @@ import sys
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .errors import BadValueError, UnknownSettingError
@@ -52,9 +52,16 @@ def _did_you_mean(name: str, names: Iterable[str]) -> str:
     return f"; did you mean {match!r}?" if match else ""
 
 
-def index_path(part: str) -> Any:
-    """A read-only attribute of the settings: ``part`` inside the index folder."""
-    return property(lambda settings: settings.index_dir / part, doc=f"index_dir / {part!r}")
+class InIndex:
+    """A path inside the index folder, read as an attribute of the settings (``settings.manifest_path``)."""
+
+    def __init__(self, part: str) -> None:
+        self.part = part
+
+    def __get__(self, settings: Settings | None, owner: type) -> Path:
+        if settings is None:
+            raise AttributeError(f"index_dir / {self.part!r} is read from settings, not from their class")
+        return settings.index_dir / self.part
 
 
 class Settings(BaseSettings):
@@ -120,6 +127,8 @@ class Settings(BaseSettings):
     prompts_dir: Path = Path("prompts")
 
     chroma_url: str | None = None
+    chroma_token: SecretStr | None = Field(None, description="sent to the Chroma server as 'Authorization: Bearer' "
+                                           "and 'X-Chroma-Token' (a token-checking proxy in front of `chroma run`)")
     lock_timeout: float = Field(600.0, ge=0, description="seconds an update waits for another one to finish")
 
     host: str = "127.0.0.1"
@@ -133,9 +142,14 @@ class Settings(BaseSettings):
     index_uploads: bool = Field(True, description="the page indexes uploaded articles at once (false: two steps)")
     max_question_chars: int = Field(2000, ge=1, description="longer questions are refused with a message")
     concurrency_limit: int = Field(4, ge=1)
+    queue_timeout: float = Field(30.0, gt=0, description="seconds an API request waits for a free answer slot "
+                                 "before it is refused with 503 and Retry-After")
     feed_timeout: float = Field(10.0, gt=0, description="seconds a feed or page may take to answer")
     feed_max_bytes: int = Field(5 * 1024 * 1024, ge=1, description="larger feeds and pages are refused")
     feed_max_redirects: int = Field(5, ge=0)
+    fetch_allow_hosts: str = Field("", description="hosts or networks feeds and pages may be fetched from although "
+                                   "they are loopback, private or link-local ('127.0.0.1,intranet.example,"
+                                   "10.0.0.0/8'); empty: public addresses only")
     feed_check_seconds: float = Field(5.0, gt=0, description="serve: how often it looks for feeds due a poll")
     feed_max_entries: int = Field(20, ge=1, description="new or changed entries stored per poll of one feed")
     feed_user_agent: str = Field("news-assistant/0.1 (+a local news assistant; polls feeds its user added)",
@@ -184,12 +198,12 @@ class Settings(BaseSettings):
         return self
 
     # What the index folder holds, each read as a path inside it (``settings.manifest_path``).
-    chroma_dir = index_path("chroma")
-    manifest_path = index_path("manifest.sqlite")
-    file_cache_path = index_path("files.sqlite")
-    stories_path = index_path("stories.sqlite")
-    conversations_path = index_path("conversations.sqlite")
-    lexical_dir = index_path("bm25")
+    chroma_dir: ClassVar[InIndex] = InIndex("chroma")
+    manifest_path: ClassVar[InIndex] = InIndex("manifest.sqlite")
+    file_cache_path: ClassVar[InIndex] = InIndex("files.sqlite")
+    stories_path: ClassVar[InIndex] = InIndex("stories.sqlite")
+    conversations_path: ClassVar[InIndex] = InIndex("conversations.sqlite")
+    lexical_dir: ClassVar[InIndex] = InIndex("bm25")
 
 
 def logins(auth: str | None) -> list[tuple[str, str]]:

@@ -16,6 +16,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# The tests' feed and page servers listen on 127.0.0.1, which a fetch refuses unless the user allows it.
+os.environ.setdefault("ASSISTANT_FETCH_ALLOW_HOSTS", "127.0.0.1")
 ROOT = Path(__file__).resolve().parents[1]
 # One ONNX export for the whole run, shared by in-process tests and the CLI and servers they start.
 os.environ.setdefault("ASSISTANT_MODELS_DIR", str(ROOT / "test-output" / "models"))

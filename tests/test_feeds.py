@@ -8,12 +8,14 @@ import pytest
 
 from assistant.errors import FetchError
 from assistant.ingest.feeds.book import FeedShelf, parse_every
-from assistant.ingest.feeds.http import Fetcher
+from assistant.ingest.feeds.http import Fetcher, FetchGuard
 from assistant.ingest.feeds.poller import FeedPoller
 from assistant.ingest.load import url_key
 from assistant.ingest.readers.text import front_matter
 
 from .feedserver import FeedServer, Route, atom, page, rss
+
+LOCAL = FetchGuard(("127.0.0.1",))  # the test servers' address, allowed as a user would
 
 STORY = ("The harbour of Varel reopened on Monday after three weeks of repairs to the sea wall, "
          "the port authority said. Mayor Ilse Brandt cut the ribbon before four hundred visitors.")
@@ -29,7 +31,7 @@ def web():
 
 
 def poller(tmp_path: Path, n: int = 20, **limits) -> FeedPoller:
-    fetcher = Fetcher("news-assistant-test", **({"timeout": 2.0} | limits))
+    fetcher = Fetcher("news-assistant-test", **({"timeout": 2.0, "guard": LOCAL} | limits))
     return FeedPoller(FeedShelf(tmp_path / "index"), tmp_path / "articles", fetcher, max_entries=n)
 
 

@@ -183,7 +183,7 @@ def judge(item: Question, answer: Answer, k: int, seconds: float) -> Outcome:
     short = answer.short_answer.text if answer.short_answer and answered else None
     return Outcome(item.id, item.question, item.unanswerable, None if item.unanswerable else rank,
                    answer.abstained, answer_correct, citation_correct, round(seconds, 4), answer.text, short,
-                   bool(short) and exact_match(short, item.answers),
+                   exact_match(short, item.answers) if short else False,
                    round(token_f1(short, item.answers), 4) if short else 0.0)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -51,6 +51,8 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
     question; no headings. ``words``: :func:`passage_terms` of the passages."""
     seen: dict[tuple[str, int, int], Sentence] = {}
     for passage in passages:
+        previous_key: tuple[str, int, int] | None
+        previous_terms: frozenset[str]
         previous, previous_key, previous_terms = "", None, frozenset()
         title_terms = frozenset(terms(passage.title))
         stored = sentence_vectors_of(passage)
@@ -98,6 +100,7 @@ class ExtractiveAnswerer:
             for i in scored:
                 sentences[i].score = round(base[i], 4)
         else:
+            best: list[float]
             scored, best = [], []  # best: a min-heap of the ``top`` best scores so far
             most = self.weights.span_bonus + (self.weights.counted_bonus if question.counted else 0.0)
             for i in sorted(range(len(sentences)), key=base.__getitem__, reverse=True):
@@ -118,8 +121,8 @@ class ExtractiveAnswerer:
         vectors = self.embedder.encode(queries + [s.text for s in unread])
         for sentence, vector in zip(unread, vectors[len(queries):]):
             sentence.vector = vector
-        own = np.stack([s.vector for s in sentences]).astype(np.float32)
-        index = {s.key: i for i, s in enumerate(sentences)}
+        own = np.stack(cast("list[np.ndarray]", [s.vector for s in sentences])).astype(np.float32)  # all set now
+        index: dict[tuple[str, int, int] | None, int] = {s.key: i for i, s in enumerate(sentences)}
         before = np.array([index.get(s.previous_key, i) for i, s in enumerate(sentences)])
         windows = _unit(own + own[before] * (before != np.arange(len(sentences)))[:, None])
         similarity = np.maximum(own @ vectors[0], self.weights.context_discount * (windows @ vectors[0]))

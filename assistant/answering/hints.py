@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from ..records.dates import date_number, day_label
 from ..records.filters import Filters
 from ..records.period import Period
@@ -30,8 +32,13 @@ class AnswerHints:
         newest article's day, to count from instead (``as_of``)."""
         if period is None or period.as_of is not None or not period.mentions or period.since is None:
             return ""
-        day = max((d for d in self.dates if date_number(d) is not None), key=date_number, default=None)
-        if day is None or date_number(day) >= date_number(period.since.isoformat()):
+        day = max((d for d in self.dates if date_number(d) is not None),
+                  key=lambda d: cast(int, date_number(d)), default=None)  # the days kept have a number
+        if day is None:
+            return ""
+        newest, since = date_number(day), date_number(period.since.isoformat())
+        assert newest is not None and since is not None  # a day kept has a number, and so has an ISO day
+        if newest >= since:
             return ""
         words = ", ".join(f"“{m.text}”" for m in period.mentions)
         return (f"{words} counted from today, and the newest article is from {day_label(day)}: to count from "

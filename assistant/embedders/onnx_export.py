@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -144,7 +145,8 @@ def export_int8(model_name: str, target: Path) -> None:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as work, quiet():
         float_path, fused_path, int8_path = (Path(work, n) for n in ("float.onnx", "fused.onnx", "int8.onnx"))
         export_float(model, float_path)
-        attempts = [True, False] if fuse(float_path, fused_path, model[0].auto_model.config) else [False]
+        transformer = cast(Any, model[0])  # torch types a module's attributes as Tensor | Module
+        attempts = [True, False] if fuse(float_path, fused_path, transformer.auto_model.config) else [False]
         for fused in attempts:
             quantize(fused_path if fused else float_path, int8_path, fused)
             proto = onnx.load(str(int8_path))

@@ -10,10 +10,15 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .onnx_format import from_metadata
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+    from tokenizers import Tokenizer
 
 # Padded tokens per onnxruntime call: past ~2k the activations fall out of cache and int8 MatMuls slow
 # down (measured: 16 chunks of ~180 tokens ran faster than 32 or 64); short sentences still go 32 at once.
@@ -24,8 +29,8 @@ TOKENS_PER_BATCH = 2048
 class Runtime:
     """A loaded export: the session, its tokenizers and how to pool."""
 
-    session: object
-    encoder: object  # tokenizers.Tokenizer with the model's truncation: feeds the session
+    session: InferenceSession
+    encoder: Tokenizer  # with the model's truncation: feeds the session
     input_names: list[str]
     max_seq_length: int
     pooling: str
@@ -34,7 +39,7 @@ class Runtime:
     tokenizer_json: str = field(repr=False)
 
     @cached_property
-    def counter(self) -> object:
+    def counter(self) -> Tokenizer:
         """The same tokenizer without truncation, to count word pieces: only chunking counts, so a
         process that only asks never parses the tokenizer a second time (~30 ms)."""
         from tokenizers import Tokenizer

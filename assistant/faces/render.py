@@ -143,7 +143,7 @@ def chat_answer(answer: Answer) -> str:
     """The answer for a chat bubble: the short answer first, in bold, then the cited sentences."""
     short = answer.short_answer
     body = short.body_of(answer.text) if short else None
-    parts = [f"**{chat_text(short.text)}**: {chat_cited(body)}" if body is not None
+    parts = [f"**{chat_text(short.text)}**: {chat_cited(body)}" if short is not None and body is not None
              else "\n\n".join(map(chat_cited, answer.text.splitlines()))]  # a timeline: an event a line
     if answer.coverage:
         parts.append(f"*{chat_text(answer.coverage.line())}*")

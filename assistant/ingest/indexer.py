@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..embedders import Embedder, backend_identity
 from ..errors import DamagedManifest
@@ -106,7 +106,9 @@ class Indexer:
                 read.update((a.id, a) for a in articles if a.id in wanted)
             except Exception as error:  # it changed since it was listed; the next update reads it whole
                 report.problems.append(Problem(name, f"{name} could not be read again ({error})"))
-        return [read[a.id] if a.id in wanted else a for a in changed if a.id in read or a.id not in wanted]
+        # an id not wanted is an Article's: every KnownArticle's id is wanted
+        return [read[a.id] if a.id in wanted else cast(Article, a) for a in changed
+                if a.id in read or a.id not in wanted]
 
     def _update_keywords(self, before: str | None, stamp: str, notify: Progress) -> None:
         """Apply this update's changes to the keyword index when it matched the store before the update;
@@ -186,6 +188,7 @@ class Indexer:
             row = {key: i for i, key in enumerate(sentences)}
             replaced = [article.id for article, _ in batch if article.id in manifest.articles]
             self.store.delete_articles(replaced)  # an updated article's old chunks, numbered differently
+            writes: list[tuple[Article, list[Chunk], np.ndarray, list[np.ndarray] | None]]
             writes, offset = [], 0
             for article, chunks in batch:
                 sentence_vectors = [sentence_rows[[row[(article.id, s.start, s.end)] for s in c.sentences]]

@@ -21,7 +21,8 @@ from .readers import READERS, FileContext, Reader, normalize_text
 from .readers.base import clean_field, decode, title_from_name
 
 __all__ = [
-    "READERS", "ArticleError", "Duplicate", "KnownArticle", "Loaded", "Reader", "article_entries", "article_files",
+    "READERS", "ArticleError", "Duplicate", "KnownArticle", "Link", "Loaded", "Reader", "article_entries",
+    "article_files",
     "clean_field", "content_hash", "decode", "load_articles", "load_file", "normalize_date", "normalize_text",
     "supported_extensions", "title_from_name", "unreadable_files",
 ]
@@ -34,6 +35,11 @@ class Duplicate(Problem):
     """An article that was already loaded under another name (same text or same URL): indexed once."""
 
     original: str = ""  # the id of the article that was kept
+
+
+@dataclass
+class Link(Problem):
+    """A symbolic link in the articles folder: never followed, and nothing indexed through it is kept."""
 
 
 def content_hash(article: Article) -> str:
@@ -85,13 +91,17 @@ def articles_from(data: bytes, path: Path, article_id: str, problems: list[Probl
     return articles
 
 
-def article_entries(folder: Path) -> list[tuple[str, str, os.stat_result]]:
+def article_entries(folder: Path, links: list[str] | None = None) -> list[tuple[str, str, os.stat_result]]:
     """Every visible file below ``folder`` (relative name, path, status), in path order; one ``stat`` each.
-    Paths stay strings: a ``Path`` per file cost more than the listing itself in a folder of thousands."""
+    Paths stay strings: a ``Path`` per file cost more than the listing itself in a folder of thousands.
+
+    The folder is a boundary: a symbolic link is never followed, to a file or a folder, inside the folder
+    or out of it (what it points at inside is listed under its own name anyway), so no link can bring in
+    a file from elsewhere or loop. The links found are added to ``links``."""
     if not folder.is_dir():
         raise MissingFolderError(f"articles folder {folder} does not exist")
     found: list[tuple[str, str, os.stat_result]] = []
-    pending = [(folder, "")]
+    pending = [(str(folder), "")]
     while pending:
         directory, prefix = pending.pop()
         try:
@@ -103,10 +113,13 @@ def article_entries(folder: Path) -> list[tuple[str, str, os.stat_result]]:
                 continue
             relative = prefix + entry.name
             try:
-                if entry.is_dir():
+                if entry.is_symlink():
+                    if links is not None:
+                        links.append(relative)
+                elif entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, relative + "/"))
-                elif entry.is_file():
-                    found.append((relative, entry.path, entry.stat()))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append((relative, entry.path, entry.stat(follow_symlinks=False)))
             except OSError:
                 continue  # gone since it was listed, or a dangling link
     return sorted(found, key=lambda item: item[0].split("/"))
@@ -166,8 +179,11 @@ def load_articles(folder: Path, max_bytes: int, cache: FileCache | None = None) 
     :class:`KnownArticle` (id, hash and duplicate keys, no text), and what was read is remembered in it.
     """
     loaded: list[tuple[Loaded, KnownArticle]] = []
-    problems: list[Problem] = []
-    for relative, path, status in article_entries(folder):
+    links: list[str] = []
+    entries = article_entries(folder, links)
+    problems: list[Problem] = [Link(name, f"{name} is a link, and links are not followed: the articles folder is a "
+                                          "boundary (copy the file in instead)") for name in links]
+    for relative, path, status in entries:
         known = cache.lookup(relative, status, path) if cache is not None else None
         if known is not None:
             loaded.extend((article, article) for article in known[0])
@@ -201,4 +217,4 @@ def unreadable_files(problems: list[Problem]) -> set[str]:
 
     A duplicate is not among them: its earlier copy in the index should go, since the original stays.
     """
-    return {p.path for p in problems if p.skipped and not isinstance(p, Duplicate)}
+    return {p.path for p in problems if p.skipped and not isinstance(p, Duplicate | Link)}

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
+from typing import overload
 
 from ..errors import BadValueError
 
@@ -114,6 +115,12 @@ def number_of_day(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+@overload
+def day_of_number(number: int, upper: bool = False) -> date: ...
+@overload
+def day_of_number(number: None, upper: bool = False) -> None: ...
+@overload
+def day_of_number(number: int | None, upper: bool = False) -> date | None: ...
 def day_of_number(number: int | None, upper: bool = False) -> date | None:
     """A date number as the day it bounds: 20241200 (a month, from its start) is 1 Dec, 20241299 (to its end)
     31 Dec, 20249999 (a year, to its end) 31 Dec."""

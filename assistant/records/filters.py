@@ -48,7 +48,8 @@ class Filters:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, _normalized_bound(name, str(value)))
-        if self.since and self.until and self.lowest > self.highest:
+        lowest, highest = (self.lowest, self.highest) if self.since and self.until else (None, None)
+        if lowest is not None and highest is not None and lowest > highest:
             raise BadValueError(f"since={self.since} is after until={self.until}")
 
     def __bool__(self) -> bool:

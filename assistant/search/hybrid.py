@@ -26,7 +26,7 @@ def prefer_recent(scores: dict[str, float], passages: dict[str, Passage]) -> dic
     dates = sorted({d for cid in scores if (d := date_number(passages[cid].date)) is not None})
     if len(dates) < 2:
         return scores
-    rank = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
+    rank: dict[int | None, float] = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}  # None: undated
     return {
         cid: score * (1 + RECENCY_WEIGHT * rank.get(date_number(passages[cid].date), 0.0))
         for cid, score in scores.items()
@@ -72,7 +72,7 @@ class HybridRetriever:
         if recent:  # needs every candidate's date
             read = {p.chunk_id: p for p in self.store.get(list(fused))}
             fused = prefer_recent({cid: score for cid, score in fused.items() if cid in read}, read)
-        ranked = sorted(fused, key=fused.get, reverse=True)
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)
         book = self.stories.current(stamp) if self.stories is not None else None
         while True:  # repeats only when a chosen id has no record (left by a killed write): it is skipped
             chosen = self._one_version_per_story(ranked, k, book)

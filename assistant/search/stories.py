@@ -176,10 +176,10 @@ class StoryBook:
     def _close_in_time(self, first: str, second: str) -> bool:
         """Published within ``days`` of each other when both are dated: copies of a story run within days,
         while daily items of one template (weather, results tables) do not."""
-        days = [date_number(self.about[i].date) if i in self.about else None for i in (first, second)]
-        if None in days:
+        one, other = [date_number(self.about[i].date) if i in self.about else None for i in (first, second)]
+        if one is None or other is None:
             return True
-        apart = abs((day_of_number(days[0]) - day_of_number(days[1])).days)
+        apart = abs((day_of_number(one) - day_of_number(other)).days)
         return apart <= self.days
 
     def _group(self) -> dict[str, str]:

@@ -46,8 +46,8 @@ def frame(mentions: list[DatedWords], filters: Filters | None, given_as_of: date
         if not mention.resolved:
             notes.append(f"“{mention.text}” is not a date the assistant can read; it was ignored")
             continue
-        low = _tighter(lowest, mention.since and number_of_day(mention.since), max)
-        high = _tighter(highest, mention.until and number_of_day(mention.until), min)
+        low = _tighter(lowest, number_of_day(mention.since) if mention.since else None, max)
+        high = _tighter(highest, number_of_day(mention.until) if mention.until else None, min)
         if low is not None and high is not None and low > high:
             span = window_label(mention.since, mention.until)
             notes.append(f"“{mention.text}” ({span}) is outside the dates asked for; it was ignored")

@@ -8,6 +8,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from functools import cached_property
+from typing import Any, Literal, overload
 from urllib.parse import urlparse
 
 import numpy as np
@@ -43,8 +44,8 @@ def _without_signature_checks() -> Iterator[None]:
     runs each). While chromadb's modules load (the import, and the client, which loads more), the
     decorator only marks; it is put back after."""
     try:
-        overrides = importlib.import_module("overrides")
-        module = importlib.import_module("overrides.overrides")  # the package's name "overrides" is a function
+        overrides: Any = importlib.import_module("overrides")  # Any: its functions are replaced below
+        module: Any = importlib.import_module("overrides.overrides")  # the package's name "overrides" is a function
     except ImportError:  # a chromadb that no longer uses it
         yield
         return
@@ -79,11 +80,13 @@ class ChromaStore:
             parsed = urlparse(url if "://" in url else f"http://{url}")
             if not parsed.hostname:
                 raise BadValueError(f"chroma_url {url!r} has no host")
+            token = self.settings.chroma_token.get_secret_value() if self.settings.chroma_token else None
             try:
                 return chromadb.HttpClient(
                     host=parsed.hostname,
                     port=parsed.port or (443 if parsed.scheme == "https" else 8000),
                     ssl=parsed.scheme == "https",
+                    headers={"Authorization": f"Bearer {token}", "X-Chroma-Token": token} if token else None,
                     settings=chroma_settings,
                 )
             except (ValueError, ConnectionError) as error:
@@ -201,6 +204,18 @@ class ChromaStore:
                  zip(result["ids"], result["documents"], result["metadatas"]) if d is not None and m is not None}
         return [found[i] for i in ids if i in found]
 
+    @overload
+    def records(self, documents: Literal[True] = True, metadatas: Literal[True] = True, page: int = 5000
+                ) -> Iterator[tuple[str, str, dict]]: ...
+    @overload
+    def records(self, documents: Literal[True] = True, *, metadatas: Literal[False], page: int = 5000
+                ) -> Iterator[tuple[str, str, None]]: ...
+    @overload
+    def records(self, documents: Literal[False], metadatas: Literal[True] = True, page: int = 5000
+                ) -> Iterator[tuple[str, None, dict]]: ...
+    @overload
+    def records(self, documents: bool = True, metadatas: bool = True, page: int = 5000
+                ) -> Iterator[tuple[str, str | None, dict | None]]: ...
     def records(self, documents: bool = True, metadatas: bool = True, page: int = 5000
                 ) -> Iterator[tuple[str, str | None, dict | None]]:
         """Every (id, document, metadata), paged, for rebuilding the keyword index (documents only: the

@@ -4,6 +4,7 @@ without one) and sees only that owner's conversations, so users of one server ne
 
 from __future__ import annotations
 
+import builtins
 import secrets
 import sqlite3
 import uuid
@@ -107,7 +108,7 @@ class ConversationBook:
         found = self._conversations("c.owner = ? AND c.id = ?", (owner, conversation))
         return found[0] if found else None
 
-    def _conversations(self, where: str, values: tuple[str, ...]) -> list[Conversation]:
+    def _conversations(self, where: str, values: tuple[str, ...]) -> builtins.list[Conversation]:
         with self._db() as db:
             rows = db.execute(
                 "SELECT c.id, c.title, c.created, c.updated, COUNT(t.position) FROM conversations c "
@@ -115,7 +116,7 @@ class ConversationBook:
                 "ORDER BY c.updated DESC, c.rowid DESC", values).fetchall()
         return [Conversation(*row) for row in rows]
 
-    def turns(self, owner: str, conversation: str) -> list[Turn]:
+    def turns(self, owner: str, conversation: str) -> builtins.list[Turn]:
         """The conversation's turns in order; none when it is not the owner's (or no longer exists)."""
         with self._db() as db:
             rows = db.execute(

@@ -34,9 +34,10 @@ NEWS_QUESTION = re.compile(
 
 
 Window = tuple[date | None, date | None]
+Days = tuple[date, date]  # a window with both ends known
 
 
-def _month_window(year: int, month: int) -> Window:
+def _month_window(year: int, month: int) -> Days:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -56,7 +57,7 @@ def _recent_month(month: int, today: date) -> int:
     return today.year if month <= today.month else today.year - 1
 
 
-def read_date(text: str, today: date) -> Window | None:
+def read_date(text: str, today: date) -> Days | None:
     """The days a date phrase covers: "13 Dec 2024" one day, "March" or "March 2024" a month, "2024" a year,
     "Monday" the latest Monday, "3 days ago" that day. A day or month without a year is the latest one by
     ``today``. None: not a date this reader knows (the caller says so)."""
@@ -104,14 +105,14 @@ def _count(match: re.Match) -> tuple[int, str]:
     return (int(n) if n.isdigit() else WORDS[n]), match["unit"].lower()
 
 
-def _past(match: re.Match, today: date) -> Window:
+def _past(match: re.Match, today: date) -> Days:
     """"the past 3 days", "last week", "past month": a window that ends today."""
     n, unit = _count(match) if match.groupdict().get("n") else (1, match["unit"].lower())
     days = {"day": n, "week": 7 * n, "month": 30 * n, "year": 365 * n}[unit]
     return today - timedelta(days=days - 1), today
 
 
-def _ago(match: re.Match, today: date) -> Window:
+def _ago(match: re.Match, today: date) -> Days:
     n, unit = _count(match)
     if unit == "day":
         return (day := today - timedelta(days=n)), day
@@ -122,7 +123,7 @@ def _ago(match: re.Match, today: date) -> Window:
     return date(today.year - n, 1, 1), date(today.year - n, 12, 31)
 
 
-def _this(match: re.Match, today: date) -> Window:
+def _this(match: re.Match, today: date) -> Days:
     unit = match["unit"].lower()
     if unit == "week":
         return today - timedelta(days=today.weekday()), today
@@ -132,7 +133,7 @@ def _this(match: re.Match, today: date) -> Window:
     return (today.replace(day=1) if unit == "month" else today.replace(month=1, day=1)), today
 
 
-def _last(match: re.Match, today: date) -> Window:
+def _last(match: re.Match, today: date) -> Days:
     unit = match["unit"].lower()
     if unit == "month":
         return _month_window(*_shift_months(today, 1))
@@ -151,6 +152,7 @@ def _between(match: re.Match, today: date) -> Window | None:
         first_text, last_text = match["a"], match["b"]
         if last_text.isdigit():  # "December 3 and 9": the month of the first day
             month = DAY_MONTH.fullmatch(first_text)
+            assert month is not None  # the pattern's "a" is a day and a month, which DAY_MONTH reads
             last_text = f"{last_text} {month['m'] or month['m2']}"
     else:
         first_text, last_text = f"{match['d1']} {match['month']}", f"{match['d2']} {match['month']}"

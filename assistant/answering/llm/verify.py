@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -138,7 +139,8 @@ class CitationChecker:
         candidates = {n: sentence_spans(passages[n - 1]) for n in sorted(cited)}
         flat = [(n, span, quote) for n, spans in candidates.items() for span, quote in spans]
         plains = [c.plain for c in claims]
-        vectors = self.embedder.encode(plains + [q for _, _, q in flat]) if flat else None
+        # None only without candidate sentences, when no claim below has a sentence to compare with
+        vectors: Any = self.embedder.encode(plains + [q for _, _, q in flat]) if flat else None
         row_of = {(n, span): len(plains) + i for i, (n, span, _) in enumerate(flat)}
 
         citations: list[Citation] = []

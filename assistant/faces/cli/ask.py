@@ -58,6 +58,7 @@ def format_answer(answer: Answer) -> str:
 
 def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> Answer:
     """Print text as it comes, then the checked answer if it differs (markers renumbered, claims checked)."""
+    answer: Answer | None
     streamed, answer = "", None
     for event in events:
         match event:
@@ -72,6 +73,7 @@ def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> 
             case Done(answer):
                 pass
     print()
+    assert answer is not None  # the events end with Done
     if " ".join(answer.text.split()) != " ".join(streamed.split()):
         print(f"\nChecked answer: {answer.text}")
     details = sources_text(answer)

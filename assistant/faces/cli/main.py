@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ...records.reports import UpdateReport
 from .ask import add_commands as add_ask_commands
@@ -50,8 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     # The same options after the sub-command (`assistant ask --articles news "…"`); not given there, they
     # leave what was given before it alone.
     after = add_global_options(argparse.ArgumentParser(add_help=False), default=argparse.SUPPRESS)
-    commands = parser.add_subparsers(dest="command", required=True,
-                                     parser_class=lambda **kw: argparse.ArgumentParser(parents=[after], **kw))
+    # argparse only calls parser_class(**kw), and typeshed wants a class
+    with_after = cast("type[argparse.ArgumentParser]", lambda **kw: argparse.ArgumentParser(parents=[after], **kw))
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=with_after)
 
     index = commands.add_parser("index", help="update the index from the articles folder")
     index.add_argument("--full", action="store_true", help="rebuild everything")

@@ -12,6 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
 from ...core import Assistant
+from ...errors import AssistantError
 from ...records.article import Passage
 from ...records.filters import Filters
 from ...records.wire import answer_dict
@@ -33,7 +34,7 @@ def passage_record(p: Passage) -> dict[str, Any]:
 def _filters(since: str | None, until: str | None, sources: list[str] | None = None) -> Filters:
     try:
         return Filters(tuple(sources or ()), since, until)
-    except ValueError as error:
+    except AssistantError as error:
         raise ToolError(str(error)) from None
 
 
@@ -50,7 +51,7 @@ def build_mcp(bot: Assistant) -> MCPServer:
         (YYYY-MM-DD) is the day "last week" counts from, and articles after it are left out."""
         try:
             return answer_dict(bot.ask(question, filters=_filters(since, until, sources), as_of=as_of))
-        except ValueError as error:
+        except AssistantError as error:
             raise ToolError(str(error)) from None
 
     @server.tool()

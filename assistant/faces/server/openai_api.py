@@ -9,22 +9,25 @@ with a Sources list, and carries the structured citations in extra fields that O
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ...core import Assistant
+from ...errors import AssistantError
 from ...records.answer import Answer
 from ...records.events import Done, TextDelta
 from ...records.filters import Filters, as_of_date
@@ -32,10 +35,11 @@ from ...records.wire import answer_dict
 from ..render import MarkdownStream, after_answer_markdown, answer_markdown, markdown_safe
 
 log = logging.getLogger(__name__)
+RETRY = {"Retry-After": "2"}  # seconds a refused request may wait before asking again
 ROLES = {"system", "developer", "user", "assistant", "tool"}
 
 
-class ApiError(Exception):
+class ApiError(AssistantError):
     """A request the API refuses, with OpenAI's status and error fields."""
 
     def __init__(self, status: int, message: str, param: str | None = None, code: str | None = None,
@@ -111,13 +115,37 @@ class ChatRequest:
                    as_of_date(as_of or None))
 
 
+class Slots:
+    """At most ``limit`` answers at once. A request waits for a slot in the event loop, before its answer
+    starts and holding no worker thread, so waiting requests can never starve the ones that hold slots;
+    one that gets none within ``wait`` seconds is refused (503 with Retry-After)."""
+
+    POLL = 0.02  # seconds between looks at a full house
+
+    def __init__(self, limit: int, wait: float) -> None:
+        self.limit, self.wait = limit, wait
+        self._free = threading.BoundedSemaphore(limit)
+
+    async def take(self) -> None:
+        deadline = time.monotonic() + self.wait
+        while not self._free.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise ApiError(503, f"all {self.limit} answer slots are busy (setting concurrency_limit); "
+                               "try again shortly", code="server_busy", kind="server_error")
+            await asyncio.sleep(self.POLL)
+
+    def give_back(self) -> None:
+        self._free.release()
+
+
 class OpenAIApi:
-    """The endpoints; each checks its request, then makes one façade call in a worker thread."""
+    """The endpoints; each checks its request, takes an answer slot, then makes one façade call in a
+    worker thread (a stream: one worker step per event)."""
 
     def __init__(self, bot: Assistant) -> None:
         self.bot = bot
         self.model = bot.settings.api_model
-        self._slots = threading.BoundedSemaphore(bot.settings.concurrency_limit)
+        self.slots = Slots(bot.settings.concurrency_limit, bot.settings.queue_timeout)
 
     def routes(self) -> list[Route]:
         return [Route("/v1/models", self.models, methods=["GET"]),
@@ -145,14 +173,23 @@ class OpenAIApi:
         try:
             body = await self._body(request)
             chat = ChatRequest.parse(body, self.bot.settings.max_question_chars, self.model)
+            await self.slots.take()
+        except ApiError as error:
+            return error.response(RETRY if error.status == 503 else None)
+        except AssistantError as error:  # a bad date, a bad filter: named
+            return ApiError(400, str(error)).response()
+        try:
             if chat.stream:
                 events = self.bot.ask_stream(chat.question, chat.history, filters=chat.filters, as_of=chat.as_of)
-                return StreamingResponse(self._sse(chat, events), media_type="text/event-stream")
-            answer = await run_in_threadpool(self._ask, chat)
+                return StreamingResponse(self._held(self._sse(chat, events)), media_type="text/event-stream")
+            try:
+                answer = await run_in_threadpool(self._ask, chat)
+            finally:
+                self.slots.give_back()
             return JSONResponse(self._completion(chat, answer))
         except ApiError as error:
             return error.response()
-        except ValueError as error:  # the façade names what it refuses: a bad date, an empty question
+        except AssistantError as error:  # the façade names what it refuses: a bad date, an empty question
             return ApiError(400, str(error)).response()
         except Exception as error:
             log.exception("chat completion failed")
@@ -174,8 +211,20 @@ class OpenAIApi:
         return bytes(body)
 
     def _ask(self, chat: ChatRequest) -> Answer:
-        with self._slots:
-            return self.bot.ask(chat.question, chat.history, filters=chat.filters, as_of=chat.as_of)
+        return self.bot.ask(chat.question, chat.history, filters=chat.filters, as_of=chat.as_of)
+
+    async def _held(self, pieces: Iterator[str]) -> AsyncIterator[str]:
+        """The stream, holding its slot until it ends, fails or the client goes away (the task is then
+        cancelled here, and the slot given back at once, not when the garbage collector comes)."""
+        try:
+            async for piece in iterate_in_threadpool(pieces):
+                yield piece
+        finally:
+            self.slots.give_back()
+            with contextlib.suppress(ValueError):  # still running in its worker: it ends with its next event
+                close = getattr(pieces, "close", None)
+                if close is not None:
+                    close()
 
     def _envelope(self, chat: ChatRequest, kind: str, **fields: object) -> dict:
         return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": kind, "created": int(time.time()),
@@ -198,20 +247,19 @@ class OpenAIApi:
 
         yield chunk({"role": "assistant", "content": ""})
         markdown, streamed = MarkdownStream(), ""
-        with self._slots:
-            try:
-                for event in events:
-                    if isinstance(event, TextDelta):
-                        streamed += event.text
-                        if text := markdown.feed(event.text):
-                            yield chunk({"content": text})
-                    elif isinstance(event, Done):
-                        yield chunk({"content": markdown.flush() + _ending(event.answer, streamed)})
-                        yield chunk({}, "stop", **_extras(event.answer))
-            except Exception as error:
-                log.exception("streamed chat completion failed")
-                failure = ApiError(500, f"the question failed: {error}", kind="server_error")
-                yield f"data: {json.dumps(failure.body(), ensure_ascii=False)}\n\n"
+        try:
+            for event in events:
+                if isinstance(event, TextDelta):
+                    streamed += event.text
+                    if text := markdown.feed(event.text):
+                        yield chunk({"content": text})
+                elif isinstance(event, Done):
+                    yield chunk({"content": markdown.flush() + _ending(event.answer, streamed)})
+                    yield chunk({}, "stop", **_extras(event.answer))
+        except Exception as error:
+            log.exception("streamed chat completion failed")
+            failure = ApiError(500, f"the question failed: {error}", kind="server_error")
+            yield f"data: {json.dumps(failure.body(), ensure_ascii=False)}\n\n"
         yield "data: [DONE]\n\n"
 
 

@@ -53,7 +53,7 @@ class FolderWatcher:
 def wait_until_settled(paths: set[Path], settle: float, poll: float = 0.25, limit: float = 120.0) -> None:
     """Return once none of ``paths`` has changed size or time for ``settle`` seconds (half-written files)."""
     def snapshot() -> dict[Path, tuple[int, int] | None]:
-        out = {}
+        out: dict[Path, tuple[int, int] | None] = {}
         for path in paths:
             try:
                 stat = path.stat()

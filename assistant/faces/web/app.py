@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import signal
+from typing import Any, cast
 
 import gradio as gr
 
 from ...core import Assistant
+from ...errors import AssistantError
 from ...records.answer import Answer
 from ...records.events import Done, Status, TextDelta
 from ...records.filters import Filters, as_of_date
@@ -22,7 +24,7 @@ from .conversations import ConversationsPanel
 from .feeds import FeedsPanel
 
 log = logging.getLogger(__name__)
-PRIVATE = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
+PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
 EXAMPLES = ["Who confirmed the Palmyra attack?", "Where did the coalition strikes originate?",
             "What did Donald Trump vow?"]
 
@@ -47,7 +49,7 @@ class ChatPage:
         try:
             filters = _filters(since, until, sources)
             day = as_of_date((as_of or "").strip() or None)
-        except ValueError as error:
+        except AssistantError as error:
             refusal: str | None = f"Please correct the options: {error}."
         else:
             refusal = (f"Your question is {len(question):,} characters long; please keep it under {limit:,}."
@@ -84,7 +86,7 @@ class ChatPage:
         try:
             filters = _filters(since, until, sources)
             day = as_of_date((as_of or "").strip() or None)
-        except ValueError as error:
+        except AssistantError as error:
             return f"**Options:** please correct {chat_text(str(error))}"
         said = [f"{name} {value}" for name, value in (("since", filters.since), ("until", filters.until),
                                                       ("only", ", ".join(filters.sources)), ("as of", day)) if value]
@@ -159,7 +161,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
             event.then(page.keep, [chatbot, sources, kept], kept, **PRIVATE
                        ).then(conversations.save, [conversations.opened, questions, chatbot, sources, answered], saved,
                               **PRIVATE)
-        stop.click(None, None, None, cancels=asked, api_visibility="private")
+        # a Dependency is a dict, but gradio's hint (a list of dicts) does not take a list of them
+        stop.click(None, None, None, cancels=cast("list[dict[str, Any]]", asked), api_visibility="private")
         chatbot.select(page.sources_of, kept, sources, **PRIVATE,
                        js=SHOW_SOURCES_JS)
         upload.upload(articles.upload, upload, [upload_message, upload], api_visibility="private")
@@ -188,7 +191,7 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     app.queue(default_concurrency_limit=settings.concurrency_limit)
     app.launch(
         # the API's bearer key: api_key, else the password of the (first) login
-        app_kwargs=api_app_kwargs(bot, host or settings.host, settings.api_key or (users and users[0][1])),
+        app_kwargs=api_app_kwargs(bot, host or settings.host, settings.api_key or (users[0][1] if users else None)),
         server_name=host or settings.host,
         server_port=port if port is not None else settings.port,
         auth=users or None,
@@ -202,7 +205,8 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     )
     signal.signal(signal.SIGTERM, _stop_serving)
     try:
-        with ServedIndex(bot, app.local_url, watch=bool(watch or settings.watch)):
+        # local_url is set by launch(); gradio declares it as None
+        with ServedIndex(bot, cast(str, app.local_url), watch=bool(watch or settings.watch)):
             app.block_thread()
     finally:
         app.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -55,7 +56,7 @@ class ConversationsPanel:
              new_buttons: list[gr.Button], app: gr.Blocks) -> list:
         """Connect the components to the chat; returns the outputs of :meth:`save` (run after each answer)."""
         shown = [chatbot, questions, sources, kept, self.opened, self.listing, self.name, self.export]
-        private = {"api_visibility": "private", "show_progress": "hidden"}
+        private: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
         self.listing.input(self.open, self.listing, shown, **private)
         for button in new_buttons:
             button.click(self.new, None, shown, **private)
@@ -103,7 +104,7 @@ class ConversationsPanel:
         new, empty conversation."""
         owner = login_of(request)
         turns = self.bot.conversations.turns(owner, conversation) if conversation else []
-        if not turns:
+        if not conversation or not turns:  # no conversation has no turns
             return self._empty(owner)
         history: list[dict] = []
         kept: dict[str, str] = {}

@@ -7,6 +7,7 @@ import logging
 import gradio as gr
 
 from ...core import Assistant
+from ...errors import AssistantError
 from ..render import chat_text
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ class FeedsPanel:
     def follow(self, url: str, every: str) -> tuple[str, list[list], str]:
         try:
             feed = self.bot.feeds.add(url, every or "30m")
-        except ValueError as error:
+        except AssistantError as error:
             return f"**Refused:** {chat_text(str(error))}", self.rows(), url
         return (f"Following **{chat_text(feed.name)}**; it is polled every {feed.to_dict()['every_text']} "
                 "(or press *Poll feeds now*).", self.rows(), "")
@@ -45,7 +46,7 @@ class FeedsPanel:
         try:
             stored = self.bot.add_url(url)
             report = self.bot.update_index()
-        except ValueError as error:
+        except AssistantError as error:
             return f"**Refused:** {chat_text(str(error))}", url
         except Exception as error:
             log.exception("adding %r failed", url)

@@ -9,6 +9,7 @@ stored again; an entry that changed in the feed rewrites its article, which the 
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import re
 import time
@@ -187,7 +188,7 @@ class Feeds:
         with self.poller.shelf.editing() as book:
             return book.remove(name)
 
-    def poll(self, name: str | None = None, only_due: bool = False) -> list[PollReport]:
+    def poll(self, name: str | None = None, only_due: bool = False) -> builtins.list[PollReport]:
         reports = self.poller.poll(name, only_due)
         if any(r.changed for r in reports):
             self.update_index()

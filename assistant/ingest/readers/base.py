@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...errors import ArticleError
 from ...records.article import Article
@@ -45,7 +46,7 @@ class FileContext:
             self.warn(f"{where} {warning}" if where else warning)
         return date
 
-    def article(self, text: str, title: str | None, date: object, **fields: object) -> Article:
+    def article(self, text: str, title: str | None, date: object, **fields: Any) -> Article:
         """The file's one article; the title falls back to the file name."""
         return Article(id=self.article_id, title=title or title_from_name(self.path), text=text,
                        date=self.date(date), **fields)

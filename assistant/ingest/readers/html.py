@@ -6,11 +6,15 @@ trafilatura only parses (lxml): no script runs, nothing is fetched, links are no
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlparse
 
 from ...errors import ArticleError
 from ...records.article import Article
 from .base import FileContext, clean_field, looks_binary, normalize_text
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 # Page furniture that trafilatura's fallback extractors would otherwise read as text on a page with
 # no article (navigation links, cookie banners); headers and footers inside the article are kept.
@@ -54,10 +58,10 @@ def read_html(data: bytes, context: FileContext) -> list[Article]:
     if looks_binary(data):
         raise ArticleError("looks like a binary file, not an HTML page")
     try:
-        document = trafilatura.bare_extraction(
+        document = cast("Document | None", trafilatura.bare_extraction(  # a dict only with as_dict=True
             data, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
             prune_xpath=PRUNE, date_extraction_params=DATE_PARAMS,
-        )
+        ))
     except (ValueError, TypeError, RecursionError) as error:  # lxml on a page that is not HTML at all
         raise ArticleError(f"is not an HTML page trafilatura can read ({error})") from None
     text = _paragraphs(document.text or "") if document is not None else ""
@@ -65,6 +69,7 @@ def read_html(data: bytes, context: FileContext) -> list[Article]:
     text = _without_title(text, title)
     if len(text.split()) < MIN_WORDS:
         raise ArticleError("has no article text (only navigation, scripts or page furniture)")
+    assert document is not None  # without one the text is empty, and so too short
     url = clean_field(document.url, limit=2000)
     source = clean_field(document.sitename) or clean_field(urlparse(url).hostname if url else None)
     return [
