@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 
 EXPORTS = {"Assistant": "core", "IndexStatus": "core", "Filters": "records.filters", "Settings": "settings",
            "Answer": "records.answer", "Citation": "records.answer", "Passage": "records.article",
-           "UpdateReport": "records.reports", "AssistantError": "errors"}
-__all__ = ["Answer", "Assistant", "AssistantError", "Citation", "Filters", "IndexStatus", "Passage", "Settings",
-           "UpdateReport"]
+           "UpdateReport": "records.reports", "AssistantError": "errors", "Status": "records.events",
+           "TextDelta": "records.events", "Done": "records.events"}
+__all__ = ["Answer", "Assistant", "AssistantError", "Citation", "Done", "Filters", "IndexStatus", "Passage",
+           "Settings", "Status", "TextDelta", "UpdateReport"]
 
 if TYPE_CHECKING:
     from .core import Assistant, IndexStatus
     from .errors import AssistantError
     from .records.answer import Answer, Citation
     from .records.article import Passage
+    from .records.events import Done, Status, TextDelta
     from .records.filters import Filters
     from .records.reports import UpdateReport
     from .settings import Settings

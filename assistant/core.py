@@ -23,7 +23,7 @@ from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
 from .answering.weights import WEIGHTS, load_weights
 from .embedders import Embedder, make_embedder
-from .errors import MissingFolderError
+from .errors import BadValueError, IndexBusyError, MissingFolderError
 from .records.answer import Answer
 from .records.article import Passage
 from .records.events import AnswerEvent, Done, Status, final_answer
@@ -137,10 +137,19 @@ class Assistant:
     def condenser(self) -> Condenser:
         return Condenser(self.settings)
 
+    def refuse_if_owned(self) -> None:
+        """IndexBusyError when another live server owns this index (a second ``serve`` would write beside it
+        and take its record); a dead owner's record is cleared, and this process may take over."""
+        owner, _ = owner_of(self.settings.index_dir)
+        if owner is not None:
+            raise IndexBusyError(f"the index {self.settings.index_dir} is served by process {owner.pid} at "
+                                 f"{owner.url}; stop it first, or serve another --index")
+
     @contextmanager
     def owned_by_this_process(self, url: str) -> Iterator[ServerRecord]:
         """While the block runs, this process is the index's recorded owner (a serving process): updates
         asked by other processes (``assistant index``) come to it instead of writing beside it."""
+        self.refuse_if_owned()
         record = ServerRecord(os.getpid(), url.rstrip("/"), time.strftime("%Y-%m-%d %H:%M:%S"))
         record.write(self.settings.index_dir)
         try:
@@ -166,6 +175,10 @@ class Assistant:
         return report
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+        """The best passages for a search text; one longer than a question may be is refused, naming the limit."""
+        if len(query) > self.settings.max_question_chars:
+            raise BadValueError(f"the query is {len(query):,} characters long; the limit is "
+                                f"{self.settings.max_question_chars:,} (setting max_question_chars)")
         return self.retriever.run(query, k or self.settings.k, filters)
 
     def ask(self, question: str, history: list[str] | None = None, k: int | None = None,

@@ -7,6 +7,8 @@ import ast
 import inspect
 from pathlib import Path
 
+import pytest
+
 from assistant import errors
 from assistant.errors import AssistantError
 from assistant.store.locking import writer_lock
@@ -83,3 +85,13 @@ def test_the_chroma_token_goes_to_the_server_as_headers_and_never_shows(monkeypa
     ChromaStore(settings).client  # noqa: B018 - made on first use
     assert seen["headers"] == {"Authorization": "Bearer s3cret", "X-Chroma-Token": "s3cret"}
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
+
+
+def test_a_search_longer_than_a_question_may_be_is_refused_before_it_runs(tmp_path):
+    from assistant import Assistant
+    from assistant.errors import BadValueError
+
+    bot = Assistant(articles_dir=tmp_path, index_dir=tmp_path / "index", max_question_chars=100)
+    with pytest.raises(BadValueError, match="the limit is 100"):
+        bot.retrieve("word " * 4_000_000)  # 20 MB: refused at once, the store never opened
+    assert "store" not in bot.__dict__

@@ -193,3 +193,23 @@ def test_feed_book_names_bad_values(tmp_path):
 
 def test_a_link_is_known_without_tracking_fragments_and_trailing_slashes():
     assert url_key("HTTPS://Example.com/a/?utm_source=x&id=3#top") == url_key("https://example.com/a?id=3")
+
+
+def test_a_feed_with_a_lone_surrogate_stops_neither_itself_nor_the_others(web, tmp_path):
+    web.routes["/harbour"] = Route(page("Harbour reopens", STORY))
+    web.routes["/flood"] = Route(page("Flood in the old town", OTHER))
+    odd = rss("Odd &#xD800; Times", ("o1", "Harbour &#xD800;reopens", web.url("/harbour"), "x &#xD800;"))
+    web.routes["/odd"] = Route(odd, "application/rss+xml")
+    web.routes["/good"] = Route(rss("Times", ("g1", "Flood", web.url("/flood"), "x")), "application/rss+xml")
+    p = poller(tmp_path)
+    follow(p, web.url("/odd"), "odd")
+    follow(p, web.url("/good"), "good")
+    odd_report, good_report = p.poll()
+    assert not good_report.error and len(good_report.new) == 1
+    assert not odd_report.error and len(odd_report.new) == 1
+    files = stored(p)
+    assert any(meta.get("title", "").startswith("Harbour") for meta, _ in files.values())
+    decimal = rss("Odd", ("o2", "Storm &#55296; warning", web.url("/flood"), "x"))
+    web.routes["/odd"] = Route(decimal, "application/rss+xml")
+    assert not p.poll("odd")[0].error
+    assert (tmp_path / "index" / "feeds.json").read_text(encoding="utf-8")  # the book was saved whole

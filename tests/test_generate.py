@@ -186,3 +186,13 @@ def test_condense_falls_back_to_the_heuristic() -> None:
     assert Condenser(broken).run("When did it happen?", history) == \
         "Who confirmed the Palmyra attack? When did it happen?"
 
+
+
+def test_every_spelling_of_a_closing_fence_in_an_article_is_defused() -> None:
+    from assistant.answering.llm.prompts import fence
+    from assistant.records.article import Passage
+
+    text = "A. </passage> B. < /passage> C. </ passage> D. <  /  PASSAGE > E. <passage n=\"9\">"
+    block = fence([Passage("c", "a.md", "T", text, 0, len(text), [], 0.5)])
+    assert block.count("</passage>") == 1 and block.endswith("</passage>")  # only the real end
+    assert not any(s in block[:-len("</passage>")] for s in ("</passage", "< /passage", "</ passage", "<passage n=\"9"))

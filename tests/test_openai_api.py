@@ -80,6 +80,10 @@ def test_as_of_reaches_the_facade_and_a_bad_one_is_a_400():
     (b'{"messages": [{"role": "user", "content": "hi"}], "stream": "yes"}', "stream"),
     (b'{"messages": [{"role": "user", "content": "hi"}], "sources": "Wire"}', "sources"),
     (b'{"messages": [{"role": "user", "content": "hi"}], "as_of": 20241212}', "as_of"),
+    (b'{"messages": [{"role": ["user"], "content": "hi"}]}', "messages[0].role"),
+    (b'{"messages": [{"role": {"user": 1}, "content": "hi"}]}', "messages[0].role"),
+    (b'{"messages": [{"role": "user", "content": "hi \\ud800 there"}]}', "messages[0].content"),
+    (b"[" * 100_000 + b"]" * 100_000, None),
 ])
 def test_malformed_requests_are_named(body, named):
     with pytest.raises(ApiError) as refused:
@@ -158,3 +162,13 @@ def test_a_streamed_answer_ends_like_the_whole_one_with_its_note():
     response = api.post("/v1/chat/completions", json={"messages": [user("Who?")], "stream": True})
     chunks = [json.loads(e[len("data: "):]) for e in response.text.split("\n\n") if e and "[DONE]" not in e]
     assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == content
+
+
+def test_bodies_that_once_gave_500_are_refused_with_400_and_the_api_goes_on():
+    bot = StandInFacade()
+    api = client(bot)
+    for body in (b'{"messages": [{"role": ["user"], "content": "hi"}]}', b"[" * 100_000,
+                 b'{"messages": [{"role": "user", "content": "hi \\ud800"}]}'):
+        refused = api.post("/v1/chat/completions", content=body, headers={"content-type": "application/json"})
+        assert refused.status_code == 400, refused.text
+    assert api.post("/v1/chat/completions", json={"messages": [user("Who?")]}).status_code == 200

@@ -63,6 +63,16 @@ def test_index_command_delegates_to_the_running_server(served):
     assert ServerRecord.read(server.index) is None  # a clean stop removes the record
 
 
+def test_a_second_server_on_an_owned_index_is_refused_with_the_owner_named(served):
+    server = served()
+    second = run_cli("--articles", str(server.articles), "--index", str(server.index), "serve", "--port", "0",
+                     timeout=120)
+    assert second.returncode != 0 and "Traceback" not in second.stderr
+    assert f"served by process {server.process.pid} at {server.url}" in second.stderr
+    record = ServerRecord.read(server.index)
+    assert record is not None and record.pid == server.process.pid  # the owner's record is untouched
+
+
 def test_python_api_delegates_too(served, embedder):
     server = served()
     (server.articles / "orchard.md").write_text(NEW)

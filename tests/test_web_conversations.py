@@ -3,10 +3,14 @@ with each answer's own sources, renamed, deleted, exported, and never shown to a
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
+from assistant.faces.render import chat_answer, sources_html
 from assistant.faces.web.conversations import ConversationsPanel
+from assistant.records.answer import Answer, Citation
 from assistant.store.conversations import ConversationBook
 
 from .test_web_page import ANSWER
@@ -18,12 +22,12 @@ def panel(tmp_path: Path) -> ConversationsPanel:
     return ConversationsPanel(SimpleNamespace(conversations=ConversationBook(tmp_path / "conversations.sqlite")))
 
 
+def answer_to(question: str) -> Answer:
+    return replace(ANSWER, question=question)
+
+
 def answered(panel: ConversationsPanel, conversation, questions: list[str], request=ANN):
-    history = []
-    for q in questions:
-        history += [{"role": "user", "content": q},  # as Gradio hands a message back: a list of parts
-                    {"role": "assistant", "content": [{"type": "text", "text": f"answer to {q}"}]}]
-    return panel.save(conversation, questions, history, f"<div>sources of {questions[-1]}</div>", ANSWER, request)
+    return panel.save(conversation, questions, answer_to(questions[-1]), request)
 
 
 def test_each_answer_is_kept_and_the_conversation_reopens_with_its_own_sources(tmp_path):
@@ -33,17 +37,15 @@ def test_each_answer_is_kept_and_the_conversation_reopens_with_its_own_sources(t
     assert [value for _, value in listing["choices"]] == [conversation]
     assert answered(page, conversation, ["Who confirmed it?", "When?"])[0] == conversation
     history, questions, shown, kept, opened, *_ = panel(tmp_path).open(conversation, ANN)  # a new page, a restart
-    assert [m["content"] for m in history] == ["Who confirmed it?", "answer to Who confirmed it?", "When?",
-                                               "answer to When?"]
+    first, second = answer_to("Who confirmed it?"), answer_to("When?")
+    assert [m["content"] for m in history] == ["Who confirmed it?", chat_answer(first), "When?", chat_answer(second)]
     assert questions == ["Who confirmed it?", "When?"] and opened == conversation
-    assert kept == {"1": "<div>sources of Who confirmed it?</div>", "3": "<div>sources of When?</div>"}
-    assert shown == "<div>sources of When?</div>"
+    assert kept == {"1": sources_html(first), "3": sources_html(second)} and shown == sources_html(second)
 
 
 def test_a_refused_or_failed_question_is_not_kept(tmp_path):
     page = panel(tmp_path)
-    assert page.save(None, [], [{"role": "assistant", "content": "Please correct"}], "", None, ANN)[0] == {
-        "__type__": "update"}
+    assert page.save(None, [], None, ANN)[0] == {"__type__": "update"}
     assert page.bot.conversations.list("ann") == []
 
 
@@ -68,3 +70,16 @@ def test_rename_delete_and_export(tmp_path):
         "Palmyra")
     history, *_ = page.delete(conversation, ANN)
     assert history == [] and page.bot.conversations.list("ann") == []
+
+
+def test_what_is_kept_is_made_from_the_server_s_answer_never_from_the_browser(tmp_path):
+    """A browser cannot hand the panel HTML to keep: the bubble and sources are rendered from the Answer the
+    server gave, article text escaped, so a forged turn cannot run script in another page."""
+    assert "history" not in inspect.signature(ConversationsPanel.save).parameters
+    evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    citation = Citation(1, f"Title {evil}", "a.md", f"Quote {evil}.", 0, 10, 0.9, passage=f"Quote {evil}.")
+    page = panel(tmp_path)
+    conversation = page.save(None, ["Who?"], Answer(f"Said {evil} [1]", [citation], False, question="Who?"), ANN)[0]
+    [turn] = page.bot.conversations.turns("ann", conversation)
+    for kept in (turn.bubble, turn.sources):
+        assert "<img" not in kept and "<script" not in kept and "&lt;img" in kept

@@ -211,3 +211,16 @@ def test_filters_on_are_marked_over_the_chat_and_a_bad_date_is_named_as_typed():
     marked = ChatPage.filters_on("2024-12", "", ["Wire"], "2024-12-15")
     assert marked == "**Filters on:** since 2024\\-12; only Wire; as of 2024\\-12\\-15"  # Markdown-escaped
     assert ChatPage.filters_on("yesterday", "", None, "").startswith("**Options:** please correct since")
+
+
+def test_the_update_api_takes_a_real_boolean_and_a_full_rebuild_only_from_this_machine():
+    from types import SimpleNamespace
+
+    from assistant.faces.web.articles import ArticlesPage
+
+    page = ArticlesPage.__new__(ArticlesPage)  # only update_api is used: it refuses before the façade
+    remote, local = SimpleNamespace(client=SimpleNamespace(host="10.0.0.5")), None
+    assert list(page.update_api("yes", local)) == [{"error": "full must be true or false, not 'yes'"}]
+    assert list(page.update_api(1, local)) == [{"error": "full must be true or false, not 1"}]
+    [refused] = list(page.update_api(True, remote))
+    assert "from this machine only" in refused["error"] and "10.0.0.5" in refused["error"]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # LangChain is imported only on the LLM path
 
 SECTION = re.compile(r"^=== *(system|user) *===[ \t]*$", re.MULTILINE)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-FENCE_TAG = re.compile(r"<(/?)(passage)", re.IGNORECASE)
+FENCE_TAG = re.compile(r"<\s*(/?)\s*(passage)", re.IGNORECASE)  # "</passage>", "< /passage>", "</ passage>"
 # The prompts shipped with the package: in a checkout a link to the top-level prompts/ folder, in a built
 # wheel a copy of it (package data), so an installed assistant finds them from any folder.
 PACKAGED_PROMPTS = Path(__file__).resolve().parent / "prompts"

@@ -62,7 +62,10 @@ def build_mcp(bot: Assistant) -> MCPServer:
             raise ToolError(f"k={k} must be between 1 and 50")
         if not query.strip():
             raise ToolError("query is empty")
-        passages = bot.retrieve(query, k=k, filters=_filters(since, until))
+        try:
+            passages = bot.retrieve(query, k=k, filters=_filters(since, until))
+        except AssistantError as error:  # a query over the length limit, a bad date
+            raise ToolError(str(error)) from None
         return {"passages": [passage_record(p) for p in passages]}
 
     @server.tool()

@@ -54,6 +54,15 @@ class ApiError(AssistantError):
         return JSONResponse(self.body(), status_code=self.status, headers=headers)
 
 
+def _is_unicode(text: str) -> bool:
+    """False for text JSON allowed but Unicode does not: a lone surrogate ("\\ud800") cannot be encoded."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text_of(content: object, param: str) -> str:
     """A message's text: a string, or OpenAI's list of ``{"type": "text", "text": …}`` parts."""
     if isinstance(content, str):
@@ -82,6 +91,8 @@ class ChatRequest:
             data = json.loads(body)
         except ValueError as error:
             raise ApiError(400, f"the request body is not JSON: {error}") from None
+        except RecursionError:
+            raise ApiError(400, "the request body is nested too deeply to be a chat request") from None
         if not isinstance(data, dict):
             raise ApiError(400, "the request body must be a JSON object")
         messages = data.get("messages")
@@ -90,11 +101,14 @@ class ChatRequest:
         asked = []
         for i, message in enumerate(messages):
             role = message.get("role") if isinstance(message, dict) else None
-            if role not in ROLES:
+            if not isinstance(role, str) or role not in ROLES:
                 raise ApiError(400, f"messages[{i}].role is {role!r}; expected one of {sorted(ROLES)}",
                                f"messages[{i}].role")
             if role == "user":
                 text = _text_of(message.get("content"), f"messages[{i}].content").strip()
+                if not _is_unicode(text):
+                    raise ApiError(400, f"messages[{i}].content is not valid Unicode (a lone surrogate)",
+                                   f"messages[{i}].content")
                 if len(text) > max_chars:
                     raise ApiError(400, f"messages[{i}].content is {len(text):,} characters long; the limit is "
                                    f"{max_chars:,} (setting max_question_chars)", f"messages[{i}].content")

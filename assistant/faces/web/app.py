@@ -159,7 +159,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
         asked = [ask(page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
         for event in asked:
             event.then(page.keep, [chatbot, sources, kept], kept, **PRIVATE
-                       ).then(conversations.save, [conversations.opened, questions, chatbot, sources, answered], saved,
+                       ).then(conversations.save, [conversations.opened, questions, answered], saved,
                               **PRIVATE)
         # a Dependency is a dict, but gradio's hint (a list of dicts) does not take a list of them
         stop.click(None, None, None, cancels=cast("list[dict[str, Any]]", asked), api_visibility="private")
@@ -186,6 +186,7 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     """Serve until interrupted. While it runs, this process owns the index: it records itself in the
     index folder, and `assistant index` elsewhere asks it to run updates."""
     settings = bot.settings
+    bot.refuse_if_owned()  # before listening: a second server on one index is refused with the owner named
     users = logins(auth or settings.auth)  # each login keeps its own conversations
     app = build_app(bot)
     app.queue(default_concurrency_limit=settings.concurrency_limit)

@@ -15,6 +15,7 @@ from ..render import chat_text, counted
 from ..server.served_index import update_events
 
 log = logging.getLogger(__name__)
+LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost"}  # where the index's owner asks from
 
 
 def status_markdown(bot: Assistant) -> str:
@@ -66,8 +67,17 @@ class ArticlesPage:
                 messages.append("Press **Update index** to make the new articles searchable.")
         return "\n\n".join(messages), None
 
-    def update_api(self, full: bool = False) -> Iterator[dict]:
-        """API for `assistant index` in another process: progress events, then {"report": …}."""
+    def update_api(self, full: bool = False, request: gr.Request | None = None) -> Iterator[dict]:
+        """API for `assistant index` in another process: progress events, then {"report": …}. ``full`` must be
+        a real boolean, and a full rebuild (every article embedded again, answers thin while it runs) is
+        taken only from this machine, where the index's owner runs `assistant index --full`."""
+        if not isinstance(full, bool):
+            yield {"error": f"full must be true or false, not {full!r}"}
+            return
+        host = getattr(getattr(request, "client", None), "host", None)
+        if full and request is not None and host not in LOCAL_HOSTS:  # None: called in this process
+            yield {"error": f"a full rebuild is asked from this machine only (`assistant index --full`), not {host}"}
+            return
         yield from update_events(self.bot, full)
 
     def refresh(self):

@@ -16,7 +16,7 @@ import gradio as gr
 from ...core import Assistant
 from ...records.answer import Answer
 from ...records.dates import local_time
-from ..render import answer_markdown, chat_text, sources_html
+from ..render import answer_markdown, chat_answer, chat_text, sources_html
 
 EXPORTS = Path(tempfile.gettempdir()) / "news-assistant-exports"
 OPENED_KEY = "news-assistant-conversation"
@@ -87,14 +87,15 @@ class ConversationsPanel:
         path.write_text(text, encoding="utf-8")
         return str(path)
 
-    def save(self, conversation: str | None, questions: list[str], history: list[dict], shown_sources: str,
-             answer: Answer | None, request: gr.Request):
-        """Keep the question just answered (a refused or failed question is not kept)."""
-        if answer is None or not questions or not history or history[-1]["role"] != "assistant":
+    def save(self, conversation: str | None, questions: list[str], answer: Answer | None, request: gr.Request):
+        """Keep the question just answered (a refused or failed question is not kept). What is kept is made
+        here, from the server's own records of the turn (the question asked, the Answer given), never from
+        the HTML or Markdown a browser sends back, which another user's page would show."""
+        if answer is None or not questions:
             return gr.update(), gr.update(), gr.update(), gr.update()
         owner = login_of(request)
-        conversation = self.bot.conversations.add(owner, conversation, questions[-1], text_of(history[-1]),
-                                                  shown_sources, answer_markdown(answer))
+        conversation = self.bot.conversations.add(owner, conversation, questions[-1], chat_answer(answer),
+                                                  sources_html(answer), answer_markdown(answer))
         found = self.bot.conversations.get(owner, conversation)
         return (conversation, self._listing(owner, conversation), found.title if found else "",
                 self._export_file(owner, conversation))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import logging
 import re
 import time
 import warnings
@@ -27,6 +28,9 @@ from .book import Feed, FeedBook, FeedShelf, Seen
 from .http import Fetcher
 from .pages import article_markdown, page_article
 
+log = logging.getLogger(__name__)
+
+CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9a-f]{1,8}|[0-9]{1,10});", re.IGNORECASE)
 FEEDS_FOLDER = "feeds"  # inside the articles folder: feeds/<feed name>/<article>.md
 
 
@@ -71,7 +75,17 @@ class FeedPoller:
                 raise BadValueError(f"no feed named {name!r}; feeds: {', '.join(sorted(book.feeds)) or 'none'}")
             now = time.time()
             feeds = [book.feeds[name]] if name else [f for f in book.feeds.values() if not only_due or f.due(now)]
-            return [self._poll_one(book, feed) for feed in feeds]
+            return [self._poll_safely(book, feed) for feed in feeds]
+
+    def _poll_safely(self, book: FeedBook, feed: Feed) -> PollReport:
+        """One feed's poll; whatever breaks in it is that feed's error, and the others are polled."""
+        try:
+            return self._poll_one(book, feed)
+        except Exception as error:  # a parser's or a page's surprise: this feed fails, the rest go on
+            log.exception("polling feed %s failed", feed.name)
+            feed.failures += 1
+            feed.last_error = f"{feed.url}: {type(error).__name__}: {error}"
+            return PollReport(feed.name, error=feed.last_error)
 
     def _poll_one(self, book: FeedBook, feed: Feed) -> PollReport:
         import feedparser
@@ -83,7 +97,8 @@ class FeedPoller:
             if fetched.not_modified:
                 report.not_modified = True
             else:
-                parsed = feedparser.parse(fetched.body, response_headers={"content-location": fetched.url})
+                parsed = feedparser.parse(without_lone_surrogates(fetched.body),
+                                          response_headers={"content-location": fetched.url})
                 if parsed.bozo and not parsed.entries:
                     raise FetchError(f"{feed.url}: not a feed feedparser can read ({parsed.get('bozo_exception')})")
                 feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
@@ -193,3 +208,14 @@ class Feeds:
         if any(r.changed for r in reports):
             self.update_index()
         return reports
+
+
+def without_lone_surrogates(body: bytes) -> bytes:
+    """A feed's "&#xD800;"…"&#xDFFF;" as U+FFFD: a lone surrogate, which feedparser cannot encode (it fails
+    the whole feed) and no file or JSON can hold."""
+    def replace(match: re.Match[bytes]) -> bytes:
+        digits = match.group(1).decode("ascii")
+        value = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+        return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF else match.group(0)
+
+    return CHARACTER_REFERENCE.sub(replace, body)
