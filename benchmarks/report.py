@@ -214,6 +214,20 @@ def startup(start: dict) -> list[str]:
         f"The answer printed: {start['answer_starts']} …", ""]
 
 
+def api_load(load: dict) -> list[str]:
+    settings = load["settings"]
+    rows = [[f"{r['requests']} {'streaming' if r['stream'] else 'plain'}", r["answered"], r["refused"], r["other"],
+             r.get("latency", {}).get("p50_ms", "–"), r.get("latency", {}).get("p95_ms", "–"), r["wall_s"]]
+            for r in load["runs"]]
+    return ["## The API under concurrent load", "",
+            "`python benchmarks/bench_api_load.py`: the real façade over the indexed seed article, the "
+            f"OpenAI-compatible API served by uvicorn on 127.0.0.1 (concurrency_limit {settings['concurrency_limit']}, "
+            f"queue_timeout {settings['queue_timeout']:g} s), all requests sent at once. Latency: each answered "
+            "request's time to its last byte, queueing included.", "",
+            *table(["requests", "answered", "refused (503)", "other", "p50 ms", "p95 ms", "wall s"], rows), "",
+            f"The server answered a plain request afterwards: {'yes' if load['answers_afterwards'] else 'no'}.", ""]
+
+
 def _when_measured(runs: dict) -> list[str]:
     """Sections kept from earlier runs say when they were measured, and under what load."""
     done = {name: run for name, run in runs.items() if run}
@@ -253,6 +267,8 @@ def render(results: dict) -> str:
         lines += million(results["million"])
     if "startup" in results:
         lines += startup(results["startup"])
+    if "api_load" in results:
+        lines += api_load(results["api_load"])
     lines += ["Raw numbers: `benchmarks/results.json`. Per-benchmark wall time (s): "
               + ", ".join(f"{k} {v}" for k, v in results["seconds"].items()) + "."]
     return "\n".join(lines) + "\n"
