@@ -1,0 +1,64 @@
+"""Sources that disagree: every version of the asked figure is cited with its date and publisher, newest
+first; undated documents and a single source never make a disagreement."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.disagree import same_value
+from assistant.faces.render import chat_answer, sources_text
+from assistant.records.wire import answer_dict
+
+from ..conftest import make_bot
+
+LATEST = "What is the latest death toll from the Halden bridge collapse?"
+
+
+@pytest.mark.parametrize(("first", "second"), [("six", "6"), ("1,200", "1200"), ("twenty-one", "21"),
+                                               ("two thousand", "2,000"), ("Marta  Koss", "marta koss")])
+def test_one_value_spelled_two_ways_is_one_version(first: str, second: str) -> None:
+    assert same_value(first) == same_value(second)
+
+
+def test_different_values_stay_apart() -> None:
+    assert len({same_value(v) for v in ("five", "six", "5.5", "Marta Koss", "Tomas Varga")}) == 5
+
+
+def test_outlets_that_give_other_figures_are_each_cited_newest_first(story_bot) -> None:
+    answer = story_bot.ask(LATEST)
+    assert answer.short_answer.text == "eight"
+    [differ] = answer.disagreements
+    versions = [(v.value, v.date, v.publisher) for v in differ.versions]
+    assert versions[0] == ("eight", "2024-12-14", "Coastal Herald")
+    assert [v[1] for v in versions] == sorted((v[1] for v in versions), reverse=True)
+    assert {("five", "2024-12-11", "Valley Times"), ("six", "2024-12-11", "Coastal Herald")} <= set(versions)
+    cited = {c.n: c for c in answer.citations}
+    for version in differ.versions:  # each version is a citation quoting it, with its date and publisher
+        assert version.value in cited[version.n].quote and cited[version.n].date == version.date
+    line = differ.line()
+    assert line.startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); ")
+    assert line in sources_text(answer) and "*Sources differ: eight" in chat_answer(answer)
+    assert answer_dict(answer)["disagreements"][0]["line"] == line
+
+
+def test_each_article_gives_the_figure_that_counts_what_was_asked(story_bot) -> None:
+    """"How many people died": the 9 Dec article's version is "two" (of "two people had died"), not the "three
+    vehicles" its first sentence counts, and the toll reports of later days are versions too."""
+    answer = story_bot.ask("How many people died in the Halden bridge collapse?", as_of="2024-12-11")
+    assert "three" not in answer.short_answer.text
+    [differ] = answer.disagreements
+    versions = {v.date: v.value for v in differ.versions}
+    assert versions["2024-12-09"] == "two" and versions["2024-12-10"] == "four"
+
+
+def test_one_source_or_undated_documents_make_no_disagreement(story_bot, embedder, tmp_path) -> None:
+    assert story_bot.ask("How many visitors came to the Marren winter festival?").disagreements == []
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The death toll from the Halden bridge collapse rose to four, officials said.")
+    (folder / "b.txt").write_text("The death toll from the Halden bridge collapse rose to six, police said.")
+    bot = make_bot(embedder, folder, tmp_path / "index")
+    bot.update_index()
+    answer = bot.ask("What was the death toll from the Halden bridge collapse?")
+    assert answer.short_answer is not None and answer.disagreements == []
+    assert "Sources differ" not in sources_text(answer)

@@ -1,0 +1,92 @@
+"""The terminal contract, run as a user would: the installed `assistant` command in a child process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.faces.cli.main import build_parser, format_report
+from assistant.ingest.load import load_file
+from assistant.records.reports import Problem, UpdateReport
+
+from ..conftest import SEED_ARTICLE, run_cli
+
+
+@pytest.mark.e2e
+def test_index_then_ask_json_contract(seed_copy, tmp_path):
+    env = {"ASSISTANT_ARTICLES_DIR": str(seed_copy), "ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
+    indexed = run_cli("index", "--json", env=env)
+    assert indexed.returncode == 0, indexed.stderr
+    report = json.loads(indexed.stdout)
+    assert set(report) >= {"added", "updated", "removed", "unchanged", "chunks", "seconds"}
+    assert report["added"] == 1 and report["chunks"] > 0
+
+    asked = run_cli("--articles", str(seed_copy), "--index", str(tmp_path / "index"),
+                    "ask", "Who confirmed the Palmyra attack?", "--json")
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert "Sean Parnell" in answer["answer"] and answer["abstained"] is False
+    assert answer["short_answer"]["text"] == "Sean Parnell" and answer["answer"].startswith("Sean Parnell: ")
+    first = answer["citations"][0]
+    assert set(first) >= {"n", "title", "article_id", "quote", "start", "end", "score", "publisher"}
+    assert first["n"] == 1 and first["article_id"] == SEED_ARTICLE
+    assert first["source"] == first["article_id"]  # the deprecated alias, kept for one release
+    text = load_file(seed_copy / SEED_ARTICLE, SEED_ARTICLE, 10**7)[0].text
+    assert text[first["start"]:first["end"]] == first["quote"]
+    assert "Sean Parnell confirmed" in first["quote"]
+
+    again = run_cli("index", "--json", env=env)
+    assert json.loads(again.stdout)["chunks"] == 0 and json.loads(again.stdout)["unchanged"] == 1
+
+    status = run_cli("status", "--json", env=env)
+    assert status.returncode == 0 and json.loads(status.stdout)["consistent"] is True
+
+
+@pytest.mark.e2e
+def test_errors_are_clear_and_exit_nonzero(tmp_path):
+    missing = run_cli("--articles", str(tmp_path / "nope"), "--index", str(tmp_path / "i"), "index")
+    assert missing.returncode == 2
+    assert "nope" in missing.stderr and "does not exist" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    bad = run_cli("--index", str(tmp_path / "i"), "ask", "x", env={"ASSISTANT_K": "0"})
+    assert bad.returncode == 2 and "k" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_global_options_go_before_or_after_the_sub_command():
+    args = build_parser().parse_args(["--articles", "a", "--index", "b", "ask", "q", "--k", "3", "--source", "x"])
+    assert (args.articles, args.index, args.question, args.k, args.source) == ("a", "b", "q", 3, ["x"])
+    args = build_parser().parse_args(["--index", "b", "ask", "--articles", "a", "q", "--llm", "none"])
+    assert (args.articles, args.index, args.question, args.llm) == ("a", "b", "q", "none")
+    assert build_parser().parse_args(["status"]).articles is None
+
+
+def test_report_lists_skipped_files():
+    report = UpdateReport(added=2, problems=[Problem("bad.json", "bad.json is not valid JSON (line 3)")])
+    text = format_report(report)
+    assert "2 added" in text and "Skipped 1 file(s)" in text and "bad.json is not valid JSON" in text
+
+
+@pytest.mark.e2e
+def test_unreachable_llm_falls_back_to_the_extractive_answer_with_a_note(seed_copy, tmp_path):
+    from ..conftest import free_port
+
+    base = ["--articles", str(seed_copy), "--index", str(tmp_path / "index")]
+    assert run_cli(*base, "index").returncode == 0
+    asked = run_cli(*base, "--llm", "openai", "--llm-base-url", f"http://127.0.0.1:{free_port()}/v1",
+                    "ask", "Who confirmed the Palmyra attack?", "--json", env={"ASSISTANT_LLM_TIMEOUT": "10"})
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert "Sean Parnell" in answer["answer"] and answer["citations"]
+    assert "could not be reached" in answer["note"] and "extractive" in answer["note"]
+
+
+@pytest.mark.e2e
+def test_no_third_party_progress_bars_on_ordinary_commands(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "note.md").write_text("# Harbour\n\nThe harbour reopened on Monday.")
+    done = run_cli("--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"),
+                   "--embedding-backend", "torch", "index", "--json")  # loads the PyTorch model
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == 1
+    assert "Loading weights" not in done.stderr and "it/s" not in done.stderr, done.stderr

@@ -1,0 +1,68 @@
+"""`assistant feeds …` and `assistant add URL` in process (no model is loaded by these commands)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.faces.cli.main import main
+from assistant.ingest.readers.text import front_matter
+
+from ..feedserver import FeedServer, Route, page, rss
+from ..ingest.test_feeds import OTHER, STORY
+
+
+@pytest.fixture
+def web():
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+def run(tmp_path: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_follow_list_and_remove_a_feed(web, tmp_path, capsys):
+    code, out, _ = run(tmp_path, capsys, "feeds", "add", web.url("/rss"), "--every", "2h", "--name", "times")
+    assert code == 0 and "Following times" in out and "every 2h" in out
+    code, _, err = run(tmp_path, capsys, "feeds", "add", web.url("/rss"))
+    assert code == 2 and "already followed as 'times'" in err
+    code, _, err = run(tmp_path, capsys, "feeds", "add", "http://x/rss", "--every", "often")
+    assert code == 2 and "every='often'" in err
+    _, out, _ = run(tmp_path, capsys, "feeds", "list", "--json")
+    assert [(f["name"], f["every_text"], f["last_poll"]) for f in json.loads(out)] == [("times", "2h", None)]
+    code, out, _ = run(tmp_path, capsys, "feeds", "remove", "times")
+    assert code == 0 and "No longer following times" in out
+    assert "No feeds" in run(tmp_path, capsys, "feeds", "list")[1]
+
+
+def test_poll_reports_each_feed_and_fails_when_one_does(web, tmp_path, capsys, monkeypatch):
+    web.routes["/harbour"] = Route(page("Harbour reopens", STORY))
+    web.routes["/rss"] = Route(rss("Times", ("h1", "Harbour reopens", web.url("/harbour"), "x")))
+    run(tmp_path, capsys, "feeds", "add", web.url("/rss"), "--name", "times")
+    run(tmp_path, capsys, "feeds", "add", web.url("/missing"), "--name", "gone")
+    updates = []
+    monkeypatch.setattr("assistant.core.Assistant.update_index", lambda self, **kw: updates.append(1))
+    code, out, _ = run(tmp_path, capsys, "feeds", "poll")
+    assert code == 1 and "times: 1 new" in out and "gone: failed" in out and "HTTP 404" in out
+    assert updates == [1]  # the new article is indexed
+    _, out, _ = run(tmp_path, capsys, "feeds", "list")
+    assert "FAILING (1x)" in out and "1 article(s)" in out
+
+
+def test_add_a_page_or_a_pdf_by_its_link(web, tmp_path, capsys):
+    web.routes["/rain"] = Route(page("Rain floods old town", OTHER, site="Coast News"))
+    web.routes["/files/budget.pdf"] = Route(b"%PDF-1.4\n%fake", "application/pdf")
+    code, out, _ = run(tmp_path, capsys, "add", web.url("/rain?utm_source=x"), "--no-index")
+    assert code == 0 and "rain-floods-old-town.md" in out
+    meta, text = front_matter((tmp_path / "articles" / "rain-floods-old-town.md").read_text())
+    assert meta["source"] == "Coast News" and meta["date"] == "2026-11-20" and "forty cellars" in text
+    assert run(tmp_path, capsys, "add", web.url("/files/budget.pdf"), "--no-index")[0] == 0
+    assert (tmp_path / "articles" / "budget.pdf").read_bytes().startswith(b"%PDF")
+    code, _, err = run(tmp_path, capsys, "add", web.url("/nothing"), "--no-index")
+    assert code == 2 and "HTTP 404" in err and web.url("/nothing") in err

@@ -1,0 +1,64 @@
+"""The news features in a real browser against the real server, on the story corpus: a timeline, sources
+that differ, the "As of" line, one story carried by two outlets, and the Articles tab grouping them."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ..conftest import STORY, Server, run_cli
+from .test_web_browser import SHOTS, ask, browser, playwright  # noqa: F401 - the shared browser fixture
+
+LATEST = "What is the latest death toll from the Halden bridge collapse?"
+
+
+@pytest.fixture(scope="module")
+def story_server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("news-browser")
+    shutil.copytree(STORY, base / "articles")
+    indexed = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
+    assert indexed.returncode == 0, indexed.stderr
+    server = Server(base / "articles", base / "index", base / "server.log")
+    yield server
+    server.stop()
+
+
+def test_the_chat_shows_timelines_disagreements_and_other_outlets(browser, story_server):  # noqa: F811
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(story_server.url)
+        page.locator("#question textarea").wait_for()
+        ask(page, LATEST, "Sources differ", short="eight")
+        chat = page.locator("#chat .bot").last.inner_text()
+        assert "Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5] (Valley Times, 13 Dec 2024)" in chat
+        assert "As of 14 Dec 2024 · " in chat
+        page.screenshot(path=str(SHOTS / "news-sources-differ.png"))
+
+        ask(page, "Who ordered a review of all city bridges?", "Ilse Brandt", short="Ilse Brandt")
+        carried = page.locator("#sources .source-carried").first
+        assert carried.inner_text().startswith("also carried by ")
+        assert carried.locator("a").first.get_attribute("href").startswith("https://")
+
+        sources = page.locator("#sources").inner_text()  # the timeline's quotes carry the days they name
+        ask(page, "How did the Halden bridge collapse develop?", "9 Dec 2024: The Halden harbour bridge collapsed")
+        assert "on Monday evening: 9 Dec 2024" in page.locator("#sources").inner_text() != sources
+        timeline = page.locator("#chat .bot").last.inner_text()
+        days = [line.split(":")[0] for line in timeline.splitlines() if line[:1].isdigit() and " 2024:" in line]
+        assert days[0] == "9 Dec 2024" and days[-1] == "14 Dec 2024" and len(days) >= 6
+        page.screenshot(path=str(SHOTS / "news-timeline.png"))
+
+        page.get_by_text("Options").click()  # relative time, counted from the day typed in "As of"
+        page.locator("#as-of textarea, #as-of input").first.fill("2024-12-15")
+        ask(page, "Who ordered a review of the city bridges last week?", "Articles from 9–15 Dec 2024",
+            short="Ilse Brandt")
+        assert "As of 12 Dec 2024 · 2 articles from 2 publishers" in page.locator("#chat .bot").last.inner_text()
+        page.screenshot(path=str(SHOTS / "news-last-week.png"))
+
+        page.get_by_role("tab", name="Articles").click()
+        playwright.expect(page.locator("#articles")).to_contain_text(  # the later copy names the first
+            "Mayor orders review of every Halden bridge (2024-12-12-review-harbour-post.md)", timeout=30_000)
+        page.screenshot(path=str(SHOTS / "news-articles-grouped.png"))
+    finally:
+        page.close()
