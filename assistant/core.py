@@ -23,7 +23,7 @@ from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
 from .answering.weights import WEIGHTS, load_weights
 from .embedders import Embedder, make_embedder
-from .errors import BadValueError, IndexBusyError, MissingFolderError
+from .errors import BadValueError, IndexBusyError, MissingFolderError, OwnerGone
 from .records.answer import Answer
 from .records.article import Passage
 from .records.events import AnswerEvent, Done, Status, final_answer
@@ -33,7 +33,7 @@ from .records.reports import UpdateReport
 from .search.hybrid import HybridRetriever
 from .search.keywords import KeywordIndex
 from .search.stories import StoryIndex
-from .settings import Settings
+from .settings import Settings, logins
 from .store.chroma import ChromaStore
 from .store.conversations import ConversationBook
 from .store.locking import writer_lock
@@ -168,7 +168,12 @@ class Assistant:
 
         owner, note = owner_of(self.settings.index_dir)
         if owner is not None:
-            return update_through(owner, full, progress, self.settings.auth)
+            users = logins(self.settings.auth)
+            try:
+                return update_through(owner, full, progress, users[0] if users else None)
+            except OwnerGone as gone:  # it died mid-update: this process runs the update itself
+                ServerRecord.path(self.settings.index_dir).unlink(missing_ok=True)
+                note = f"{gone}, so this process updated the index itself"
         with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout, waiting):
             report = Indexer(self.settings, self.embedder, self.store).run(full, progress)
         report.note = "; ".join(filter(None, (note, report.note)))

@@ -46,6 +46,10 @@ class RemoteUpdateError(AssistantError, RuntimeError):
     """The server that owns the index could not run the update it was asked for."""
 
 
+class OwnerGone(RemoteUpdateError):
+    """The server asked to update died while it ran the update: the caller runs the update itself."""
+
+
 class DamagedManifest(AssistantError, ValueError):
     """The manifest cannot be read; the next update rebuilds it from the store, which holds every passage."""
 

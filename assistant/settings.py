@@ -135,7 +135,9 @@ class Settings(BaseSettings):
     port: int = Field(7860, ge=0, le=65535)
     auth: str | None = Field(None, description="user:password for the web chat; several: ann:pw1,bob:pw2")
     api_key: str | None = Field(None, description="bearer key of the OpenAI-compatible API and MCP over HTTP "
-                                "(default: the password of auth; neither set: no key)")
+                                "(default: any login's password of auth; neither set: no key)")
+    api_keys: SecretStr | None = Field(None, description="API keys of their own, each naming its owner: "
+                                       "'ann:key1,ci-bot:key2' (with api_key, each is accepted)")
     api_model: str = Field("news-assistant", min_length=1, description="the model name the OpenAI API lists")
     max_request_bytes: int = Field(1_000_000, ge=1, description="larger API requests are refused")
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1)
@@ -233,3 +235,11 @@ def _caller_level() -> int:
     while frame.f_back and frame.f_globals.get("__name__", "").startswith(("pydantic", __name__)):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def api_keys_of(settings: Settings) -> list[str]:
+    """The bearer keys the API and MCP accept: ``api_key`` and each of ``api_keys``; when neither is set, the
+    password of each login of ``auth`` (none: the API asks for no key)."""
+    own = [key for _, key in logins(settings.api_keys.get_secret_value() if settings.api_keys else None)]
+    keys = [k for k in (settings.api_key, *own) if k]
+    return keys or [password for _, password in logins(settings.auth)]

@@ -190,12 +190,15 @@ def load_articles(folder: Path, max_bytes: int, cache: FileCache | None = None) 
             problems.extend(known[1])
             continue
         warnings: list[Problem] = []
+        data: bytes | None = None
         try:
             file = Path(path)
             data = file_bytes(file, max_bytes)
             articles = articles_from(data, file, relative, warnings)
         except ArticleError as error:
             problems.append(Problem(relative, f"{relative} {error}"))
+            if cache is not None:  # the file's content is at fault: read again only once it changes
+                cache.remember_failure(relative, status, problems[-1].reason, data)
             continue
         except OSError as error:
             problems.append(Problem(relative, f"{relative} could not be read ({error.strerror or error})"))

@@ -45,6 +45,7 @@ class FileRecord:
     articles: list[KnownArticle] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # reasons of the file's non-fatal problems
     digest: str | None = None  # of the bytes read, while the file is too new for its time to be trusted
+    failed: str | None = None  # why the file could not be used: it is not read again until it changes
 
     def matches(self, status: os.stat_result) -> bool:
         return (self.size, self.mtime_ns, self.inode) == (status.st_size, status.st_mtime_ns, status.st_ino)
@@ -90,8 +91,8 @@ class FileCache:
                     return empty
                 rows = db.execute("SELECT name, record FROM files").fetchall()
             decoded = json.loads(f"[{','.join(record for _, record in rows)}]")  # one call: 2x faster than a row each
-            records = {name: FileRecord(size, mtime, inode, [KnownArticle(*a) for a in articles], warnings, *digest)
-                       for (name, _), (size, mtime, inode, articles, warnings, *digest)
+            records = {name: FileRecord(size, mtime, inode, [KnownArticle(*a) for a in articles], warnings, *rest)
+                       for (name, _), (size, mtime, inode, articles, warnings, *rest)
                        in zip(rows, decoded, strict=True)}
         except (Damaged, ValueError, KeyError, TypeError, AttributeError):
             return empty
@@ -116,6 +117,8 @@ class FileCache:
             if not _racy(status.st_mtime_ns):  # old enough now: its time tells from here on
                 record = replace(record, digest=None)
         self._fresh[relative] = record
+        if record.failed is not None:
+            return [], [Problem(relative, record.failed)]
         return record.articles, [Problem(relative, reason, skipped=False) for reason in record.warnings]
 
     def remember(self, relative: str, status: os.stat_result, articles: list[KnownArticle],
@@ -129,10 +132,21 @@ class FileCache:
                                            [p.reason for p in warnings],
                                            _digest(data) if _racy(status.st_mtime_ns) else None)
 
+    def remember_failure(self, relative: str, status: os.stat_result, reason: str, data: bytes | None) -> None:
+        """Keep that the file could not be used, and why, so the next update reports it without parsing it
+        again (a parser bomb costs its budget once); when it changes, it is read again. A file too new for
+        its time to tell a change is remembered only with the digest of the bytes read."""
+        racy = _racy(status.st_mtime_ns)
+        if racy and data is None:
+            return
+        self._fresh[relative] = FileRecord(status.st_size, status.st_mtime_ns, status.st_ino, [], [],
+                                           _digest(data) if racy and data is not None else None, reason)
+
     def save(self) -> None:
         """Keep the records of the files seen by this update (a file no longer there is forgotten), writing
         only the rows that changed; records not read from ``path`` replace what is there."""
         save_changes(self.path, SCHEMA, "files", "name", self._saved, self._fresh, lambda name, r: (
             name, json.dumps([r.size, r.mtime_ns, r.inode, [list(vars(a).values()) for a in r.articles], r.warnings,
-                              *([r.digest] if r.digest else [])], ensure_ascii=False)), identity=self.identity)
+                              *([r.digest, r.failed] if r.failed else [r.digest] if r.digest else [])],
+                             ensure_ascii=False)), identity=self.identity)
         self._saved = dict(self._fresh)

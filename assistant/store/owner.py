@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import IndexBusyError, RemoteUpdateError
+from ..errors import IndexBusyError, OwnerGone, RemoteUpdateError
 from ..records.reports import UpdateReport
 from .atomic import write_atomically
 
@@ -69,25 +70,52 @@ def owner_of(index_dir: Path) -> tuple[ServerRecord | None, str]:
                   "is gone, so this process updated the index itself")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
 def update_through(record: ServerRecord, full: bool, progress: Callable[[int, int, str], None] | None,
-                   auth: str | None) -> UpdateReport:
-    """Ask the owning server to run the update, relaying its progress; returns its report."""
+                   login: tuple[str, str] | None) -> UpdateReport:
+    """Ask the owning server to run the update, relaying its progress; returns its report. ``login``: one of
+    the server's logins, when it was started with --auth (setting ``auth``: the first login is used).
+    When the server's process dies meanwhile, :class:`OwnerGone` says so within a second."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from gradio_client import Client
 
-    login = tuple(auth.split(":", 1)) if auth else None
     try:
         client = Client(record.url, verbose=False, auth=login, analytics_enabled=False, download_files=False)
         job = client.submit(full, api_name="/update_index")
-        for event in job:
-            if progress and "total" in event:
-                progress(event["done"], event["total"], event["message"])
-        final = job.outputs()[-1]
+        relayed = 0
+        while not job.done():
+            if not _alive(record.pid):
+                raise OwnerGone(f"the server at {record.url} (process {record.pid}) stopped during the update")
+            relayed = _relay(job.outputs(), relayed, progress)
+            time.sleep(0.2)
+        outputs = job.outputs()
+        _relay(outputs, relayed, progress)
+        final = outputs[-1]
+    except OwnerGone:
+        raise
     except Exception as error:
+        hint = "" if login else " (a server started with --auth needs one of its logins: set ASSISTANT_AUTH)"
         raise IndexBusyError(f"the server at {record.url} (process {record.pid}) owns this index, "
-                           f"but asking it to update failed: {error}") from None
+                             f"but asking it to update failed: {error}{hint}") from None
     if "error" in final:
         raise RemoteUpdateError(f"the server at {record.url} could not update the index: {final['error']}")
     report = UpdateReport.from_dict(final["report"])
     report.note = f"updated by the running server at {record.url} (process {record.pid})"
     return report
+
+
+def _relay(events: list[dict], relayed: int, progress: Callable[[int, int, str], None] | None) -> int:
+    """Pass on the progress events not passed on yet; how many have been."""
+    for event in events[relayed:]:
+        if progress and "total" in event:
+            progress(event["done"], event["total"], event["message"])
+    return len(events)

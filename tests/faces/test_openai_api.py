@@ -172,3 +172,17 @@ def test_bodies_that_once_gave_500_are_refused_with_400_and_the_api_goes_on():
         refused = api.post("/v1/chat/completions", content=body, headers={"content-type": "application/json"})
         assert refused.status_code == 400, refused.text
     assert api.post("/v1/chat/completions", json={"messages": [user("Who?")]}).status_code == 200
+
+
+def test_api_keys_of_their_own_each_open_the_api_and_every_login_counts_without_them():
+    from assistant.settings import api_keys_of
+
+    assert api_keys_of(Settings(auth="ann:pw1,bob:pw2")) == ["pw1", "pw2"]  # bob's password too, not ann's alone
+    assert api_keys_of(Settings(auth="ann:pw1,bob:pw2", api_keys="ci:k-ci,phone:k-phone")) == ["k-ci", "k-phone"]
+    assert api_keys_of(Settings()) == []
+    bot = StandInFacade()
+    guarded = client(bot, key=["k-ci", "k-phone"])
+    for key, status in (("k-ci", 200), ("k-phone", 200), ("pw1", 401), ("k-c", 401)):
+        response = guarded.post("/v1/chat/completions", json={"messages": [user("Who?")]},
+                                headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code == status, key

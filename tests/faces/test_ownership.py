@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import subprocess
 import time
 
 import pytest
@@ -12,7 +13,7 @@ from gradio_client import Client
 
 from assistant.store.owner import ServerRecord
 
-from ..conftest import SEEDS, Server, make_bot, run_cli
+from ..conftest import ASSISTANT_BIN, SEEDS, Server, make_bot, run_cli
 from ..test_reliability import assert_exact
 
 NEW = ("---\ntitle: Orchard fire\ndate: 2025-05-04\n---\n"
@@ -120,4 +121,21 @@ def test_stale_record_of_a_killed_server_is_recovered(served, embedder):
     assert "recovered a stale server record" in result.stderr
     assert json.loads(result.stdout)["added"] == 1
     assert ServerRecord.read(server.index) is None
+    assert_exact(make_bot(embedder, server.articles, server.index), embedder, server.articles)
+
+
+def test_a_delegated_update_whose_server_dies_says_so_and_finishes_here(served, embedder):
+    server = served()
+    for n in range(150):  # enough passages that the server is still embedding when it is killed
+        (server.articles / f"bulk-{n:03}.md").write_text(
+            f"# Report {n}\n\n" + " ".join(f"The council of district {n} met on day {d} about the bridge repairs "
+                                           f"and the harbour budget." for d in range(12)) + "\n")
+    update = subprocess.Popen([str(ASSISTANT_BIN), "--articles", str(server.articles), "--index", str(server.index),
+                               "index", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert wait_for(lambda: "update requested through the API" in server.log, 60), server.log
+    server.process.send_signal(signal.SIGKILL)
+    out, err = update.communicate(timeout=300)  # it does not wait on the dead server
+    assert update.returncode == 0, err
+    assert "stopped during the update, so this process updated the index itself" in err
+    assert json.loads(out)["added"] >= 1 and ServerRecord.read(server.index) is None
     assert_exact(make_bot(embedder, server.articles, server.index), embedder, server.articles)

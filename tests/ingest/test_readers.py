@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.errors import ArticleError
 from assistant.ingest.load import load_file
 from assistant.ingest.readers.html import fragment_to_text
 from assistant.records.article import Article, Chunk, Span
@@ -170,3 +171,26 @@ def test_html_fragments_in_feeds_become_paragraphs():
     text = fragment_to_text("<p>One <b>bold</b> line.</p><script>alert(1)</script><p>Two</p>")
     assert " ".join(text.split()) == "One bold line. Two" and "\n\n" in text
     assert fragment_to_text("3 < 4 and 5 > 2") == "3 < 4 and 5 > 2"  # not HTML: left alone
+
+
+def bomb_pdf(decoded_bytes: int, pages: int) -> bytes:
+    """A PDF of ``pages`` pages whose content streams are small on disk and each decode to ``decoded_bytes`` of
+    text operators: a decompression bomb."""
+    import re
+    import zlib
+
+    stream = zlib.compress(b"BT (a) Tj ET\n" * (decoded_bytes // 13), 9)
+    bomb = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)
+    ordinary = pdf_bytes([["The harbour reopened."]] * pages)
+    # every page's content stream (the objects that hold "stream") becomes the bomb; pypdf repairs the offsets
+    return re.sub(rb"<< /Length \d+ >>\nstream\n.*?\nendstream", lambda _: bomb, ordinary, flags=re.DOTALL)
+
+
+@pytest.mark.timeout(30)  # without the budget, pypdf parses 60 MB of text operators per page: ~7 s each
+def test_a_decompression_bomb_stops_at_the_stream_budget(tmp_path):
+    data = bomb_pdf(60 * 1024 * 1024, pages=6)  # 360 MB of operators (each under the 75 MB cap) in < 1 MB
+    assert len(data) < 1_000_000
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(data)
+    with pytest.raises(ArticleError, match="no extractable text"):
+        load_file(path, "bomb.pdf", max_bytes=10_000_000)

@@ -186,3 +186,20 @@ def test_an_update_reads_only_what_changed_and_indexes_a_known_duplicate_when_it
     assert bot.ask("When did the harbour reopen?").citations[0].article_id == "b.txt"
     reads.clear()
     assert bot.update_index(full=True).added == 2 and sorted(reads) == ["b.txt", "c.txt"]  # --full reads all
+
+
+def test_a_file_that_failed_is_reported_again_without_being_parsed_until_it_changes(tmp_path: Path,
+                                                                                     reads: list[str]) -> None:
+    folder, record = tmp_path / "articles", tmp_path / "files.sqlite"
+    write(folder, "good.md", "The harbour reopened on Monday.")
+    write(folder, "bad.json", "{not json at all")
+    _, first = scan(folder, record)
+    assert reads == ["bad.json", "good.md"]
+    [failed] = [p for p in first if p.path == "bad.json"]
+    assert failed.skipped
+    _, again = scan(folder, record)
+    assert reads == ["bad.json", "good.md"], "the failed file is not parsed again"
+    assert [(p.path, p.reason, p.skipped) for p in again] == [(failed.path, failed.reason, True)]
+    write(folder, "bad.json", json.dumps({"title": "Flood", "text": "The river rose overnight in Varel."}))
+    loaded, problems = scan(folder, record)
+    assert reads[-1] == "bad.json" and problems == [] and {a.id for a in loaded} == {"good.md", "bad.json#1"}

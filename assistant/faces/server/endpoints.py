@@ -14,9 +14,10 @@ from .mcp_tools import build_mcp
 from .openai_api import ApiKeyGuard, OpenAIApi
 
 
-def api_app_kwargs(bot: Assistant, host: str, key: str | None) -> dict[str, Any]:
+def api_app_kwargs(bot: Assistant, host: str, keys: list[str]) -> dict[str, Any]:
     """What the web server's FastAPI app gets beside the page: the OpenAI-compatible routes, the MCP tools
-    at ``/mcp``, the guard asking for ``key`` when there is one, and the MCP session manager's lifespan."""
+    at ``/mcp``, the guard asking for one of ``keys`` when there are any, and the MCP session manager's
+    lifespan."""
     mcp = build_mcp(bot)
     mcp_routes = mcp.streamable_http_app(streamable_http_path="/mcp", host=host).routes
 
@@ -26,4 +27,4 @@ def api_app_kwargs(bot: Assistant, host: str, key: str | None) -> dict[str, Any]
             yield
 
     return {"routes": [*OpenAIApi(bot).routes(), *mcp_routes], "lifespan": lifespan,
-            "middleware": [Middleware(ApiKeyGuard, key=key)] if key else []}
+            "middleware": [Middleware(ApiKeyGuard, key=keys)] if keys else []}

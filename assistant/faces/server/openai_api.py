@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -295,14 +295,19 @@ class ApiKeyGuard:
     """ASGI middleware: requests under ``prefixes`` need ``Authorization: Bearer <key>``, else a 401 in
     OpenAI's error shape. The page keeps its own login."""
 
-    def __init__(self, app: Callable, key: str, prefixes: tuple[str, ...] = ("/v1", "/mcp")) -> None:
-        self.app, self.key, self.prefixes = app, key.encode(), prefixes
+    def __init__(self, app: Callable, key: str | Iterable[str], prefixes: tuple[str, ...] = ("/v1", "/mcp")) -> None:
+        keys = [key] if isinstance(key, str) else list(key)
+        self.app, self.keys, self.prefixes = app, [k.encode() for k in keys if k], prefixes
+
+    def _known(self, token: bytes) -> bool:
+        """Whether ``token`` is one of the keys; every key is compared, in constant time each."""
+        return any([hmac.compare_digest(token, key) for key in self.keys])
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "http" and scope["path"].startswith(self.prefixes):
             given = dict(scope["headers"]).get(b"authorization", b"")
             scheme, _, token = given.partition(b" ")
-            if scheme.lower() != b"bearer" or not hmac.compare_digest(token.strip(), self.key):
+            if scheme.lower() != b"bearer" or not self._known(token.strip()):
                 message = "Incorrect API key provided." if given else "No API key provided (Authorization: Bearer)."
                 refusal = ApiError(401, message, code="invalid_api_key").response({"WWW-Authenticate": "Bearer"})
                 await refusal(scope, receive, send)

@@ -14,7 +14,7 @@ from ...records.answer import Answer
 from ...records.events import Done, Status, TextDelta
 from ...records.filters import Filters, as_of_date
 from ...records.wire import answer_dict
-from ...settings import logins
+from ...settings import api_keys_of, logins
 from ..render import chat_answer, chat_status, chat_text, sources_html
 from ..server.endpoints import api_app_kwargs
 from ..server.served_index import ServedIndex
@@ -22,6 +22,7 @@ from .articles import ARTICLE_HEADERS, ArticlesPage, article_rows, source_choice
 from .assets import CITATION_CLICK_JS, CSS, SHOW_SOURCES_JS
 from .conversations import ConversationsPanel
 from .feeds import FeedsPanel
+from .logins import LoginCheck
 
 log = logging.getLogger(__name__)
 PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
@@ -191,11 +192,11 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     app = build_app(bot)
     app.queue(default_concurrency_limit=settings.concurrency_limit)
     app.launch(
-        # the API's bearer key: api_key, else the password of the (first) login
-        app_kwargs=api_app_kwargs(bot, host or settings.host, settings.api_key or (users[0][1] if users else None)),
+        # the API's bearer keys: api_key and api_keys, else each login's password
+        app_kwargs=api_app_kwargs(bot, host or settings.host, api_keys_of(settings)),
         server_name=host or settings.host,
         server_port=port if port is not None else settings.port,
-        auth=users or None,
+        auth=LoginCheck(users) if users else None,  # a brake on guessed passwords
         max_file_size=settings.max_upload_bytes * 2,
         show_error=False,
         css=CSS,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import time
+from typing import Any
 
 from ...errors import ArticleError
 from ...records.article import Article
@@ -12,6 +14,13 @@ from .base import FileContext, clean_field, normalize_text
 HYPHENATED = re.compile(r"(?<=[a-z])-\n(?=[a-z])")  # "govern-\nment" across a line end
 SENTENCE_END = re.compile(r"[.!?:][\"'’”)]*$")
 GENERATED_TITLE = re.compile(r"^(?:untitled|microsoft \w+ - |document\d*$)", re.IGNORECASE)
+# A decompression bomb (a small file whose streams decode to gigabytes) stops at these: no page's text
+# comes near either, and one such file never holds up an update for long.
+STREAM_BYTES = 8 * 1024 * 1024  # the most one stream may decode to (pypdf's own cap is 75 MB)
+READ_SECONDS = 30.0  # the most one PDF's pages may take to read
+DECODE_LIMITS = ("maximum_declared_stream_length", "array_based_stream_maximum_output_length",
+                 "jbig2_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+                 "zlib_maximum_output_length", "brotli_maximum_output_length", "image_maximum_buffer_size")
 
 
 
@@ -64,7 +73,11 @@ def _page_texts(reader, context: FileContext) -> list[str]:
     except Exception as error:
         raise ArticleError(f"is not a readable PDF: its page list is damaged ({type(error).__name__})") from None
     texts: list[str] = []
+    deadline = time.monotonic() + READ_SECONDS
     for number, page in enumerate(pages, start=1):
+        if time.monotonic() > deadline:
+            raise ArticleError(f"took more than {READ_SECONDS:g} s to read ({number - 1} of {len(pages)} pages); "
+                               "it was left out")
         try:
             raw = page.extract_text() or ""
         except Exception as error:  # one damaged page should not cost the others
@@ -76,8 +89,12 @@ def _page_texts(reader, context: FileContext) -> list[str]:
 
 def read_pdf(data: bytes, context: FileContext) -> list[Article]:
     """One article; ``page_starts[i]`` is where page ``i + 1`` begins in the text (empty pages too)."""
-    reader = _open(data)
-    texts = _page_texts(reader, context)
+    from pypdf import apply_configuration
+
+    limits: dict[str, Any] = dict.fromkeys(DECODE_LIMITS, STREAM_BYTES)
+    with apply_configuration(**limits):  # for this read only
+        reader = _open(data)
+        texts = _page_texts(reader, context)
     parts: list[str] = []
     page_starts: list[int] = []
     offset = 0
