@@ -33,7 +33,7 @@ from .records.reports import UpdateReport
 from .search.hybrid import HybridRetriever
 from .search.keywords import KeywordIndex
 from .search.stories import StoryIndex
-from .settings import Settings, logins
+from .settings import Settings, api_keys_of, logins
 from .store.chroma import ChromaStore
 from .store.conversations import ConversationBook
 from .store.locking import writer_lock
@@ -168,9 +168,11 @@ class Assistant:
 
         owner, note = owner_of(self.settings.index_dir)
         if owner is not None:
-            users = logins(self.settings.auth)
+            users = logins(self.settings.auth)  # a server with logins is reached with the first of them; one
+            keys = api_keys_of(self.settings, [])  # with a key but no logins, as "api" with that key
+            login = users[0] if users else ("api", keys[0]) if keys else None
             try:
-                return update_through(owner, full, progress, users[0] if users else None)
+                return update_through(owner, full, progress, login)
             except OwnerGone as gone:  # it died mid-update: this process runs the update itself
                 ServerRecord.path(self.settings.index_dir).unlink(missing_ok=True)
                 note = f"{gone}, so this process updated the index itself"

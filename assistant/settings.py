@@ -237,9 +237,9 @@ def _caller_level() -> int:
     return level
 
 
-def api_keys_of(settings: Settings) -> list[str]:
+def api_keys_of(settings: Settings, users: list[tuple[str, str]] | None = None) -> list[str]:
     """The bearer keys the API and MCP accept: ``api_key`` and each of ``api_keys``; when neither is set, the
-    password of each login of ``auth`` (none: the API asks for no key)."""
+    password of each login (``users``, else those of ``auth``; none: the API asks for no key)."""
     own = [key for _, key in logins(settings.api_keys.get_secret_value() if settings.api_keys else None)]
     keys = [k for k in (settings.api_key, *own) if k]
-    return keys or [password for _, password in logins(settings.auth)]
+    return keys or [password for _, password in (users if users is not None else logins(settings.auth))]

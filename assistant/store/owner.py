@@ -71,13 +71,17 @@ def owner_of(index_dir: Path) -> tuple[ServerRecord | None, str]:
 
 
 def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie (killed, not yet reaped by its parent)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True  # another user's live process
-    return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc here: the signal's answer stands
 
 
 def update_through(record: ServerRecord, full: bool, progress: Callable[[int, int, str], None] | None,
@@ -99,8 +103,12 @@ def update_through(record: ServerRecord, full: bool, progress: Callable[[int, in
             time.sleep(0.2)
         outputs = job.outputs()
         _relay(outputs, relayed, progress)
-        final = outputs[-1]
-    except OwnerGone:
+        final = outputs[-1] if outputs else {}
+        if "report" not in final and "error" not in final:  # the job ended without its last word
+            if not _alive(record.pid) or not record.is_alive(timeout=2):
+                raise OwnerGone(f"the server at {record.url} (process {record.pid}) stopped during the update")
+            raise RemoteUpdateError(f"the server at {record.url} ended the update without a report")
+    except (OwnerGone, RemoteUpdateError):
         raise
     except Exception as error:
         hint = "" if login else " (a server started with --auth needs one of its logins: set ASSISTANT_AUTH)"

@@ -152,3 +152,22 @@ def test_readme_client_examples_run_against_a_server_without_auth(seed_server, h
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Sean Parnell" in done.stdout, done.stdout
+
+
+def test_a_key_without_logins_guards_the_page_s_own_api_too(tmp_path, monkeypatch):
+    """With ASSISTANT_API_KEY and no --auth, /gradio_api (the page's API: ask, add a link, update) is not open:
+    the page asks for a login, "api" with the key."""
+    import httpx
+    from gradio_client import Client
+
+    monkeypatch.setenv("ASSISTANT_API_KEY", KEY)
+    server = serve_seeds(tmp_path)
+    try:
+        open_call = httpx.post(f"{server.url}/gradio_api/call/ask", json={"data": [PALMYRA, 5]}, timeout=30)
+        assert open_call.status_code in (401, 403), open_call.text
+        answer = Client(server.url, auth=("api", KEY), verbose=False, analytics_enabled=False).predict(
+            PALMYRA, 5, api_name="/ask")
+        assert "Sean Parnell" in answer["answer"]
+        assert client(server).models.list().data[0].id == "news-assistant"  # the same key opens /v1
+    finally:
+        server.stop()

@@ -139,3 +139,14 @@ def test_a_delegated_update_whose_server_dies_says_so_and_finishes_here(served, 
     assert "stopped during the update, so this process updated the index itself" in err
     assert json.loads(out)["added"] >= 1 and ServerRecord.read(server.index) is None
     assert_exact(make_bot(embedder, server.articles, server.index), embedder, server.articles)
+
+
+def test_the_index_command_reaches_a_server_with_logins_through_the_auth_setting(served):
+    server = served("--auth", "ann:pw1,bob:pw2")
+    (server.articles / "orchard.md").write_text(NEW)
+    where = ("--articles", str(server.articles), "--index", str(server.index))
+    refused = run_cli(*where, "index", env={"ASSISTANT_AUTH": ""})
+    assert refused.returncode != 0 and "set ASSISTANT_AUTH" in refused.stderr and "Traceback" not in refused.stderr
+    done = run_cli(*where, "index", "--json", env={"ASSISTANT_AUTH": "ann:pw1,bob:pw2"})  # ann's login is used
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == 1 and "updated by the running server" in done.stderr

@@ -19,7 +19,8 @@ ANN, BOB = SimpleNamespace(username="ann"), SimpleNamespace(username="bob")
 
 
 def panel(tmp_path: Path) -> ConversationsPanel:
-    return ConversationsPanel(SimpleNamespace(conversations=ConversationBook(tmp_path / "conversations.sqlite")))
+    return ConversationsPanel(SimpleNamespace(conversations=ConversationBook(tmp_path / "conversations.sqlite"),
+                                              settings=SimpleNamespace(index_dir=tmp_path)))
 
 
 def answer_to(question: str) -> Answer:
@@ -83,3 +84,15 @@ def test_what_is_kept_is_made_from_the_server_s_answer_never_from_the_browser(tm
     [turn] = page.bot.conversations.turns("ann", conversation)
     for kept in (turn.bubble, turn.sources):
         assert "<img" not in kept and "<script" not in kept and "&lt;img" in kept
+
+
+def test_an_export_is_private_inside_the_index_folder_and_goes_with_its_conversation(tmp_path):
+    page = panel(tmp_path)
+    conversation, _, _, exported = answered(page, None, ["Who confirmed it?"])
+    path = Path(exported)
+    assert path.parent == tmp_path / "exports" / conversation
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    page.delete(conversation, BOB)  # another login's delete touches nothing
+    assert path.exists()
+    page.delete(conversation, ANN)
+    assert not path.parent.exists()

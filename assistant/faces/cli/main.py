@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
@@ -122,6 +123,11 @@ def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:
+    # Gradio's own copies of uploads and downloads (a conversation's export among them) stay inside the
+    # index folder, private to this user, rather than in the system's shared temporary folder.
+    private = bot.settings.index_dir / ".gradio"
+    private.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(private))
     from ..web.app import serve
 
     serve(bot, host=args.host, port=args.port, auth=args.auth, watch=args.watch)

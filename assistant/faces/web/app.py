@@ -189,15 +189,19 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
     settings = bot.settings
     bot.refuse_if_owned()  # before listening: a second server on one index is refused with the owner named
     users = logins(auth or settings.auth)  # each login keeps its own conversations
+    keys = api_keys_of(settings, users)
+    # A key without logins guards the page and its own API (/gradio_api) too: log in as "api" with a key.
+    page_logins = users or [("api", key) for key in keys]
     app = build_app(bot)
     app.queue(default_concurrency_limit=settings.concurrency_limit)
     app.launch(
         # the API's bearer keys: api_key and api_keys, else each login's password
-        app_kwargs=api_app_kwargs(bot, host or settings.host, api_keys_of(settings)),
+        app_kwargs=api_app_kwargs(bot, host or settings.host, keys),
         server_name=host or settings.host,
         server_port=port if port is not None else settings.port,
-        auth=LoginCheck(users) if users else None,  # a brake on guessed passwords
+        auth=LoginCheck(page_logins) if page_logins else None,  # a brake on guessed passwords
         max_file_size=settings.max_upload_bytes * 2,
+        allowed_paths=[str(settings.index_dir / "exports")],  # conversations' exports, for their owners
         show_error=False,
         css=CSS,
         js=CITATION_CLICK_JS,

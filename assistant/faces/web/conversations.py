@@ -7,7 +7,7 @@ again. Conversations belong to the login (``--auth``); without a login there is 
 from __future__ import annotations
 
 import re
-import tempfile
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ from ...records.answer import Answer
 from ...records.dates import local_time
 from ..render import answer_markdown, chat_answer, chat_text, sources_html
 
-EXPORTS = Path(tempfile.gettempdir()) / "news-assistant-exports"
 OPENED_KEY = "news-assistant-conversation"
 
 
@@ -79,13 +78,19 @@ class ConversationsPanel:
             return None
         found = self.bot.conversations.get(owner, conversation)
         slug = re.sub(r"[^A-Za-z0-9]+", "-", found.title if found else "").strip("-")[:60] or "conversation"
-        folder = EXPORTS / conversation
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self._exports(conversation)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         for old in folder.glob("*.md"):
             old.unlink()
         path = folder / f"{slug}.md"
+        path.touch(mode=0o600)  # private to the server's user from its first byte
         path.write_text(text, encoding="utf-8")
         return str(path)
+
+    def _exports(self, conversation: str) -> Path:
+        """Where a conversation's export is written: inside the index folder, beside the conversations (the
+        page serves it to its owner's browser only); removed with the conversation."""
+        return self.bot.settings.index_dir / "exports" / conversation
 
     def save(self, conversation: str | None, questions: list[str], answer: Answer | None, request: gr.Request):
         """Keep the question just answered (a refused or failed question is not kept). What is kept is made
@@ -135,6 +140,7 @@ class ConversationsPanel:
 
     def delete(self, conversation: str | None, request: gr.Request):
         owner = login_of(request)
-        if conversation:
+        if conversation and self.bot.conversations.get(owner, conversation) is not None:
             self.bot.conversations.delete(owner, conversation)
+            shutil.rmtree(self._exports(conversation), ignore_errors=True)
         return self._empty(owner)
