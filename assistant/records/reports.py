@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 article', '3 articles', '1 passage embedded' the way people write them."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 @dataclass
 class Problem:
     """A file that could not be (fully) used, and why, in words a user can act on."""
@@ -32,7 +37,7 @@ class UpdateReport:
     def summary(self) -> str:
         """One line for people: what changed, in the terminal, on the page and in the server's log."""
         return (f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged; "
-                f"{self.chunks} passages embedded in {self.seconds:.1f}s")
+                f"{counted(self.chunks, 'passage')} embedded in {self.seconds:.1f}s")
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -64,7 +64,7 @@ def test_global_options_go_before_or_after_the_sub_command():
 def test_report_lists_skipped_files():
     report = UpdateReport(added=2, problems=[Problem("bad.json", "bad.json is not valid JSON (line 3)")])
     text = format_report(report)
-    assert "2 added" in text and "Skipped 1 file(s)" in text and "bad.json is not valid JSON" in text
+    assert "2 added" in text and "Skipped 1 file:" in text and "bad.json is not valid JSON" in text
 
 
 @pytest.mark.e2e
@@ -90,3 +90,35 @@ def test_no_third_party_progress_bars_on_ordinary_commands(tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["added"] == 1
     assert "Loading weights" not in done.stderr and "it/s" not in done.stderr, done.stderr
+
+
+def test_a_count_of_one_reads_in_the_singular():
+    report = UpdateReport(added=1, chunks=1, total_articles=1, total_chunks=6,
+                          problems=[Problem("bad.json", "bad.json is not valid JSON")])
+    text = format_report(report)
+    assert "1 passage embedded" in text and "Index: 1 article, 6 passages." in text and "Skipped 1 file:" in text
+    assert "(s)" not in text
+
+
+@pytest.mark.parametrize("k", ["0", "51", "many"])
+def test_a_number_of_passages_out_of_range_is_refused_by_name(k):
+    done = run_cli("ask", "--k", k, "Who?")
+    assert done.returncode == 2 and "argument --k" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.e2e
+def test_a_closed_pipe_ends_the_command_quietly(seed_copy, tmp_path):
+    import fcntl
+    import subprocess
+
+    from ..conftest import ASSISTANT_BIN, ROOT
+
+    where = ["--articles", str(seed_copy), "--index", str(tmp_path / "index")]
+    assert run_cli(*where, "index").returncode == 0
+    asking = subprocess.Popen([str(ASSISTANT_BIN), *where, "eval", str(ROOT / "tests" / "seed_questions.jsonl"),
+                               "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    fcntl.fcntl(asking.stdout.fileno(), 1031, 4096)  # F_SETPIPE_SZ: a small pipe, so the output outgrows it
+    assert asking.stdout.read(1)  # like `| head -c 1`: the reader goes away after one byte
+    asking.stdout.close()
+    _, err = asking.communicate(timeout=300)
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err and asking.returncode == 0

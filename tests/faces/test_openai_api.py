@@ -93,10 +93,10 @@ def test_malformed_requests_are_named(body, named):
 
 def test_completion_carries_markers_sources_and_structured_citations():
     bot = StandInFacade()
-    response = client(bot).post("/v1/chat/completions", json={"model": "x", "messages": [user("Who?")]})
+    response = client(bot).post("/v1/chat/completions", json={"model": "gpt-4", "messages": [user("Who?")]})
     assert response.status_code == 200
     data = response.json()
-    assert data["object"] == "chat.completion" and data["model"] == "x"
+    assert data["object"] == "chat.completion" and data["model"] == "news-assistant"  # who answered, not "gpt-4"
     content = data["choices"][0]["message"]["content"]
     assert content.startswith("Parnell confirmed it [1]. (Who?)\n\nSources:\n\n[1] Strikes (Wire, a.md)")
     assert data["citations"][0]["quote"] == "Parnell confirmed it." and data["abstained"] is False

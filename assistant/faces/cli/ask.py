@@ -19,6 +19,17 @@ if TYPE_CHECKING:
     from ...core import Assistant
 
 
+def passages(value: str) -> int:
+    """A ``--k``: how many passages, 1 to 50."""
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of passages") from None
+    if not 1 <= k <= 50:
+        raise argparse.ArgumentTypeError(f"{k} passages: give 1 to 50")
+    return k
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     ask = commands.add_parser("ask", help="answer one question")
     ask.add_argument("question")
@@ -39,7 +50,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def add_query_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--k", type=int, help="passages to read (default 5)")
+    parser.add_argument("--k", type=passages, help="passages to read, 1 to 50 (default 5)")
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles dated on or after")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="only articles dated on or before")
     parser.add_argument("--source", action="append", default=[], metavar="NAME",

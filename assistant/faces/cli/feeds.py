@@ -7,6 +7,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from ...records.reports import counted
+
 if TYPE_CHECKING:
     from ...core import Assistant
 
@@ -44,7 +46,7 @@ def cmd_add(bot: Assistant, args: argparse.Namespace) -> int:
 def feed_line(feed: dict) -> str:
     """One feed of ``feeds list``: name, URL, schedule, last poll, articles, and its error when failing."""
     return f"{feed['name']}  {feed['url']}  every {feed['every_text']}  last poll {feed['last_poll_text']}  " \
-           f"{feed['articles']} article(s)  {feed['state']}"
+           f"{counted(feed['articles'], 'article')}  {feed['state']}"
 
 
 def cmd_feeds(bot: Assistant, args: argparse.Namespace) -> int:

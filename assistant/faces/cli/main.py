@@ -10,8 +10,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from ...records.reports import UpdateReport
+from ...records.reports import UpdateReport, counted
 from .ask import add_commands as add_ask_commands
+from .ask import passages
 from .feeds import add_commands as add_feed_commands
 
 if TYPE_CHECKING:  # the façade is imported once a command runs, so that --help answers at once
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="measure retrieval and answers on a questions file")
     evaluate.add_argument("questions", metavar="QUESTIONS.jsonl")
-    evaluate.add_argument("--k", type=int, default=5)
+    evaluate.add_argument("--k", type=passages, default=5)
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
     add_feed_commands(commands)
@@ -100,12 +101,12 @@ def progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
 def format_report(report: UpdateReport) -> str:
     lines = [
         f"{'Rebuilt' if report.rebuilt else 'Updated'} the index: {report.summary()}. "
-        f"Index: {report.total_articles} articles, {report.total_chunks} passages."
+        f"Index: {counted(report.total_articles, 'article')}, {counted(report.total_chunks, 'passage')}."
     ]
     skipped = [p for p in report.problems if p.skipped]
     warnings = [p for p in report.problems if not p.skipped]
     if skipped:
-        lines.append(f"Skipped {len(skipped)} file(s):")
+        lines.append(f"Skipped {counted(len(skipped), 'file')}:")
         lines += [f"  - {p.reason}" for p in skipped]
     if warnings:
         lines.append("Warnings:")
@@ -193,7 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+    except BrokenPipeError:  # `assistant ask … | head -3`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     return 2
+
 
 
 if __name__ == "__main__":

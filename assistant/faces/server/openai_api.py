@@ -125,7 +125,8 @@ class ChatRequest:
         as_of = data.get("as_of")
         if as_of is not None and not isinstance(as_of, str):
             raise ApiError(400, "as_of must be a date like 2024-12-15", "as_of")
-        return cls(asked[-1], [q for q in asked[:-1] if q], stream, filters, str(data.get("model") or model),
+        # The reply names the model that answered (this server's), whatever name the client sent ("gpt-4")
+        return cls(asked[-1], [q for q in asked[:-1] if q], stream, filters, model,
                    as_of_date(as_of or None))
 
 
