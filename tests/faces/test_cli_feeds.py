@@ -52,7 +52,7 @@ def test_poll_reports_each_feed_and_fails_when_one_does(web, tmp_path, capsys, m
     assert code == 1 and "times: 1 new" in out and "gone: failed" in out and "HTTP 404" in out
     assert updates == [1]  # the new article is indexed
     _, out, _ = run(tmp_path, capsys, "feeds", "list")
-    assert "FAILING (1x)" in out and "1 article(s)" in out
+    assert "FAILING (1x)" in out and "1 article " in out
 
 
 def test_add_a_page_or_a_pdf_by_its_link(web, tmp_path, capsys):
