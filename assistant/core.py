@@ -23,7 +23,7 @@ from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
 from .answering.weights import WEIGHTS, load_weights
 from .embedders import Embedder, make_embedder
-from .errors import BadValueError, IndexBusyError, MissingFolderError, OwnerGone
+from .errors import BadValueError, IndexBusyError, MissingFolderError, NotIndexedError, OwnerGone
 from .records.answer import Answer
 from .records.article import Passage
 from .records.events import AnswerEvent, Done, Status, final_answer
@@ -137,6 +137,19 @@ class Assistant:
     def condenser(self) -> Condenser:
         return Condenser(self.settings)
 
+    def waiting_first_index(self) -> str | None:
+        """When this index was never built: what waits in the articles folder ("1 file waiting"), else None.
+        A missing folder is an error that names it."""
+        if self.settings.manifest_path.exists() or self.settings.chroma_url:
+            return None
+        if not self.settings.articles_dir.is_dir():
+            raise MissingFolderError(f"articles folder {self.settings.articles_dir} does not exist, and no index "
+                                     "was built here: give the folder with --articles (ASSISTANT_ARTICLES_DIR)")
+        from .ingest.load import article_entries
+
+        files = len(article_entries(self.settings.articles_dir))
+        return f"{files:,} file{'' if files == 1 else 's'} waiting in {self.settings.articles_dir}"
+
     def refuse_if_owned(self) -> None:
         """IndexBusyError when another live server owns this index (a second ``serve`` would write beside it
         and take its record); a dead owner's record is cleared, and this process may take over."""
@@ -203,9 +216,9 @@ class Assistant:
 
         The conversation (``history``) helps find passages; the answer answers ``question`` itself."""
         query = self.reader.run(question, history, filters, as_of)
-        if not self.settings.manifest_path.exists() and not self.settings.articles_dir.is_dir():
-            raise MissingFolderError(f"articles folder {self.settings.articles_dir} does not exist, and no index "
-                                     "was built here: give the folder with --articles (ASSISTANT_ARTICLES_DIR)")
+        if (waiting := self.waiting_first_index()) is not None:
+            raise NotIndexedError(f"No articles indexed yet: {waiting}. Run `assistant index`, or press "
+                                  "Update index on the page")
         answerer = self.answerers[query.intent]
         yield Status("Searching the articles")
         passages = self.retriever.search(query, answerer.passages_wanted(k or self.settings.k))

@@ -26,6 +26,10 @@ class MissingFolderError(AssistantError, FileNotFoundError):
     """A folder the settings name does not exist."""
 
 
+class NotIndexedError(AssistantError):
+    """A question asked of a folder that was never indexed: the message says how many files wait."""
+
+
 class ArticleError(AssistantError, ValueError):
     """An article file that cannot be read; the message names the reason (the caller names the file)."""
 

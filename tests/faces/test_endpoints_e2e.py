@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -171,3 +172,16 @@ def test_a_key_without_logins_guards_the_page_s_own_api_too(tmp_path, monkeypatc
         assert client(server).models.list().data[0].id == "news-assistant"  # the same key opens /v1
     finally:
         server.stop()
+
+
+def test_a_never_indexed_folder_says_so_and_mcp_indexes_it_at_start(tmp_path):
+    articles, index = tmp_path / "articles", tmp_path / "index"
+    shutil.copytree(ROOT / "seeds", articles)
+    asked = subprocess.run([str(ASSISTANT_BIN), "--articles", str(articles), "--index", str(index), "ask", PALMYRA],
+                           capture_output=True, text=True, timeout=120)
+    assert asked.returncode != 0 and "Traceback" not in asked.stderr
+    assert "No articles indexed yet: 1 file waiting" in asked.stderr and "assistant index" in asked.stderr
+    parameters = StdioServerParameters(command=str(ASSISTANT_BIN),
+                                       args=["--articles", str(articles), "--index", str(index), "mcp"],
+                                       env=dict(os.environ), cwd=ROOT)
+    check_tools(asyncio.run(call_tools(parameters)))  # indexed at start, then answered

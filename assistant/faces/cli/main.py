@@ -126,6 +126,7 @@ def cmd_index(bot: Assistant, args: argparse.Namespace) -> int:
 def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:
     # Gradio's own copies of uploads and downloads (a conversation's export among them) stay inside the
     # index folder, private to this user, rather than in the system's shared temporary folder.
+    index_first(bot)
     private = bot.settings.index_dir / ".gradio"
     private.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.environ.setdefault("GRADIO_TEMP_DIR", str(private))
@@ -135,8 +136,18 @@ def cmd_serve(bot: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def index_first(bot: Assistant) -> None:
+    """A folder never indexed is indexed before serving, with its progress on standard error."""
+    if (waiting := bot.waiting_first_index()) is not None:
+        print(f"First run: indexing {waiting} …", file=sys.stderr)
+        report = bot.update_index(progress=progress_bar(sys.stderr.isatty()))
+        print(format_report(report), file=sys.stderr)
+
+
 def cmd_mcp(bot: Assistant, args: argparse.Namespace) -> int:
     from ..server.mcp_tools import build_mcp
+
+    index_first(bot)  # an MCP client's first question finds articles, not a silent "don't say"
 
     build_mcp(bot).run("stdio")  # standard output is the MCP wire: nothing else is printed there
     return 0
