@@ -23,7 +23,15 @@ from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
 from .answering.weights import WEIGHTS, load_weights
 from .embedders import Embedder, make_embedder
-from .errors import BadValueError, IndexBusyError, MissingFolderError, NotIndexedError, OwnerGone
+from .errors import (
+    AssistantError,
+    BadValueError,
+    IndexBusyError,
+    IndexWriteError,
+    MissingFolderError,
+    NotIndexedError,
+    OwnerGone,
+)
 from .records.answer import Answer
 from .records.article import Passage
 from .records.events import AnswerEvent, Done, Status, final_answer
@@ -34,7 +42,7 @@ from .search.hybrid import HybridRetriever
 from .search.keywords import KeywordIndex
 from .search.stories import StoryIndex
 from .settings import Settings, api_keys_of, logins
-from .store.chroma import ChromaStore
+from .store.chroma import ChromaStore, write_failure
 from .store.conversations import ConversationBook
 from .store.locking import writer_lock
 from .store.manifest import Manifest
@@ -189,8 +197,17 @@ class Assistant:
             except OwnerGone as gone:  # it died mid-update: this process runs the update itself
                 ServerRecord.path(self.settings.index_dir).unlink(missing_ok=True)
                 note = f"{gone}, so this process updated the index itself"
-        with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout, waiting):
-            report = Indexer(self.settings, self.embedder, self.store).run(full, progress)
+        try:
+            with self._update_lock, writer_lock(self.settings.index_dir, self.settings.lock_timeout, waiting):
+                report = Indexer(self.settings, self.embedder, self.store).run(full, progress)
+        except AssistantError:
+            raise
+        except Exception as error:
+            if (why := write_failure(error, self.settings.index_dir)) is None:
+                raise
+            raise IndexWriteError(f"the update could not write the index in {self.settings.index_dir} ({why}); "
+                                  "questions are still answered from it, and the next update repairs what this "
+                                  "one left half-written") from None
         report.note = "; ".join(filter(None, (note, report.note)))
         return report
 

@@ -46,6 +46,10 @@ class IndexBusyError(AssistantError, RuntimeError):
     """Another process is updating this index, or a server owns it."""
 
 
+class IndexWriteError(AssistantError, OSError):
+    """The index folder cannot be written (read-only, or the disk is full): the message names the folder."""
+
+
 class RemoteUpdateError(AssistantError, RuntimeError):
     """The server that owns the index could not run the update it was asked for."""
 

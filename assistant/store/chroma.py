@@ -5,9 +5,14 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import logging
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal, overload
 from urllib.parse import urlparse
 
@@ -19,6 +24,8 @@ from ..records.dates import date_number
 from ..settings import Settings
 from .packing import pack_vectors
 from .pdf_pages import chunk_pages, parse_pages
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 5000  # Chroma rejects a single add of more than ~5,400 records
 IDENTITY_PREFIX = "assistant_"
@@ -92,7 +99,17 @@ class ChromaStore:
             except (ValueError, ConnectionError) as error:
                 raise BadValueError(f"could not reach the Chroma server at {url} ({error})") from None
         self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.settings.chroma_dir, os.W_OK) or _read_only(self.settings.chroma_dir):
+            return chromadb.PersistentClient(path=self._readable_copy(), settings=chroma_settings)
         return chromadb.PersistentClient(path=str(self.settings.chroma_dir), settings=chroma_settings)
+
+    def _readable_copy(self) -> str:
+        """Chroma cannot open a folder it may not write (it writes as it opens): an index on read-only media
+        is answered from a copy in a private temporary folder, made once per process."""
+        copy = Path(tempfile.mkdtemp(prefix="news-assistant-read-only-")) / "chroma"
+        shutil.copytree(self.settings.chroma_dir, copy)
+        log.warning("the index folder %s is read-only: answering from a copy in %s", self.settings.chroma_dir, copy)
+        return str(copy)
 
     @cached_property
     def collection(self):
@@ -250,3 +267,27 @@ class ChromaStore:
             pages=parse_pages(meta["pages"]) if "pages" in meta else [],
             packed_vectors=meta.get("sentence_vectors"),  # decoded when the answerer reads the passage
         )
+
+
+def _read_only(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` is mounted read-only (root may write anything else)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def write_failure(error: BaseException, folder: Path) -> str | None:
+    """Why an update could not write the index, in words, when ``error`` is the storage failing (the disk
+    full, the folder read-only, a database refusing a write), else None (a bug keeps its traceback)."""
+    import sqlite3
+
+    module = type(error).__module__
+    if not (isinstance(error, OSError | sqlite3.Error) or module.startswith(("chromadb", "tantivy"))):
+        return None
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = None
+    space = f"; {free / 1e6:,.1f} MB free there" if free is not None else ""
+    return f"{type(error).__name__}: {error}{space}"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import IndexBusyError
+from ..errors import IndexBusyError, IndexWriteError
 
 
 def _holder(owner: Path) -> str:
@@ -27,10 +27,10 @@ def writer_lock(index_dir: Path, timeout: float, waiting: Callable[[str], None] 
     """Hold the index's update lock; wait up to ``timeout`` seconds, then refuse with who holds it.
 
     When the lock is taken, ``waiting`` hears so at once (who holds it, how long this one waits)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / ".update.lock"))
     owner = index_dir / ".update.owner"
     try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(index_dir / ".update.lock"))
         try:
             lock.acquire(timeout=0)
         except Timeout:
@@ -44,6 +44,9 @@ def writer_lock(index_dir: Path, timeout: float, waiting: Callable[[str], None] 
             f"another update of the index {index_dir} is running ({_holder(owner)}); "
             f"waited {timeout:g}s. Try again when it has finished."
         ) from None
+    except OSError as error:  # a read-only folder, a full disk: nothing can be updated there
+        raise IndexWriteError(f"the index folder {index_dir} cannot be written ({error.strerror or error}); "
+                              "questions are still answered from it") from None
     try:
         owner.write_text(json.dumps({"pid": os.getpid(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}))
         yield

@@ -185,3 +185,22 @@ def test_a_never_indexed_folder_says_so_and_mcp_indexes_it_at_start(tmp_path):
                                        args=["--articles", str(articles), "--index", str(index), "mcp"],
                                        env=dict(os.environ), cwd=ROOT)
     check_tools(asyncio.run(call_tools(parameters)))  # indexed at start, then answered
+
+
+def test_mcp_over_stdio_answers_an_unreadable_line_with_a_parse_error_and_goes_on(served):
+    mcp = subprocess.Popen([str(ASSISTANT_BIN), "--articles", str(served.articles), "--index", str(served.index),
+                            "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        mcp.stdin.write("this is not JSON-RPC\n")
+        mcp.stdin.flush()
+        refused = json.loads(mcp.stdout.readline())
+        assert refused["id"] is None and refused["error"]["code"] == -32700
+        hello = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+        mcp.stdin.write(json.dumps(hello) + "\n")
+        mcp.stdin.flush()
+        answered = json.loads(mcp.stdout.readline())
+        assert answered["id"] == 1 and "serverInfo" in answered["result"]
+    finally:
+        mcp.stdin.close()
+        mcp.wait(30)

@@ -145,11 +145,11 @@ def index_first(bot: Assistant) -> None:
 
 
 def cmd_mcp(bot: Assistant, args: argparse.Namespace) -> int:
-    from ..server.mcp_tools import build_mcp
+    from ..server.mcp_tools import build_mcp, run_stdio
 
     index_first(bot)  # an MCP client's first question finds articles, not a silent "don't say"
 
-    build_mcp(bot).run("stdio")  # standard output is the MCP wire: nothing else is printed there
+    run_stdio(build_mcp(bot))  # standard output is the MCP wire: nothing else is printed there
     return 0
 
 

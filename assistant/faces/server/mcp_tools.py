@@ -74,3 +74,37 @@ def build_mcp(bot: Assistant) -> MCPServer:
         return bot.status().to_dict()
 
     return server
+
+
+def run_stdio(server: MCPServer) -> None:
+    """MCP over stdio as the SDK serves it, except that a line which is not a JSON-RPC message gets the
+    parse error JSON-RPC asks for (-32700, ``id`` null) instead of silence, and the server goes on."""
+    import anyio
+
+    anyio.run(_serve_stdio, server)
+
+
+async def _serve_stdio(server: MCPServer) -> None:
+    import anyio
+    from mcp import types
+    from mcp.server.stdio import stdio_server
+    from mcp.shared.message import SessionMessage
+
+    async with stdio_server() as (incoming, outgoing):
+        screened_in, screened_out = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+
+        async def screen() -> None:
+            async with screened_in:
+                async for item in incoming:
+                    if isinstance(item, Exception):
+                        reason = f"Parse error: the line is not a JSON-RPC message ({type(item).__name__})"
+                        error = types.ErrorData(code=types.PARSE_ERROR, message=reason)
+                        await outgoing.send(SessionMessage(types.JSONRPCError(jsonrpc="2.0", id=None, error=error)))
+                    else:
+                        await screened_in.send(item)
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(screen)
+            lowlevel = server._lowlevel_server  # the SDK's own loop, over the screened stream
+            await lowlevel.run(screened_out, outgoing, lowlevel.create_initialization_options())
+            tasks.cancel_scope.cancel()
