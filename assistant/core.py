@@ -63,6 +63,7 @@ class IndexStatus:
     model: str
     last_update: str | None
     consistent: bool  # manifest and store agree: same chunks, same completed update
+    waiting: str | None = None  # never indexed: what waits in the articles folder ("1 file waiting in seeds")
 
     def to_dict(self) -> dict:
         return vars(self).copy()
@@ -264,6 +265,7 @@ class Assistant:
     def status(self) -> IndexStatus:
         from .ingest.indexer import index_identity
 
+        waiting = self.waiting_first_index()
         manifest = Manifest.load(self.settings.manifest_path)
         stored = self.store.count()
         same_update = manifest.updated_at == self.store.stamp()
@@ -273,8 +275,9 @@ class Assistant:
             stored_chunks=stored,
             model=self.settings.embedding_model,
             last_update=manifest.updated_at,
-            consistent=same_update and stored == manifest.chunk_count
+            consistent=waiting is None and same_update and stored == manifest.chunk_count
             and manifest.identity in ({}, index_identity(self.settings)),
+            waiting=waiting,
         )
 
     def articles(self) -> list[dict]:

@@ -122,3 +122,14 @@ def test_a_closed_pipe_ends_the_command_quietly(seed_copy, tmp_path):
     asking.stdout.close()
     _, err = asking.communicate(timeout=300)
     assert b"Traceback" not in err and b"BrokenPipeError" not in err and asking.returncode == 0
+
+
+def test_status_of_a_folder_never_indexed_says_what_waits(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.md").write_text("# Fire\n\nCrews contained the fire on Monday.\n")
+    done = run_cli("--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"), "status")
+    assert done.returncode == 1 and "consistent: no" in done.stdout and "passages: 0" in done.stdout
+    assert "No articles indexed yet: 1 file waiting" in done.stdout and "chunks" not in done.stdout
+    data = json.loads(run_cli("--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"),
+                              "status", "--json").stdout)
+    assert data["consistent"] is False and data["waiting"].startswith("1 file waiting")

@@ -10,13 +10,14 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
+from ...records.dates import local_time
 from ...records.reports import UpdateReport, counted
 from .ask import add_commands as add_ask_commands
 from .ask import passages
 from .feeds import add_commands as add_feed_commands
 
 if TYPE_CHECKING:  # the façade is imported once a command runs, so that --help answers at once
-    from ...core import Assistant
+    from ...core import Assistant, IndexStatus
 
 GLOBAL_OPTIONS = {  # flag -> settings field
     "articles": "articles_dir",
@@ -153,12 +154,22 @@ def cmd_mcp(bot: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def status_text(status: IndexStatus) -> str:
+    """The index's state in the words the page uses (passages, a local time), and the first-run state."""
+    lines = [f"articles: {status.articles:,}", f"passages: {status.chunks:,} (stored: {status.stored_chunks:,})",
+             f"model: {status.model}", f"last update: {local_time(status.last_update)}",
+             f"consistent: {'yes' if status.consistent else 'no'}"]
+    if status.waiting:
+        lines.append(f"No articles indexed yet: {status.waiting}. Run `assistant index`.")
+    return "\n".join(lines)
+
+
 def cmd_status(bot: Assistant, args: argparse.Namespace) -> int:
     status = bot.status()
     if args.json:
         print(json.dumps(status.to_dict()))
     else:
-        print("\n".join(f"{k.replace('_', ' ')}: {v}" for k, v in status.to_dict().items()))
+        print(status_text(status))
     return 0 if status.consistent else 1
 
 
