@@ -11,8 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from ..errors import UploadError
-from .load import article_files, supported_extensions
+from ..errors import ArticleError, UploadError
+from .load import article_files, articles_from, supported_extensions
 
 UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
@@ -54,6 +54,10 @@ def store_upload(folder: Path, original_name: str, data: bytes, max_bytes: int) 
         raise UploadError(f"{original_name}: {len(data):,} bytes is over the upload limit of {max_bytes:,}")
     if not data:
         raise UploadError(f"{original_name}: the file is empty")
+    try:  # read as the index would read it, before anything is written: a broken file is never saved
+        articles_from(data, Path(name), name)
+    except ArticleError as error:
+        raise UploadError(f"{original_name} {error}; it was not saved") from None
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     digest = hashlib.sha256(data).digest()
@@ -64,7 +68,8 @@ def store_upload(folder: Path, original_name: str, data: bytes, max_bytes: int) 
     counter = 1
     while target.exists():
         if hashlib.sha256(target.read_bytes()).digest() == digest:
-            return StoredFile(name, f"{original_name}: an identical file {name} is already there", False)
+            return StoredFile(name, f"{original_name}: an identical file {name} is already there, so nothing was "
+                                    "saved", False)
         counter += 1
         target = folder / f"{Path(name).stem}-{counter}{suffix}"
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")

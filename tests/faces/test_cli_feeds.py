@@ -11,6 +11,7 @@ from assistant.faces.cli.main import main
 from assistant.ingest.readers.text import front_matter
 
 from ..feedserver import FeedServer, Route, page, rss
+from ..fixtures.pdfgen import pdf_bytes
 from ..ingest.test_feeds import OTHER, STORY
 
 
@@ -57,7 +58,8 @@ def test_poll_reports_each_feed_and_fails_when_one_does(web, tmp_path, capsys, m
 
 def test_add_a_page_or_a_pdf_by_its_link(web, tmp_path, capsys):
     web.routes["/rain"] = Route(page("Rain floods old town", OTHER, site="Coast News"))
-    web.routes["/files/budget.pdf"] = Route(b"%PDF-1.4\n%fake", "application/pdf")
+    budget = pdf_bytes([["The council approved the harbour budget on Monday after a long debate."]])
+    web.routes["/files/budget.pdf"] = Route(budget, "application/pdf")
     code, out, _ = run(tmp_path, capsys, "add", web.url("/rain?utm_source=x"), "--no-index")
     assert code == 0 and "rain-floods-old-town.md" in out
     meta, text = front_matter((tmp_path / "articles" / "rain-floods-old-town.md").read_text())

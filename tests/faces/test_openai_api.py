@@ -68,6 +68,7 @@ def test_as_of_reaches_the_facade_and_a_bad_one_is_a_400():
     assert response.status_code == 200 and bot.last_as_of == date(2024, 12, 12)
     data = response.json()
     assert data["coverage"] is None and data["period"] is None  # the stand-in's citation has no date
+    assert data["timeline"] == [] and data["disagreements"] == []  # structured like the CLI's JSON
     refused = client(bot).post("/v1/chat/completions", json={"messages": [user("Who?")], "as_of": "someday"})
     assert refused.status_code == 400 and "as_of='someday'" in refused.json()["error"]["message"]
 

@@ -53,7 +53,7 @@ class StandInAssistant:
         if not name.endswith(".md"):
             raise UploadError(f"{name}: .exe files are not articles")
         self.saved[name] = data
-        return SimpleNamespace(message=f"{name} saved")
+        return SimpleNamespace(message=f"{name} saved", changed=True)
 
     def update_index(self, full=False, progress=None, waiting=None):
         if self.fail:
@@ -224,3 +224,12 @@ def test_the_update_api_takes_a_real_boolean_and_a_full_rebuild_only_from_this_m
     assert list(page.update_api(1, local)) == [{"error": "full must be true or false, not 1"}]
     [refused] = list(page.update_api(True, remote))
     assert "from this machine only" in refused["error"] and "10.0.0.5" in refused["error"]
+
+
+def test_an_identical_upload_reads_not_saved_and_indexes_nothing(tmp_path: Path):
+    (tmp_path / "new.md").write_text("# New\n\nText.")
+    bot = StandInAssistant()
+    bot.add_file = lambda name, data: SimpleNamespace(message=f"{name}: an identical file is already there",
+                                                      changed=False)
+    message, _ = ArticlesPage(bot).upload([str(tmp_path / "new.md")], progress=lambda *a, **k: None)
+    assert message.startswith("Not saved: new.md") and "Done:" not in message and "Saved:" not in message

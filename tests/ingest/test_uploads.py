@@ -59,3 +59,18 @@ def test_a_copy_under_another_name_is_refused_with_the_original_named(tmp_path):
         store_upload(tmp_path, "copy.md", b"# Palmyra\n\nThe attack was confirmed.", 1000)
     assert not (tmp_path / "copy.md").exists()
     assert store_upload(tmp_path, "other.md", b"# Palmyra\n\nThe attack was denied.", 1000).changed
+
+
+def test_a_broken_article_is_refused_before_anything_is_saved(tmp_path):
+    for name, data, reason in (("bad.json", b"{not json", "not valid JSON"),
+                               ("bad-binary.txt", bytes(range(256)) * 8, "binary")):
+        with pytest.raises(UploadError, match=reason) as refused:
+            store_upload(tmp_path, name, data, 10**6)
+        assert name in str(refused.value) and "not saved" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []  # nothing was written, so nothing returns in later reports
+
+
+def test_a_second_identical_upload_says_nothing_was_saved(tmp_path):
+    store_upload(tmp_path, "a.md", b"# A\n\nThe harbour reopened.", 10**6)
+    again = store_upload(tmp_path, "a.md", b"# A\n\nThe harbour reopened.", 10**6)
+    assert not again.changed and "nothing was saved" in again.message

@@ -57,10 +57,10 @@ class ArticlesPage:
             name = Path(path).name
             try:
                 stored = self.bot.add_file(name, Path(path).read_bytes())
-                messages.append(f"Saved: {chat_text(stored.message)}")
+                messages.append(f"{'Saved' if stored.changed else 'Not saved'}: {chat_text(stored.message)}")
             except (UploadError, OSError) as error:
                 messages.append(f"**Rejected:** {chat_text(str(error))}")
-        if any(m.startswith("Saved") for m in messages):
+        if any(m.startswith("Saved:") for m in messages):
             if self.bot.settings.index_uploads:
                 messages.append(self.update(progress)[0])
             else:
