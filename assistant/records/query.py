@@ -66,8 +66,3 @@ class Query:
     history: tuple[str, ...] = ()  # earlier questions of the conversation
     intent: Intent = Intent.ANSWER
     recent: bool = False  # it asks for the latest ("latest", "so far", "now")
-
-    @property
-    def is_follow_up(self) -> bool:
-        """Its search text leans on the conversation (or names a topic) rather than being the question."""
-        return self.search_text != self.text
