@@ -14,20 +14,12 @@ from datetime import date
 
 from ..errors import BadValueError
 from ..records.dates import DatedWords, day_of_number, number_of_day, window_label
-from ..records.filters import Filters, as_of_date
+from ..records.filters import Filters
 from ..records.period import Period
-from ..text.time_words import find_mentions
 
 
 def _tighter(bound: int | None, other: int | None, pick: Callable[[int, int], int]) -> int | None:
     return other if bound is None else bound if other is None else pick(bound, other)
-
-
-def time_frame(question: str, filters: Filters | None, as_of: str | date | None = None,
-               today: date | None = None) -> tuple[Filters, Period | None, list[str]]:
-    """:func:`frame` of a question's own time words, counted from ``as_of`` (else ``today``)."""
-    given_as_of = as_of_date(as_of)
-    return frame(find_mentions(question, given_as_of or today or date.today()), filters, given_as_of)
 
 
 def frame(mentions: list[DatedWords], filters: Filters | None, given_as_of: date | None

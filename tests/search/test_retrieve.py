@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from assistant.records.article import Passage
-from assistant.search.hybrid import HybridRetriever, prefer_recent, wants_recent
+from assistant.search.hybrid import HybridRetriever, prefer_recent
+from assistant.text.time_words import wants_recent
 
 
 def passage(chunk_id: str, date: str | None, source: str = "Wire", article_id: str | None = None) -> Passage:

@@ -14,13 +14,19 @@ from assistant.answering.coverage import coverage_of
 from assistant.records.dates import window_label
 from assistant.records.filters import Filters, as_of_date
 from assistant.records.wire import period_dict
-from assistant.search.time_filter import time_frame
+from assistant.search.time_filter import frame
 from assistant.text.time_words import find_mentions
 
 from ..conftest import ROOT
 
 TODAY = date(2024, 12, 15)  # a Sunday
 D = date
+
+
+def time_frame(question: str, filters: Filters | None, as_of: str | None = None, today: date | None = None):
+    """What the query reader does with a question's time words: found from as_of (else today), then framed."""
+    given = as_of_date(as_of)
+    return frame(find_mentions(question, given or today or date.today()), filters, given)
 
 
 @pytest.mark.parametrize(("question", "text", "since", "until"), [
@@ -66,6 +72,7 @@ def test_relative_and_calendar_words_resolve_against_the_given_day(question, tex
 def test_questions_about_facts_name_no_publication_time(question):
     assert find_mentions(question, TODAY) == []
     assert time_frame(question, None, today=TODAY) == (Filters(), None, [])
+
 
 
 def test_a_date_that_cannot_be_read_is_ignored_and_said():

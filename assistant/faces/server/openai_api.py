@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -228,7 +228,7 @@ class OpenAIApi:
     def _ask(self, chat: ChatRequest) -> Answer:
         return self.bot.ask(chat.question, chat.history, filters=chat.filters, as_of=chat.as_of)
 
-    async def _held(self, pieces: Iterator[str]) -> AsyncIterator[str]:
+    async def _held(self, pieces: Generator[str]) -> AsyncIterator[str]:
         """The stream, holding its slot until it ends, fails or the client goes away (the task is then
         cancelled here, and the slot given back at once, not when the garbage collector comes)."""
         try:
@@ -237,9 +237,7 @@ class OpenAIApi:
         finally:
             self.slots.give_back()
             with contextlib.suppress(ValueError):  # still running in its worker: it ends with its next event
-                close = getattr(pieces, "close", None)
-                if close is not None:
-                    close()
+                pieces.close()
 
     def _envelope(self, chat: ChatRequest, kind: str, **fields: object) -> dict:
         return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": kind, "created": int(time.time()),
@@ -252,7 +250,7 @@ class OpenAIApi:
                               usage={"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                               **_extras(answer))
 
-    def _sse(self, chat: ChatRequest, events: Iterator) -> Iterator[str]:
+    def _sse(self, chat: ChatRequest, events: Iterator) -> Generator[str]:
         """OpenAI's stream: chunks with ``delta`` content, the last with ``finish_reason``, then ``[DONE]``."""
         base = self._envelope(chat, "chat.completion.chunk")
 
