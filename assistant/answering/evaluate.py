@@ -28,7 +28,8 @@ FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-"
 class Asks(Protocol):
     """What the evaluation needs: an ``Assistant`` or anything that answers like one."""
 
-    def ask(self, question: str, history: list[str] | None = None, k: int | None = None) -> Answer: ...
+    def ask(self, question: str, history: list[str] | None = None, k: int | None = None, *,
+            as_of: str | None = None) -> Answer: ...
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Question:
     answers: list[str]
     unanswerable: bool = False
     id: str = ""
+    as_of: str | None = None  # the day it is asked as of: a news quiz's "this week" is its own week
 
 
 def normalize(text: str) -> str:
@@ -92,7 +94,11 @@ def load_questions(path: Path | str) -> list[Question]:
             raise BadValueError(f"{path}:{number}: an unanswerable question cannot have answers")
         if not unanswerable and not any(a.strip() for a in answers):
             raise BadValueError(f"{path}:{number}: no answers; mark it \"unanswerable\": true if that is meant")
-        questions.append(Question(str(raw["question"]).strip(), answers, unanswerable, str(raw.get("id", number))))
+        as_of = raw.get("as_of")
+        if as_of is not None and not isinstance(as_of, str):
+            raise BadValueError(f"{path}:{number}: 'as_of' must be a date like 2024-12-15")
+        questions.append(Question(str(raw["question"]).strip(), answers, unanswerable, str(raw.get("id", number)),
+                                  as_of))
     if not questions:
         raise BadValueError(f"{path}: no questions")
     return questions
@@ -217,15 +223,16 @@ def summarize(outcomes: list[Outcome], k: int) -> EvalReport:
 def evaluate(assistant: Asks, questions_path: Path | str, k: int = 5) -> EvalReport:
     """Ask every question of the file through ``assistant.ask`` (the whole flow) and score it.
 
-    The first question is asked once untimed beforehand, so latencies are warm (model loaded).
+    The first question is asked once untimed beforehand, so latencies are warm (model loaded). A question
+    with ``as_of`` is asked as of that day.
     """
     if k < 1:
         raise BadValueError(f"k={k} must be at least 1")
     items = load_questions(questions_path)
-    assistant.ask(items[0].question, k=k)
+    assistant.ask(items[0].question, k=k, as_of=items[0].as_of)
     outcomes = []
     for item in items:
         began = time.perf_counter()
-        answer = assistant.ask(item.question, k=k)
+        answer = assistant.ask(item.question, k=k, as_of=item.as_of)
         outcomes.append(judge(item, answer, k, time.perf_counter() - began))
     return summarize(outcomes, k)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..errors import BadValueError
-from ..records.article import Article, Chunk, Span
+from ..records.article import Article, Chunk, Span, chunk_id_of
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
@@ -143,7 +143,7 @@ class Chunker:
             start, end = units[group[0]][0].start, units[group[-1]][0].end
             chunks.append(
                 Chunk(
-                    id=f"{article.id}::{number}",
+                    id=chunk_id_of(article.id, number),
                     article_id=article.id,
                     number=number,
                     text=text[start:end],

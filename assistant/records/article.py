@@ -97,6 +97,11 @@ def file_of(article_id: str) -> str:
     return article_id.split("#", 1)[0]
 
 
+def chunk_id_of(article_id: str, number: int) -> str:
+    """The id of an article's ``number``-th chunk (counted from 0)."""
+    return f"{article_id}::{number}"
+
+
 def article_of(chunk_id: str) -> str:
     """The article a chunk id (``"<article id>::<n>"``, see chunk.py) belongs to."""
     return chunk_id.rsplit("::", 1)[0]

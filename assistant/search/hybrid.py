@@ -59,11 +59,10 @@ class HybridRetriever:
 
     def _search(self, query: str, k: int, filters: Filters, recent: bool) -> list[Passage]:
         """Fused by ids alone; only the passages kept are read from the store, in one call."""
-        where = filters.where()
-        similarity = dict(self.store.nearest(self.embedder.encode([query])[0], self.candidates, where))
+        similarity = dict(self.store.nearest(self.embedder.encode([query])[0], self.candidates, filters))
         stamp = self.store.stamp() or ""  # read once: the keyword index and the story book both follow it
         lexical_hits = self.keywords.current(stamp).search(query, self.candidates * (4 if filters else 1))
-        lexical = self.store.matching([chunk_id for chunk_id, _ in lexical_hits], where)[: self.candidates]
+        lexical = self.store.matching([chunk_id for chunk_id, _ in lexical_hits], filters)[: self.candidates]
         fused: dict[str, float] = {}
         for ranking in (list(similarity), lexical):
             for rank, chunk_id in enumerate(ranking):

@@ -18,12 +18,15 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from ..errors import BadValueError
+from ..errors import BadValueError, DamagedManifest
 from ..records.article import Article, Chunk, Passage, Span, file_of
 from ..records.dates import date_number
+from ..records.filters import Filters
 from ..settings import Settings
+from .manifest import Manifest
 from .packing import pack_vectors
 from .pdf_pages import chunk_pages, parse_pages
+from .scoped import BRUTE_FORCE_LIMIT, WIDE_SHARE, ArticleFacts, nearest_among
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,7 @@ class ChromaStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
+        self._facts: ArticleFacts | None = None  # which chunks pass a filter, as of one update (scoped.py)
 
     @cached_property
     def client(self):
@@ -193,22 +197,54 @@ class ChromaStore:
         if article_ids:
             self.collection.delete(where={"article_id": {"$in": list(article_ids)}})
 
-    def nearest(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """The ``n`` chunks nearest the vector, as (id, cosine similarity), best first. Ids and distances
-        only: reading the documents and metadata of all ``n`` costs more than the search (measured at
-        100k chunks: 5.5 ms against 1.9 ms), and only the few passages kept are read (``get``)."""
+    def nearest(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """The ``n`` chunks nearest the vector that pass ``filters``, as (id, cosine similarity), best first. Ids
+        and distances only: reading the documents and metadata of all ``n`` costs more than the search
+        (measured at 100k chunks: 5.5 ms against 1.9 ms), and only the few passages kept are read (``get``).
+        A filter that few chunks pass reads their vectors instead (see :mod:`.scoped`)."""
         if n <= 0:  # Chroma 1.x returns what there is when asked for more, so no count() per question
             return []
-        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where or None,
-                                       include=["distances"])
+        facts = self._facts_now() if filters else None
+        if facts is not None and filters:
+            passing = facts.passing(filters)
+            if len(passing) <= BRUTE_FORCE_LIMIT:
+                ids = sorted(passing)
+                found = self.collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": [], "embeddings": []}
+                return nearest_among(vector, list(found["ids"]), found["embeddings"], n)
+            if len(passing) >= WIDE_SHARE * facts.total:  # most pass: filter the unfiltered nearest
+                wanted = int(n * facts.total / len(passing)) + n
+                kept = [hit for hit in self._query(vector, wanted, None) if hit[0] in passing][:n]
+                if len(kept) == n or wanted >= facts.total:
+                    return kept
+        return self._query(vector, n, filters.where() if filters else None)
+
+    def _query(self, vector: np.ndarray, n: int, where: dict | None) -> list[tuple[str, float]]:
+        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
         return [(i, 1.0 - dist) for i, dist in zip(result["ids"][0], result["distances"][0])]
 
-    def matching(self, ids: list[str], where: dict | None) -> list[str]:
-        """Those of ``ids`` whose chunks pass the ``where`` filter, in the given order."""
-        if not ids or not where:
+    def matching(self, ids: list[str], filters: Filters | None) -> list[str]:
+        """Those of ``ids`` whose chunks pass ``filters``, in the given order."""
+        if not ids or not filters:
             return list(ids)
-        passing = set(self.collection.get(ids=ids, where=where, include=[])["ids"])
-        return [i for i in ids if i in passing]
+        facts = self._facts_now()
+        allowed = facts.passing(filters) if facts is not None else \
+            set(self.collection.get(ids=ids, where=filters.where(), include=[])["ids"])
+        return [i for i in ids if i in allowed]
+
+    def _facts_now(self) -> ArticleFacts | None:
+        """Which chunks each article has, from the manifest, read once per index update; None when the manifest
+        does not describe the store's last update (one is being written, or another client changed a server's
+        store): then Chroma's filter decides."""
+        stamp = self.stamp()
+        if self._facts is None or self._facts.stamp != stamp:
+            try:
+                manifest = Manifest.load(self.settings.manifest_path)
+            except DamagedManifest:
+                return None
+            if not stamp or manifest.updated_at != stamp:
+                return None
+            self._facts = ArticleFacts(stamp, manifest.articles)
+        return self._facts
 
     def get(self, ids: list[str]) -> list[Passage]:
         """The passages of these ids, in the given order. After a process was killed mid-write, the

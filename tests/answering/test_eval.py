@@ -16,6 +16,7 @@ from assistant.answering.evaluate import (
     percentile,
     token_f1,
 )
+from assistant.errors import BadValueError
 from assistant.records.answer import Answer, Citation, ShortAnswer
 from assistant.records.article import Passage, Span
 
@@ -40,9 +41,12 @@ class ScriptedBot:
     def __init__(self, script: dict[str, Answer]) -> None:
         self.script = script
         self.calls: list[tuple[str, int | None]] = []
+        self.days: dict[str, str | None] = {}
 
-    def ask(self, question: str, history: list[str] | None = None, k: int | None = None) -> Answer:
+    def ask(self, question: str, history: list[str] | None = None, k: int | None = None, *,
+            as_of: str | None = None) -> Answer:
         self.calls.append((question, k))
+        self.days[question] = as_of
         return self.script[question]
 
 
@@ -179,3 +183,16 @@ def test_real_assistant_on_the_seed_questions(seed_bot) -> None:
     assert report.citation_precision >= 0.9, report.format()
     assert report.abstention == 1.0, report.format()
     assert report.false_abstention <= 1 / 14, report.format()
+
+
+def test_each_question_is_asked_as_of_its_day(tmp_path: Path) -> None:
+    """A news quiz's "this week" is its own week: the file's ``as_of`` reaches the assistant."""
+    rows = [{**ROWS[0], "as_of": "2024-01-05"}, ROWS[1]]
+    bot = ScriptedBot(SCRIPT)
+    evaluate(bot, write(tmp_path / "q.jsonl", rows), k=3)
+    assert bot.days == {"q1": "2024-01-05", "q2": None}
+
+
+def test_a_bad_as_of_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BadValueError, match=r"q.jsonl:1: 'as_of'"):
+        load_questions(write(tmp_path / "q.jsonl", [{**ROWS[0], "as_of": 20240105}]))

@@ -21,16 +21,16 @@ class FakeEmbedder:
 
 
 class FakeStore:
-    """Dense hits in a fixed order; ``where`` is ignored, as these tests do not filter."""
+    """Dense hits in a fixed order; ``filters`` are ignored, as these tests do not filter."""
 
     def __init__(self, passages: list[Passage]) -> None:
         self.passages = passages
         self.read: list[list[str]] = []  # the ids of each get()
 
-    def nearest(self, vector, n, where=None):
+    def nearest(self, vector, n, filters=None):
         return [(p.chunk_id, 1.0 - i / 100) for i, p in enumerate(self.passages[:n])]
 
-    def matching(self, ids, where):
+    def matching(self, ids, filters):
         return list(ids)
 
     def stamp(self):
