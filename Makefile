@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-llm browser run index serve test lint clean-index bench
+.PHONY: install install-llm browser run index serve test lint clean-index bench train
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ test: install install-llm browser lint
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
+
+# The answer checker and the learned scorer, from ../shared/bench/squad2-train alone, with fixed seeds
+# (assistant/answering/fit.py); writes assistant/answering/checker.safetensors and learned.json.
+TRAIN_SET ?= ../shared/bench/squad2-train
+train: install
+	$(BIN)/assistant --articles $(TRAIN_SET)/articles --index build/train/index train $(TRAIN_SET)/questions.jsonl
 
 clean-index:
 	rm -rf index/chroma index/bm25 index/manifest.sqlite index/files.sqlite index/stories.sqlite

@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING
 
 from .answering import ExtractiveAnswerer
 from .answering.base import Answerer
+from .answering.checker import AnswerChecker
 from .answering.condense import Condenser
 from .answering.coverage import answer_coverage
 from .answering.hints import AnswerHints
+from .answering.learned import FITTED, load_scorer
 from .answering.llm.answerer import make_answerer
 from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
 from .answering.weights import WEIGHTS, load_weights
-from .embedders import Embedder, make_embedder
+from .embedders import Embedder, make_embedder, models_dir
 from .errors import (
     AssistantError,
     BadValueError,
@@ -109,9 +111,14 @@ class Assistant:
     @cached_property
     def extractive(self) -> ExtractiveAnswerer:
         weights = load_weights(self.settings.answer_weights) if self.settings.answer_weights else WEIGHTS
-        if self.settings.abstain_below is not None:
-            weights = replace(weights, abstain_below=self.settings.abstain_below)
-        return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, weights)
+        cut = self.settings.abstain_below
+        if self.settings.answer_scorer == "rules":
+            return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences,
+                                      weights if cut is None else replace(weights, abstain_below=cut))
+        scorer = load_scorer()
+        checker = AnswerChecker(models_dir(self.settings)) if scorer.uses_checker else None
+        return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, weights,
+                                  scorer=scorer if cut is None else replace(scorer, threshold=cut), checker=checker)
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -255,6 +262,18 @@ class Assistant:
         from .answering.evaluate import evaluate
 
         return evaluate(self, Path(questions_path), k)
+
+    def train_answerer(self, questions: str | Path, out: str | Path | None = None, limit: int | None = None,
+                       epochs: int = 3) -> dict:
+        """Fit the answer checker and the learned scorer on a training set whose articles this assistant indexes
+        (``make train``: squad2-train); writes them to ``out`` (default: the package, where they ship)."""
+        from .answering.fit import train_all
+
+        if limit is not None and limit < 1:
+            raise BadValueError(f"limit={limit} must be at least 1")
+        if epochs < 1:
+            raise BadValueError(f"epochs={epochs} must be at least 1")
+        return train_all(self, Path(questions), Path(out) if out else FITTED.parent, limit, epochs)
 
     def as_retriever(self, k: int | None = None, filters: Filters | None = None) -> NewsRetriever:
         """A LangChain ``BaseRetriever`` over the same hybrid retrieval."""

@@ -109,9 +109,12 @@ class Settings(BaseSettings):
                                        "narrow the dates searched; false: only since/until/as_of do")
 
     answer_sentences: int = Field(3, ge=1, le=3, description="at most this many cited sentences")
+    answer_scorer: Literal["learned", "rules"] = Field(
+        "learned", description="learned: the rules' best sentences re-scored by the answer checker and weights "
+                               "fitted on squad2-train (answering/learned.py); rules: the hand-set weights alone")
     abstain_below: float | None = Field(
-        None, description="abstain when no sentence scores this high once what it lacks is counted against it "
-        "(default: the answerer's weights, 0.5)")
+        None, description="abstain when no sentence scores this high (learned: the fitted probability, default "
+        "from learned.json; rules: the score once what it lacks is counted, default 0.5)")
     answer_weights: Path | None = Field(
         None, description="a JSON file of the extractive answerer's named weights (answering/weights.py)")
 

@@ -1,11 +1,12 @@
-"""Answers side by side in one run: the new answerer, the previous one (1b9406b) and the naive peer.
+"""Answers side by side in one run: the learned answerer, the rules alone and the naive peer.
 
 squad-dev: every 2nd question (every 12th with --quick), answerable, and the same questions asked of
 an index holding only the other article (unanswerable, the easy kind). squad2-dev: every question of the
-"Rhine" article (every 4th with --quick), 208 of them written to look answerable. Same index, same
-retrieval, same questions for every system; only the answerer differs, so the latencies are comparable
-too. Also what the recognisers cost per question: the answerer's regular expressions beside
-dateparser's search, on the same sentences.
+"Rhine" article (every 4th with --quick), 208 of them written to look answerable. news-2024: every
+question (every 4th with --quick), each asked as of its quiz day, over the 2,004 articles. Same index,
+same retrieval, same questions for both of ours; only the scorer differs, so the latencies are
+comparable too. None of these sets was used to fit anything (benchmarks/DECISIONS.md). Also what the
+recognisers cost per question: the answerer's regular expressions beside dateparser's search.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pathlib import Path
 from bench_quality import folders, ours, write_questions
 from common import bench_dir, out_path, shared_onnx_model, squad_dir, timed, write_json
 from naive import NaivePeer, naive_embeddings
-from previous_answerer import ExtractiveAnswerer as PreviousAnswerer
 
 from assistant.answering.evaluate import evaluate, summarize
 from assistant.answering.evidence import specifics
@@ -46,9 +46,9 @@ def scored(bot, questions: Path, unanswerable: list | None = None) -> dict:
     return data
 
 
-def previous(bot: Assistant) -> Assistant:
-    """The same index and embedder, answered by the previous answerer."""
-    return Assistant(bot.settings, embedder=bot.embedder, answerer=PreviousAnswerer(bot.embedder))
+def rules(bot: Assistant) -> Assistant:
+    """The same index and embedder, answered by the rules alone (the hand-set weights, no checker)."""
+    return Assistant(bot.settings.model_copy(update={"answer_scorer": "rules"}), embedder=bot.embedder)
 
 
 def recogniser_cost(bot: Assistant, questions: list[dict], dateparser_questions: int) -> dict:
@@ -81,6 +81,7 @@ def recogniser_cost(bot: Assistant, questions: list[dict], dateparser_questions:
 def main() -> None:
     quick = "--quick" in sys.argv
     stride = 12 if quick else 2
+    news_stride = 4 if quick else 1
     work = Path(tempfile.mkdtemp(prefix="bench-answers-"))
     result: dict = {"stride": stride}
     try:
@@ -100,6 +101,10 @@ def main() -> None:
             squad2 = write_questions(work / "squad2.jsonl", [json.loads(line) for line in
                                                              squad2.read_text().splitlines() if line][::4])
         result["squad2_questions"] = sum(1 for line in squad2.read_text().splitlines() if line.strip())
+        news_dir = bench_dir() / "news-2024"
+        news_questions = write_questions(work / "news.jsonl", [json.loads(line) for line in (
+            news_dir / "questions.jsonl").read_text().splitlines() if line][::news_stride])
+        news, _ = ours(work / "idx-news", news_dir / "articles", "onnx", model_file)
 
         def unanswerable(make) -> list:
             outcomes = []
@@ -111,15 +116,15 @@ def main() -> None:
 
         embeddings = naive_embeddings()
         peers = {name: NaivePeer(folder, work / f"naive-{name}", embeddings, name.removesuffix(".md").replace("_", "-"))
-                 for name, folder in {**dirs, "rhine": rhine_dir}.items()}
+                 for name, folder in {**dirs, "rhine": rhine_dir, "news": news_dir / "articles"}.items()}
         systems = {
-            "new": (lambda b: b, both, rhine),
-            "previous": (previous, previous(both), previous(rhine)),
+            "learned": (lambda b: b, both, rhine, news),
+            "rules": (rules, rules(both), rules(rhine), rules(news)),
         }
         result["systems"] = {}
-        for name, (make, squad_bot, rhine_bot) in systems.items():
+        for name, (make, squad_bot, rhine_bot, news_bot) in systems.items():
             result["systems"][name] = {"squad": scored(squad_bot, answerable, unanswerable(make)),
-                                       "squad2": scored(rhine_bot, squad2)}
+                                       "squad2": scored(rhine_bot, squad2), "news": scored(news_bot, news_questions)}
             print(name, json.dumps({k: {m: v[m] for m in ("answer_containment", "abstention", "false_abstention",
                                                           "short_answer_f1", "latency_p50_ms")}
                                     for k, v in result["systems"][name].items()}), flush=True)
@@ -130,7 +135,8 @@ def main() -> None:
             naive_un += evaluate(peers[article], write_questions(work / f"naive-vs-{article}.jsonl", others),
                                  K).outcomes
         result["systems"]["naive"] = {"squad": scored(peers["both"], answerable, naive_un),
-                                      "squad2": scored(peers["rhine"], squad2)}
+                                      "squad2": scored(peers["rhine"], squad2),
+                                      "news": scored(peers["news"], news_questions)}
         result["recognisers"] = recogniser_cost(both, sample[:100], 10)
     finally:
         shutil.rmtree(work, ignore_errors=True)

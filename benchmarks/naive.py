@@ -45,8 +45,10 @@ class NaivePeer:
     def search(self, question: str, k: int) -> list[Document]:
         return self.store.similarity_search(question, k=k)
 
-    def ask(self, question: str, history: list[str] | None = None, k: int | None = None) -> Answer:
-        """Top-k chunks for the retrieval metrics (k=5 like ours); the answer is the best of the top 4."""
+    def ask(self, question: str, history: list[str] | None = None, k: int | None = None, *,
+            as_of: str | None = None) -> Answer:
+        """Top-k chunks for the retrieval metrics (k=5 like ours); the answer is the best of the top 4. It has
+        no dates: ``as_of`` is ignored, as a plain vector store would."""
         found = self.search(question, max(k or CONTEXT_CHUNKS, CONTEXT_CHUNKS))
         passages = [Passage(chunk_id=f"{d.metadata['source']}#{i}", article_id=d.metadata["source"],
                             title=d.metadata["source"], text=d.page_content, start=0, end=len(d.page_content),

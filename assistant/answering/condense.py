@@ -19,15 +19,26 @@ from .llm.prompts import format_history, load_prompt
 log = logging.getLogger(__name__)
 REFERRING = re.compile(r"\b(?:it|its|he|she|him|her|his|hers|they|them|their|this|that|these|those|there|"
                        r"the same|the attack|the event)\b", re.IGNORECASE)
+FOLLOW_UPS = 3  # a subject is carried over at most this many follow-ups
+
+
+def leans_on(question: str) -> bool:
+    """Whether a question needs the conversation to be read: a pronoun ("When did it happen?") or almost
+    no words of its own ("Where?", "Who vowed retaliation?")."""
+    return bool(REFERRING.search(question)) or len(terms(question)) <= 2
 
 
 def condense(question: str, history: Sequence[str] | None) -> str:
-    """Prefix the previous question when the follow-up leans on it; otherwise leave it alone."""
-    previous = [h for h in (history or []) if h.strip()]
-    if not previous:
+    """Prefix the conversation's subject when the follow-up leans on it; otherwise leave it alone. The subject
+    is the last question that stood on its own, with the follow-ups asked since (at most ``FOLLOW_UPS``): after
+    "Who confirmed the Palmyra attack?" and "When did it happen?", "Where?" is still about the attack."""
+    previous = [h.strip() for h in (history or []) if h.strip()]
+    if not previous or not leans_on(question):
         return question
-    leans_on_history = bool(REFERRING.search(question)) or len(terms(question)) <= 2
-    return f"{previous[-1].strip()} {question.strip()}" if leans_on_history else question
+    start = len(previous) - 1
+    while start > 0 and leans_on(previous[start]) and len(previous) - start <= FOLLOW_UPS:
+        start -= 1
+    return " ".join([*previous[start:], question.strip()])
 
 
 class Condenser:

@@ -58,19 +58,22 @@ def same_value(text: str) -> str:
 
 
 def disagreement(question: Question, ranked: list[Sentence], citations: list[Citation], chosen: list[Sentence],
-                 pick: Callable[[Sentence], Candidate], enough: float, cite: Callable[[int, Sentence], Citation]
+                 pick: Callable[[Sentence], Candidate | None], enough: float, cite: Callable[[int, Sentence], Citation]
                  ) -> Disagreement | None:
     """The versions that dated articles give of the asked thing, when they differ; the citations of versions
-    the answer does not cite yet are appended to ``citations``."""
+    the answer does not cite yet are appended to ``citations``. ``ranked`` in the rules' order, each sentence
+    judged by the rules' score against ``enough``: which reports give a version is the rules' reading."""
     best: dict[str, tuple[Sentence, Candidate]] = {}
     heard: set[str] = set()  # articles: each gives one version, its best sentence's
     for sentence in ranked:  # best first: the first sentence of each value stands for it
         article_id = sentence.passage.article_id
-        if sentence.score < enough or not sentence.spans or not date_number(sentence.passage.date) \
+        if sentence.rules_score < enough or not sentence.spans or not date_number(sentence.passage.date) \
                 or article_id in heard or not answers_the_same(question, sentence):
             continue
         heard.add(article_id)
         span = pick(sentence)
+        if span is None:  # none of its spans did what was asked: it gives no version
+            continue
         best.setdefault(same_value(span.text), (sentence, span))
     if len(best) < 2:
         return None

@@ -49,6 +49,10 @@ class Sentence:
     previous_key: tuple[str, int, int] | None = None  # the sentence before it, when there is one
     vector: np.ndarray | None = field(default=None, repr=False)  # embedded at index time, when stored
     score: float = 0.0
+    rules_score: float = 0.0  # the rules' score, once what it lacks is counted (the learned scorer replaces score)
+    similarity: float = 0.0  # to the question's meaning (the better of alone and with the one before)
+    lexical: float = 0.0  # the share of the question's weighted words it holds
+    lacking: dict[str, tuple[str, float]] = field(default_factory=dict)  # see lacks(): term -> (kind, amount)
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -183,31 +187,41 @@ def shortfall(demands: Demands, sentence: Sentence, weights: Weights = WEIGHTS) 
     partly, so one paraphrased word does not refuse. A word of the question whose contrary the sentence
     says (``~south``), and a "when" or "how many" the sentence has no time or number for, decide.
     """
+    return {term: amount for term, (_, amount) in lacks(demands, sentence, weights).items()}
+
+
+def lacks(demands: Demands, sentence: Sentence, weights: Weights = WEIGHTS) -> dict[str, tuple[str, float]]:
+    """:func:`shortfall` with the kind of each lack: the name of the weight it counts with ("missing_name"),
+    or "kind" for a missing span of the asked kind, which the learned scorer reads as separate features."""
     question = demands.question
     present = sentence.terms | sentence.context_terms
     said_otherwise = abbreviated(question, f"{sentence.previous} {sentence.text}") \
         if question.acronyms or question.initials else set()
     present |= {t for word in said_otherwise for t in terms(word)}
-    lacking: dict[str, float] = {}
+    lacking: dict[str, tuple[str, float]] = {}
+
+    def lack(term: str, kind: str, amount: float | None = None) -> None:
+        lacking[term] = (kind, getattr(weights, kind) if amount is None else amount)
+
     for term in demands.specifics - present:
         if term in question.names:
             if get_close_matches(term, present, n=1, cutoff=0.8):
                 continue  # "Kenyan" and "Kenya", "Beyonce" and "Beyoncés"
-            lacking[term] = weights.missing_name_in_passage if term in sentence.passage_terms else \
-                weights.decisive if term in demands.unheard else weights.missing_name
+            lack(term, "missing_name_in_passage" if term in sentence.passage_terms else
+                 "decisive" if term in demands.unheard else "missing_name")
         elif any(c.isdigit() for c in term):
-            lacking[term] = weights.missing_number
+            lack(term, "missing_number")
         else:
-            lacking[term] = weights.missing_word
+            lack(term, "missing_word")
     if question.degree or question.negated:
         words = {w.lower() for w in WORD.findall(f"{sentence.previous} {sentence.text}")} | said_otherwise
         for degree in question.degree:
             if not _same_degree(degree, words):
-                lacking[degree] = weights.missing_degree
+                lack(degree, "missing_degree")
         if question.negated and not (words & NEGATIONS or any(w.endswith("n't") for w in words)):
-            lacking["not"] = weights.missing_negation
+            lack("not", "missing_negation")
     if question.kind is not None and not sentence.spans and (cost := missing_cost(question, sentence.text, weights)):
-        lacking[f"<{question.kind.value}>"] = cost
+        lack(f"<{question.kind.value}>", "kind", cost)
     for word in contradicted(question, sentence.text):
-        lacking[f"~{word}"] = weights.decisive
+        lack(f"~{word}", "contrary", weights.decisive)
     return lacking

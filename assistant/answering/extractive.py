@@ -11,7 +11,7 @@ a weaker sentence would answer some other question.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, cast
 
@@ -24,11 +24,13 @@ from ..records.dates import date_number
 from ..records.events import AnswerEvent, Done, TextDelta
 from ..records.query import Query
 from ..store.packing import sentence_vectors_of
-from ..text.terms import terms
+from ..text.terms import stem_variants, terms
+from .checker import AnswerChecker
 from .citing import cite
 from .contrary import contradicted
 from .disagree import answers_the_same, disagreement
-from .evidence import Demands, Sentence, coverage, is_heading, shortfall, weighted_terms
+from .evidence import Demands, Sentence, coverage, is_heading, lacks, weighted_terms
+from .learned import LearnedScorer
 from .question import Question
 from .short import best_span, short_answer
 from .spans import counting
@@ -50,6 +52,12 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
     """Each retrieved sentence once (passages overlap), with the sentence before it, read for this
     question; no headings. ``words``: :func:`passage_terms` of the passages."""
     seen: dict[tuple[str, int, int], Sentence] = {}
+    variants = stem_variants(question.terms, frozenset().union(*words.values()))  # "retaliatory" for "retaliation"
+
+    def read(text: str) -> frozenset[str]:
+        own = frozenset(terms(text))
+        return own | {term for term, forms in variants.items() if forms & own} if variants else own
+
     for passage in passages:
         previous_key: tuple[str, int, int] | None
         previous_terms: frozenset[str]
@@ -59,7 +67,7 @@ def sentences_of(passages: list[Passage], question: Question, words: dict[str, f
         for i, span in enumerate(passage.sentences):
             text = passage.text[span.start - passage.start: span.end - passage.start]
             key = (passage.article_id, span.start, span.end)
-            own = frozenset(terms(text))  # read once: this sentence's words, then the next one's context
+            own = read(text)  # read once: this sentence's words, then the next one's context
             if key not in seen and not is_heading(text, passage.title):
                 seen[key] = Sentence(passage, span, text, previous, own, previous_terms | title_terms,
                                      words[passage.chunk_id], question, previous_key,
@@ -80,6 +88,8 @@ class ExtractiveAnswerer:
     max_sentences: int = 3
     weights: Weights = WEIGHTS  # every number it ranks, checks and cuts with (answering/weights.py)
     consider: int = 3
+    scorer: LearnedScorer | None = None  # fitted on squad2-train: re-scores the rules' best (learned.py)
+    checker: AnswerChecker | None = None  # the trained cross-encoder, one of the scorer's features
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_sentences <= 3:
@@ -136,6 +146,7 @@ class ExtractiveAnswerer:
             lexical = max(factor * max(coverage(weights, sentence.terms), self.weights.context_discount
                                        * coverage(weights, sentence.terms | sentence.context_terms))
                           for weights, factor in weightings)
+            sentence.similarity, sentence.lexical = sim, lexical
             scores.append(self.weights.semantic_weight * sim + (1 - self.weights.semantic_weight) * lexical)
         return scores
 
@@ -149,38 +160,63 @@ class ExtractiveAnswerer:
             yield TextDelta(answer.text)
         yield Done(answer)
 
-    def run(self, query: Query, passages: list[Passage]) -> Answer:
-        asked, question, search_query = query.asked, query.text, query.search_text
+    def candidates(self, query: Query, passages: list[Passage],
+                   keep: Callable[[Sentence], bool] | None = None) -> Candidates:
+        """The best few sentences for the question, each scored by the rules and with what it lacks: what
+        :meth:`run` answers from, and what the learned scorer is fitted on (answering/training.py, which
+        ``keep``s only the sentences outside a question's own paragraph to make unanswerable ones)."""
+        asked = query.asked
         words = passage_terms(passages)
-        sentences = sentences_of(passages, asked, words)
+        sentences = [s for s in sentences_of(passages, asked, words) if keep is None or keep(s)]
         ranked = self.rank(asked, query.searched, sentences, top=self.consider * 3) if sentences else []
         retrieved = frozenset().union(*words.values())
-        if ranked and contradicted(asked, ranked[0].text):  # "the smallest" asked, "the largest" said
-            return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
+        contrary = bool(ranked) and bool(contradicted(asked, ranked[0].text))
         demands = Demands.of(asked, retrieved)
         for sentence in ranked:  # what a sentence lacks lowers it
-            lacking = sum(shortfall(demands, sentence, self.weights).values())
-            sentence.score = round(sentence.score - self.weights.shortfall_weight * lacking, 4)
-        ranked = sorted(ranked, key=lambda s: s.score, reverse=True)
-        answering = [s for s in ranked[: self.consider] if s.score >= self.weights.abstain_below]
+            sentence.lacking = lacks(demands, sentence, self.weights)
+            lacking = sum(amount for _, amount in sentence.lacking.values())
+            sentence.score = sentence.rules_score = round(sentence.score - self.weights.shortfall_weight * lacking, 4)
+        return Candidates(sorted(ranked, key=lambda s: s.score, reverse=True), contrary)
+
+    def run(self, query: Query, passages: list[Passage]) -> Answer:
+        asked, question, search_query = query.asked, query.text, query.search_text
+        found = self.candidates(query, passages)
+        ranked = found.ranked
+        if found.contrary:  # "the smallest" asked, "the largest" said
+            return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
+        if self.scorer is not None:
+            ranked = self.scorer.rescore(asked, ranked, self.checker)
+            cut, margin = self.scorer.threshold, self.scorer.margin
+        else:
+            cut, margin = self.weights.abstain_below, self.weights.margin
+        answering = [s for s in ranked[: self.consider] if s.score >= cut]
         if not answering:
             return Answer(ABSTAIN_TEXT, [], True, passages, question, search_query)
         if asked.kind is not None:  # a sentence that gives the asked thing leads one that restates the question
             answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
-        chosen = [s for s in answering if s.score >= best - self.weights.margin][: self.max_sentences]
-        if query.recent:  # the newest answer may rank below the best few: all that pass may lead
-            passing = [s for s in ranked if s.score >= self.weights.abstain_below]
+        chosen = [s for s in answering if s.score >= best - margin][: self.max_sentences]
+        if query.recent:  # the newest answer may rank below the best few: all the rules pass may lead
+            passing = [s for s in found.ranked if s.rules_score >= self.weights.abstain_below]
             on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
             chosen = newest_first(on_topic, chosen, self.max_sentences)
         citations = [cite(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
         short = short_answer(asked, chosen, citations, self.weights)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
         text = short.lead(body) if short else body
-        differ = disagreement(asked, ranked, citations, chosen, lambda s: best_span(asked, s, self.weights),
+        differ = disagreement(asked, found.ranked, citations, chosen, lambda s: best_span(asked, s, self.weights),
                               self.weights.abstain_below, lambda n, s: cite(n, s.passage, s.span, s.score))
         return Answer(text, citations, False, passages, question, search_query, short_answer=short,
                       disagreements=[differ] if differ else [])
+
+
+@dataclass
+class Candidates:
+    """The sentences an answer is chosen from, best first, and whether the best says the contrary of the
+    question (its premise is wrong: no answer)."""
+
+    ranked: list[Sentence]
+    contrary: bool
 
 
 def _span_bonus(question: Question, sentence: Sentence, weights: Weights) -> float:

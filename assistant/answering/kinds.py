@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..records.query import Kind, Question
+from .roles import any_span, doers, located
 from .spans import Candidate, dates, names, numbers, people, places
 from .weights import WEIGHTS, Weights
 
@@ -53,6 +54,7 @@ class KindRule:
     missing: Callable[[Question, str, Weights], float]  # what a sentence with no such span loses
     several: bool = False  # "who were…", a plural head: a list of names may answer
     closeness: Callable[[Candidate, Weights], float] = lambda candidate, weights: 0.0  # its span, preferred
+    fitting: Callable[[Question, str, list[Candidate]], list[Candidate]] = any_span  # the spans whose role answers
 
 
 # The nouns after "what"/"which" that ask for each kind, tried in this order: the first that holds the
@@ -86,8 +88,10 @@ def _rule(kind: Kind, spans: Callable[[str], list[Candidate]], missing: Callable
 KINDS: dict[Kind, KindRule] = {
     Kind.DATE: _rule(Kind.DATE, dates, _missing_time),
     Kind.NUMBER: _rule(Kind.NUMBER, numbers, _costs("decisive")),  # "how many" needs a number
-    Kind.PLACE: _rule(Kind.PLACE, places, _costs("missing_place_or_name"), several=True, closeness=_place_closeness),
-    Kind.PERSON: _rule(Kind.PERSON, people, _costs("missing_person"), several=True, closeness=_person_closeness),
+    Kind.PLACE: _rule(Kind.PLACE, places, _costs("missing_place_or_name"), several=True, closeness=_place_closeness,
+                      fitting=located),
+    Kind.PERSON: _rule(Kind.PERSON, people, _costs("missing_person"), several=True, closeness=_person_closeness,
+                       fitting=doers),
     # a sentence without a name may still describe the thing asked for
     Kind.NAME: _rule(Kind.NAME, names, lambda question, sentence, weights: 0.0, several=True),
 }

@@ -111,7 +111,16 @@ def analyse(text: str) -> Question:
     return Question(text, kind, head, tuple(dict.fromkeys(terms(text))), tuple(dict.fromkeys(names)), numbers,
                     degree, negated, frozenset(words), acronyms=acronyms, initials=initials,
                     measured=kind is Kind.NUMBER and head in MEASURED,
-                    counts_items=kind is Kind.NUMBER and HOW_MANY_ITEMS.search(text) is not None, counted=counted)
+                    counts_items=kind is Kind.NUMBER and HOW_MANY_ITEMS.search(text) is not None, counted=counted,
+                    verb=_doer_of(words) if kind is Kind.PERSON else None)
+
+
+def _doer_of(words: list[str]) -> str | None:
+    """"Who fined the company?": "fined", the verb whose doer is asked; None for "Who did they fine?" (its
+    object) or "Who is…"."""
+    if len(words) < 2 or words[0] != "who" or words[1] in AUXILIARIES or not terms(words[1]):
+        return None
+    return words[1]
 
 
 def _initials(text: str) -> dict[str, str]:

@@ -30,15 +30,22 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
     for sentence, citation in zip(chosen, citations):
         if sentence.spans:
             best = best_span(question, sentence, weights)
+            if best is None:
+                return None
             start = sentence.span.start + best.start
             return ShortAnswer(best.text, start, start + len(best.text), citation.n)
     return None
 
 
-def best_span(question: Question, sentence: Sentence, weights: Weights = WEIGHTS) -> Candidate:
+def best_span(question: Question, sentence: Sentence, weights: Weights = WEIGHTS) -> Candidate | None:
     """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words (only its
-    year, when the question asks for one; without the noun it counts, when it counts one)."""
-    best = max(sentence.spans, key=lambda c: _closeness(question, sentence.text, c, weights))
+    year, when the question asks for one; without the noun it counts, when it counts one). None when the
+    sentence says the asked verb but none of its spans did it ("Who fined the company?": "regulators fined
+    it"; the company's chief executive is not who fined it)."""
+    spans = KINDS[question.kind].fitting(question, sentence.text, sentence.spans) if question.kind else []
+    if not spans:
+        return None
+    best = max(spans, key=lambda c: _closeness(question, sentence.text, c, weights))
     if question.kind is Kind.DATE and question.head == "year":
         return year_of(best)
     if question.counted:

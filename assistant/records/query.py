@@ -49,6 +49,7 @@ class Question:
     measured: bool = False  # "how long/far/high": the answer is a number with its unit ("1,230 km")
     counts_items: bool = False  # "how many": things counted ("40 villages"), not an amount ("300 m³")
     counted: str | None = None  # the noun "how many/much" counts ("people"), when there is one
+    verb: str | None = None  # "Who fined the company?": the verb whose doer is asked ("fined")
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,8 @@ OPPOSITE_DEGREES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("longer", "shorter"), ("older", "newer younger"), ("earlier", "later"), ("wider", "narrower"),
         ("warmer", "colder cooler"), ("lighter", "darker heavier"),
     ))
+
+# Verbs of going: the name after one is where someone went ("visited Nanjing", "left for London").
+GOING_VERBS = frozenset(r"visit visits visited visiting left\s+for leave\s+for leaving reached reach reaching "
+                        r"entered enter attended attend moved\s+to returned\s+to arrived\s+in fled\s+to onto "
+                        r"hit struck".split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from Stemmer import Stemmer
@@ -69,6 +70,28 @@ def root(word: str) -> str:
 def same_root(word: str, other: str) -> bool:
     """"fumbles" and "fumble", "villages" and "villagers": near enough to be the same noun."""
     return root(word) == root(other)
+
+
+SHARED_STEM = 6  # a stem of at least this many letters that begins another is the same word
+
+
+def shares_stem(term: str, other: str) -> bool:
+    """"retali" (retaliation) and "retaliatori" (retaliatory): Snowball leaves some derived words apart; a stem
+    of SHARED_STEM letters or more that begins the other is the same word."""
+    short, long = (term, other) if len(term) <= len(other) else (other, term)
+    return len(short) >= SHARED_STEM and short != long and long.startswith(short)
+
+
+def stem_variants(wanted: Iterable[str], found: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each wanted term that ``found`` lacks, the found terms that share its stem (only those with any)."""
+    found = frozenset(found)
+    out: dict[str, frozenset[str]] = {}
+    for term in set(wanted) - found:
+        if len(term) >= SHARED_STEM:
+            forms = frozenset(f for f in found if shares_stem(term, f))
+            if forms:
+                out[term] = forms
+    return out
 
 
 def looks_plural(word: str) -> bool:

@@ -111,6 +111,12 @@ def test_palmyra_question_shows_answer_and_highlighted_source(page):
     # a follow-up is understood in the context of the conversation, and answers the new thing asked
     ask(page, "When did it happen?", "December 13th", short="December 13th")
     page.screenshot(path=str(SHOTS / "follow-up.png"))
+    # follow-ups of follow-ups keep the conversation's subject, each answered with its cited sentence
+    ask(page, "Where?", "Palmyra", short="Palmyra")
+    assert "in the ancient city of Palmyra" in page.locator("#sources mark").first.inner_text()
+    ask(page, "Who vowed retaliation?", "Trump", short="Donald Trump")
+    assert "has vowed" in page.locator("#sources mark").first.inner_text()
+    page.screenshot(path=str(SHOTS / "follow-ups.png"))
 
 
 def test_follow_up_moves_on_to_the_new_question(page):

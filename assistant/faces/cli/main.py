@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--k", type=passages, default=5)
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
+
+    training = commands.add_parser("train", help="fit the answer checker and the learned scorer on a training set "
+                                   "(make train: squad2-train); --articles is its articles folder")
+    training.add_argument("questions", metavar="QUESTIONS.jsonl")
+    training.add_argument("--out", metavar="DIR", help="where checker.safetensors and learned.json go "
+                          "(default: the installed package, where they ship)")
+    training.add_argument("--limit", type=int, help="only this many questions, drawn with a fixed seed")
+    training.add_argument("--epochs", type=int, default=3)
+    training.set_defaults(run=cmd_train)
     add_feed_commands(commands)
     return parser
 
@@ -176,6 +185,13 @@ def cmd_status(bot: Assistant, args: argparse.Namespace) -> int:
 def cmd_eval(bot: Assistant, args: argparse.Namespace) -> int:
     report = bot.evaluate(args.questions, k=args.k)
     print(json.dumps(report.to_dict()) if args.json else report.format())
+    return 0
+
+
+def cmd_train(bot: Assistant, args: argparse.Namespace) -> int:
+    logging.getLogger("assistant").setLevel(logging.INFO)  # each step's progress: training takes a while
+    measured = bot.train_answerer(args.questions, args.out, args.limit, args.epochs)
+    print(json.dumps(measured, indent=1))
     return 0
 
 

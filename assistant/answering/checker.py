@@ -1,0 +1,190 @@
+"""The answer checker: a cross-encoder that reads the question with a candidate sentence (and the one
+before it) and says how likely the sentence answers it.
+
+It is made of the bundled MiniLM's embeddings and first ``FROZEN`` layers as they are, one more layer
+fine-tuned on squad2-train (initialised from the bundled one at that depth) and a one-number head:
+reading both texts together is what a bi-encoder's cosine cannot do, and four layers instead of six keep
+it at a few milliseconds a sentence. Only the fine-tuned layer and the head ship (``checker.safetensors``,
+float16, ~3.5 MB, made by ``make train``); on first use they are put on the bundled weights, exported to
+int8 ONNX and cached beside the embedder's export, so a process that finds the file never imports torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..errors import ModelError
+from ..settings import DEFAULT_MODEL, resolve_model_path
+
+
+class Readable(Protocol):
+    """What the checker reads of a candidate: a retrieved sentence, or a training example."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def previous(self) -> str: ...
+
+SHIPPED = Path(__file__).with_name("checker.safetensors")
+FROZEN = 3  # bundled layers used as they are; the next one is the fine-tuned one
+MAX_TOKENS = 96  # question + sentence + the one before it, cut from the end of the longer
+RECIPE = "1"  # bump when the network or the export changes: cached exports are rebuilt
+
+
+def tokenizer():
+    """The bundled model's tokenizer, reading a (question, sentence and the one before) pair."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(resolve_model_path(DEFAULT_MODEL)) / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
+    return tokenizer
+
+
+def pair_text(sentence: str, previous: str) -> str:
+    """The second text of a pair: the sentence first, so truncation cuts the one before it first."""
+    return f"{sentence} {previous}".strip()
+
+
+def batch_arrays(encodings: list) -> dict[str, np.ndarray]:
+    width = max(len(e.ids) for e in encodings)
+    arrays = {name: np.zeros((len(encodings), width), dtype=np.int64)
+              for name in ("input_ids", "attention_mask", "token_type_ids")}
+    for row, e in enumerate(encodings):
+        n = len(e.ids)
+        arrays["input_ids"][row, :n] = e.ids
+        arrays["attention_mask"][row, :n] = e.attention_mask
+        arrays["token_type_ids"][row, :n] = e.type_ids
+    return arrays
+
+
+def network(trained: dict | None = None) -> Any:
+    """The checker as a torch module (``forward(input_ids, attention_mask, token_type_ids) -> logits``),
+    with the shipped layer and head when ``trained`` (a state dict of ``upper`` and ``head``) is given."""
+    import torch
+    from transformers import AutoModel
+
+    base = AutoModel.from_pretrained(resolve_model_path(DEFAULT_MODEL), attn_implementation="eager")
+
+    class CheckerNetwork(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embeddings = base.embeddings
+            self.lower_layers = torch.nn.ModuleList(base.encoder.layer[:FROZEN])
+            self.upper = base.encoder.layer[FROZEN]
+            self.head = torch.nn.Linear(base.config.hidden_size, 1)
+            for parameter in [*self.embeddings.parameters(), *self.lower_layers.parameters()]:
+                parameter.requires_grad_(False)
+
+        @staticmethod
+        def additive(mask: torch.Tensor) -> torch.Tensor:
+            return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+
+        def lower(self, input_ids, attention_mask, token_type_ids) -> torch.Tensor:
+            hidden = self.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)
+            for layer in self.lower_layers:
+                hidden = layer(hidden, attention_mask=self.additive(attention_mask))
+            return hidden
+
+        def top(self, hidden, attention_mask) -> torch.Tensor:
+            return self.head(self.upper(hidden, attention_mask=self.additive(attention_mask))[:, 0]).squeeze(-1)
+
+        def forward(self, input_ids, attention_mask, token_type_ids) -> torch.Tensor:
+            return self.top(self.lower(input_ids, attention_mask, token_type_ids), attention_mask)
+
+    model = CheckerNetwork().eval()
+    if trained is not None:
+        missing = [k for k in model.state_dict() if k.startswith(("upper.", "head.")) and k not in trained]
+        if missing:
+            raise ModelError(f"the checker file lacks {missing[0]!r}; run make train again")
+        model.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+    return model
+
+
+def shipped_fingerprint(path: Path = SHIPPED) -> str:
+    digest = hashlib.sha256(f"{RECIPE}\x00{DEFAULT_MODEL}\x00".encode())
+    digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def export_int8(shipped: Path, target: Path) -> None:
+    """The checker with the shipped layer, as one int8 ONNX file, written atomically."""
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from safetensors.torch import load_file
+
+    from ..embedders.onnx_export import quiet
+
+    model = network(load_file(str(shipped)))
+    sample = batch_arrays(tokenizer().encode_batch([("Who won?", "The Broncos won the game.")] * 2))
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as work, quiet():
+        float_path, int8_path = Path(work, "float.onnx"), Path(work, "int8.onnx")
+        with torch.no_grad():
+            torch.onnx.export(model, tuple(torch.from_numpy(sample[n]) for n in names), str(float_path),
+                              input_names=names, output_names=["logits"], opset_version=17, dynamo=False,
+                              dynamic_axes={**{n: {0: "batch", 1: "sequence"} for n in names}, "logits": {0: "batch"}})
+        quantize_dynamic(str(float_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})
+        proto = onnx.load(str(int8_path))
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = "assistant.fingerprint", shipped_fingerprint(shipped)
+        onnx.save(proto, str(int8_path))
+        os.chmod(int8_path, 0o644)
+        os.replace(int8_path, target)
+
+
+class AnswerChecker:
+    """``logits(question, sentences)``: how likely each sentence answers (higher: more), from the int8 export
+    in ``cache_dir``, made on first use from ``shipped``."""
+
+    def __init__(self, cache_dir: Path, shipped: Path = SHIPPED) -> None:
+        if not shipped.is_file():
+            raise ModelError(f"the answer checker {shipped} is missing; run make train to make it")
+        self.shipped = shipped
+        self.path = Path(cache_dir) / "answer-checker-int8.onnx"
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        import onnxruntime as ort
+
+        expected = shipped_fingerprint(self.shipped)
+        for attempt in (0, 1):
+            try:
+                session = ort.InferenceSession(str(self.path), providers=["CPUExecutionProvider"])
+                if session.get_modelmeta().custom_metadata_map.get("assistant.fingerprint") == expected:
+                    return session
+            except Exception:  # missing or damaged: made again below
+                pass
+            if attempt == 0:
+                export_int8(self.shipped, self.path)
+        raise ModelError(f"the answer checker export {self.path} cannot be loaded")
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            with self._lock:
+                if self._session is None:
+                    self._tokenizer = tokenizer()
+                    self._session = self._load()
+        return self._session
+
+    def logits(self, question: str, sentences: Sequence[Readable]) -> list[float]:
+        if not sentences:
+            return []
+        session = self.session
+        encodings = self._tokenizer.encode_batch([(question, pair_text(s.text, s.previous)) for s in sentences])
+        out = session.run(None, batch_arrays(encodings))[0]
+        return [float(x) for x in np.asarray(out).reshape(-1)]

@@ -1,0 +1,106 @@
+"""The learned scorer and the answer checker: what ships loads, reads what the rules read, and training runs
+end to end on a slice of the training set."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.checker import SHIPPED, AnswerChecker
+from assistant.answering.evidence import Sentence
+from assistant.answering.learned import FEATURES, FITTED, LearnedScorer, features, load_scorer
+from assistant.answering.question import analyse
+from assistant.errors import BadValueError
+from assistant.records.article import Passage, Span
+
+from ..conftest import ROOT, run_cli
+
+SLICE = ROOT / "tests" / "fixtures" / "train-slice"
+
+
+def sentence(text: str, similarity: float, lexical: float, lacking: dict | None = None) -> Sentence:
+    passage = Passage(chunk_id="a::0", article_id="a", title="A", text=text, start=0, end=len(text),
+                      sentences=[Span(0, len(text))], score=1.0)
+    found = Sentence(passage, Span(0, len(text)), text, "", asked=analyse("Who confirmed the attack?"))
+    found.similarity, found.lexical, found.lacking = similarity, lexical, lacking or {}
+    return found
+
+
+def test_the_shipped_scorer_says_where_it_came_from_and_reads_every_feature() -> None:
+    scorer = load_scorer()
+    assert set(scorer.coefficients) <= set(FEATURES)
+    assert 0.0 < scorer.threshold < 1.0
+    assert "squad2-train" in scorer.provenance["fitted_on"]
+    assert scorer.provenance["command"] == "make train"
+    assert scorer.coefficients["similarity"] > 0  # meaning counts for an answer, as it must
+    assert SHIPPED.stat().st_size < 5 * 1024 * 1024
+
+
+def test_features_say_what_a_sentence_lacks_and_how_far_it_is_behind() -> None:
+    question = analyse("Who confirmed the attack?")
+    best = sentence("Sean Parnell confirmed the attack.", 0.8, 0.9)
+    worse = sentence("It rained.", 0.3, 0.1, {"attack": ("missing_word", 0.35), "~x": ("contrary", 10.0)})
+    rows = features(question, [best, worse], [2.0, -1.0])
+    assert rows[0]["behind_similarity"] == 0.0 and rows[1]["behind_similarity"] == pytest.approx(0.5)
+    assert rows[1]["missing_word"] == 0.35 and rows[1]["contrary"] == 10.0 and rows[0]["missing_word"] == 0.0
+    assert rows[0]["has_span"] == 1.0 and rows[1]["has_span"] == 0.0
+    assert [r["checker"] for r in rows] == [2.0, -1.0] and set(rows[0]) == set(FEATURES)
+
+
+def test_rescoring_orders_by_the_fitted_probability() -> None:
+    scorer = LearnedScorer({"similarity": 10.0, "missing_word": -20.0}, -5.0, 0.5, 0.1)
+    first, second = sentence("A", 0.9, 0.5, {"w": ("missing_word", 0.35)}), sentence("B", 0.7, 0.5)
+    ranked = scorer.rescore(analyse("Who confirmed the attack?"), [first, second])
+    assert ranked == [second, first]
+    assert second.score == pytest.approx(1 / (1 + 2.718281828 ** -2.0), abs=1e-3)
+    with pytest.raises(BadValueError, match="this learned scorer reads the answer checker"):
+        LearnedScorer({}, 0.0, 0.5, 0.1, uses_checker=True).rescore(analyse("Who?"), [first])
+
+
+def test_a_bad_scorer_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BadValueError, match="'shoe_size' is not a feature"):
+        LearnedScorer({"shoe_size": 1.0}, 0.0, 0.5, 0.1)
+    broken = tmp_path / "learned.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(BadValueError, match=f"learned scorer {re.escape(str(broken))} cannot be read"):
+        load_scorer(broken)
+    with pytest.raises(BadValueError, match=r"threshold=1\.5"):
+        LearnedScorer({}, 0.0, 1.5, 0.1)
+
+
+def test_the_shipped_checker_loads_and_prefers_the_sentence_that_answers(embedder) -> None:
+    """Exported to int8 ONNX on first use (in the tests' shared models folder), then read from there."""
+    import os
+
+    checker = AnswerChecker(Path(os.environ["ASSISTANT_MODELS_DIR"]))
+    answers = sentence("Pentagon spokesperson Sean Parnell confirmed the attack in Palmyra.", 0, 0)
+    other = sentence("The weather in the region was mild for December.", 0, 0)
+    logits = checker.logits("Who confirmed the attack in Palmyra?", [answers, other])
+    assert len(logits) == 2 and logits[0] > logits[1]
+    assert checker.path.is_file()
+    assert AnswerChecker(checker.path.parent).logits("Who confirmed the attack in Palmyra?", [answers]) == \
+        pytest.approx(logits[:1], abs=1e-4)  # the cached export, read again
+
+
+def test_a_missing_checker_file_says_how_to_make_it(tmp_path: Path) -> None:
+    from assistant.errors import ModelError
+
+    with pytest.raises(ModelError, match="run make train"):
+        AnswerChecker(tmp_path, tmp_path / "checker.safetensors")
+
+
+def test_training_runs_end_to_end_on_a_slice(tmp_path: Path, embedder) -> None:
+    """`make train`'s command on 22 questions of two training articles: it writes a checker and a scorer that
+    the answerer loads, with what it measured."""
+    done = run_cli("--articles", str(SLICE / "articles"), "--index", str(tmp_path / "index"), "train",
+                   str(SLICE / "questions.jsonl"), "--out", str(tmp_path / "out"), "--epochs", "1", timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    scorer = load_scorer(tmp_path / "out" / FITTED.name)
+    assert scorer.uses_checker and set(scorer.coefficients) == set(FEATURES)
+    measured = scorer.provenance["measured"]["out_of_fold"]
+    assert measured["questions"]["answerable"] == 16 and measured["questions"]["unanswerable"] == 6
+    assert (tmp_path / "out" / SHIPPED.name).stat().st_size < 5 * 1024 * 1024
+    assert json.loads(done.stdout)["measured"]["in_sample"]["questions"]["other_paragraphs"] == 16
