@@ -1,12 +1,13 @@
 """The answer checker: a cross-encoder that reads the question with a candidate sentence (and the one
 before it) and says how likely the sentence answers it.
 
-It is made of the bundled MiniLM's embeddings and first ``FROZEN`` layers as they are, one more layer
-fine-tuned on squad2-train (initialised from the bundled one at that depth) and a one-number head:
-reading both texts together is what a bi-encoder's cosine cannot do, and four layers instead of six keep
-it at a few milliseconds a sentence. Only the fine-tuned layer and the head ship (``checker.safetensors``,
-float16, ~3.5 MB, made by ``make train``); on first use they are put on the bundled weights, exported to
-int8 ONNX and cached beside the embedder's export, so a process that finds the file never imports torch.
+It is made of the bundled MiniLM's embeddings and first ``FROZEN`` layers as they are, ``TRAINED`` more
+layers fine-tuned on squad2-train (initialised from the bundled ones at that depth) and a one-number
+head: reading both texts together is what a bi-encoder's cosine cannot do, and four layers instead of six
+keep it at a few milliseconds a sentence. Only the fine-tuned layers and the head ship
+(``checker.safetensors``, int8 weights with a float16 scale per row, ~3.6 MB, made by ``make train``); on
+first use they are put on the bundled weights, exported to int8 ONNX and cached beside the embedder's
+export, so a process that finds the file never imports torch.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ class Readable(Protocol):
     def previous(self) -> str: ...
 
 SHIPPED = Path(__file__).with_name("checker.safetensors")
-FROZEN = 3  # bundled layers used as they are; the next one is the fine-tuned one
+FROZEN = 2  # bundled layers used as they are
+TRAINED = 2  # the layers after them, fine-tuned
 MAX_TOKENS = 96  # question + sentence + the one before it, cut from the end of the longer
-RECIPE = "1"  # bump when the network or the export changes: cached exports are rebuilt
+RECIPE = "2"  # bump when the network or the export changes: cached exports are rebuilt
 
 
 def tokenizer():
@@ -68,7 +70,7 @@ def batch_arrays(encodings: list) -> dict[str, np.ndarray]:
 
 def network(trained: dict | None = None) -> Any:
     """The checker as a torch module (``forward(input_ids, attention_mask, token_type_ids) -> logits``),
-    with the shipped layer and head when ``trained`` (a state dict of ``upper`` and ``head``) is given."""
+    with the shipped layers and head when ``trained`` (a state dict of ``upper`` and ``head``) is given."""
     import torch
     from transformers import AutoModel
 
@@ -79,7 +81,7 @@ def network(trained: dict | None = None) -> Any:
             super().__init__()
             self.embeddings = base.embeddings
             self.lower_layers = torch.nn.ModuleList(base.encoder.layer[:FROZEN])
-            self.upper = base.encoder.layer[FROZEN]
+            self.upper = torch.nn.ModuleList(base.encoder.layer[FROZEN:FROZEN + TRAINED])
             self.head = torch.nn.Linear(base.config.hidden_size, 1)
             for parameter in [*self.embeddings.parameters(), *self.lower_layers.parameters()]:
                 parameter.requires_grad_(False)
@@ -95,18 +97,46 @@ def network(trained: dict | None = None) -> Any:
             return hidden
 
         def top(self, hidden, attention_mask) -> torch.Tensor:
-            return self.head(self.upper(hidden, attention_mask=self.additive(attention_mask))[:, 0]).squeeze(-1)
+            for layer in self.upper:
+                hidden = layer(hidden, attention_mask=self.additive(attention_mask))
+            return self.head(hidden[:, 0]).squeeze(-1)
 
         def forward(self, input_ids, attention_mask, token_type_ids) -> torch.Tensor:
             return self.top(self.lower(input_ids, attention_mask, token_type_ids), attention_mask)
 
     model = CheckerNetwork().eval()
     if trained is not None:
-        missing = [k for k in model.state_dict() if k.startswith(("upper.", "head.")) and k not in trained]
+        state = unpacked(trained)
+        missing = [k for k in model.state_dict() if k.startswith(("upper.", "head.")) and k not in state]
         if missing:
             raise ModelError(f"the checker file lacks {missing[0]!r}; run make train again")
-        model.load_state_dict({k: v.float() for k, v in trained.items()}, strict=False)
+        model.load_state_dict(state, strict=False)
     return model
+
+
+def packed(state: dict) -> dict:
+    """The trained weights as shipped: each matrix as int8 with a float16 scale per row, the rest float16."""
+    import torch
+
+    out = {}
+    for name, tensor in state.items():
+        tensor = tensor.detach().float()
+        if tensor.dim() == 2:
+            scale = tensor.abs().amax(dim=1, keepdim=True).clamp(min=1e-8) / 127.0
+            out[name] = torch.round(tensor / scale).to(torch.int8).contiguous()
+            out[f"{name}{SCALE}"] = scale.half().contiguous()
+        else:
+            out[name] = tensor.half().contiguous()
+    return out
+
+
+def unpacked(shipped: dict) -> dict:
+    """:func:`packed`'s weights as float32 again."""
+    return {name: tensor.float() * shipped[f"{name}{SCALE}"].float() if f"{name}{SCALE}" in shipped
+            else tensor.float() for name, tensor in shipped.items() if not name.endswith(SCALE)}
+
+
+SCALE = ".int8_scale"
 
 
 def shipped_fingerprint(path: Path = SHIPPED) -> str:

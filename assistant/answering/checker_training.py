@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checker import batch_arrays, network, pair_text, tokenizer
+from .checker import batch_arrays, network, packed, pair_text, tokenizer
 from .training import SEED, Asked
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,11 @@ def pairs_of(asked: list[Asked], negatives: int = 3) -> list[Pair]:
     return list(pairs.values())
 
 
-def train(pairs: list[Pair], out: Path, epochs: int = 3, batch_size: int = 32, learning_rate: float = 5e-5,
-          seed: int = SEED) -> dict:
-    """Fine-tune, save the top layer and head as float16 safetensors at ``out``; returns what it did."""
+def train(pairs: list[Pair], out: Path, epochs: int = 2, batch_size: int = 32, learning_rate: float = 2e-4,
+          head_rate: float = 1e-3, seed: int = SEED) -> dict:
+    """Fine-tune, save the top layers and head (checker.packed) as safetensors at ``out``; returns what it did.
+    The rates: the best of three tried on one half of the training articles, judged on the other half
+    (AUC of held-out pairs; the bundled layers' own rate, 5e-5, barely moved the loss)."""
     import torch
     from safetensors.torch import save_file
 
@@ -72,8 +74,8 @@ def train(pairs: list[Pair], out: Path, epochs: int = 3, batch_size: int = 32, l
     lowered = time.perf_counter() - began
     positives = sum(p.answers for p in pairs)
     loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(pairs) - positives) / max(positives, 1)))
-    trained = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(trained, lr=learning_rate, weight_decay=0.01)
+    optimiser = torch.optim.AdamW([{"params": model.upper.parameters(), "lr": learning_rate},
+                                   {"params": model.head.parameters(), "lr": head_rate}], weight_decay=0.01)
     steps = epochs * len(cached)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: min(1.0, (step + 1) / (0.1 * steps))
                                                  * max(0.0, (steps - step) / steps))
@@ -91,8 +93,7 @@ def train(pairs: list[Pair], out: Path, epochs: int = 3, batch_size: int = 32, l
             total += float(loss.detach())
         losses.append(round(total / len(cached), 4))
         log.info("checker epoch %d: loss %.4f", epoch + 1, losses[-1])
-    state = {k: v.detach().half().contiguous() for k, v in model.state_dict().items()
-             if k.startswith(("upper.", "head."))}
+    state = packed({k: v for k, v in model.state_dict().items() if k.startswith(("upper.", "head."))})
     out.parent.mkdir(parents=True, exist_ok=True)
     save_file(state, str(out))
     return {"pairs": len(pairs), "positives": positives, "epochs": epochs, "losses": losses,
