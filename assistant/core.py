@@ -264,7 +264,7 @@ class Assistant:
         return evaluate(self, Path(questions_path), k)
 
     def train_answerer(self, questions: str | Path, out: str | Path | None = None, limit: int | None = None,
-                       epochs: int = 3) -> dict:
+                       epochs: int = 2) -> dict:
         """Fit the answer checker and the learned scorer on a training set whose articles this assistant indexes
         (``make train``: squad2-train); writes them to ``out`` (default: the package, where they ship)."""
         from .answering.fit import train_all

@@ -76,9 +76,11 @@ def query(index: Path, articles: Path) -> dict:
     asked = questions()
     bot.ask(asked[0])
     first_answer = time.perf_counter() - began
+    rules = Assistant(bot.settings.model_copy(update={"answer_scorer": "rules"}), embedder=bot.embedder)
     for q in asked[1:4]:
         bot.ask(q)
-    ask_seconds, retrieve_seconds, bm25_seconds, embed_seconds = [], [], [], []
+        rules.ask(q)
+    ask_seconds, rules_seconds, retrieve_seconds, bm25_seconds, embed_seconds = [], [], [], [], []
 
     def fresh(call):  # the embedder remembers the last question it embedded: each timing embeds anew
         bot.embedder._last_single = None
@@ -86,10 +88,12 @@ def query(index: Path, articles: Path) -> dict:
 
     for q in asked:
         ask_seconds.append(fresh(lambda q=q: bot.ask(q)))
+        rules_seconds.append(fresh(lambda q=q: rules.ask(q)))  # the rules alone, beside it, same index
         retrieve_seconds.append(fresh(lambda q=q: bot.retrieve(q)))
         embed_seconds.append(fresh(lambda q=q: bot.embedder.encode([q])))
         bm25_seconds.append(timed(lambda q=q: bot.keyword_index.search(q, 30))[0])
-    return {"ask": percentiles(ask_seconds), "retrieve": percentiles(retrieve_seconds),
+    return {"ask": percentiles(ask_seconds), "ask_rules": percentiles(rules_seconds),
+            "retrieve": percentiles(retrieve_seconds),
             "embed_question": percentiles(embed_seconds),
             "bm25_search": percentiles(bm25_seconds), "first_answer_seconds": round(first_answer, 2),
             "peak_rss_mb": peak_rss_mb(), "chunks": bot.status().chunks}

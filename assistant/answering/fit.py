@@ -141,7 +141,7 @@ def fit_scorer(asked: list[Asked], names: tuple[str, ...]) -> tuple[LearnedScore
     return scorer, measured
 
 
-def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int | None = None, epochs: int = 3
+def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int | None = None, epochs: int = 2
               ) -> dict:
     """Steps 1-4 above for ``bot``, an :class:`~assistant.core.Assistant` over the training articles; writes
     ``checker.safetensors`` and ``learned.json`` in ``out`` and returns what was measured."""

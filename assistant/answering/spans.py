@@ -139,10 +139,17 @@ def places(sentence: str) -> list[Candidate]:
     return [Candidate(c.start, c.end, c.text, Kind.PLACE, c.locative) for c in _names(sentence)]
 
 
+MODIFIER = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)  # "an American football game", "an IS militant"
+LOWER_NEXT = re.compile(r"\s+[a-z]")
+
+
 def people(sentence: str) -> list[Candidate]:
-    """Names without their title: "Captain Mira Okonkwo", "NFL Commissioner Roger Goodell" -> the name."""
+    """Names without their title: "Captain Mira Okonkwo", "NFL Commissioner Roger Goodell" -> the name. A lone
+    word between "a"/"an" and a noun describes the noun ("an American football game"): not who."""
     found = []
     for c in _names(sentence):
+        if " " not in c.text and MODIFIER.search(sentence[:c.start]) and LOWER_NEXT.match(sentence, c.end):
+            continue
         cut = next((m for m in reversed(list(HONORIFIC.finditer(c.text))) if " " in c.text[m.end():]), None)
         start = c.start + (cut.end() if cut else 0)
         found.append(Candidate(start, c.end, c.text[start - c.start:], Kind.PERSON, c.locative))

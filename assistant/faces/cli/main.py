@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--out", metavar="DIR", help="where checker.safetensors and learned.json go "
                           "(default: the installed package, where they ship)")
     training.add_argument("--limit", type=int, help="only this many questions, drawn with a fixed seed")
-    training.add_argument("--epochs", type=int, default=3)
+    training.add_argument("--epochs", type=int, default=2)
     training.set_defaults(run=cmd_train)
     add_feed_commands(commands)
     return parser
