@@ -30,6 +30,7 @@ from .errors import (
     BadValueError,
     IndexBusyError,
     IndexWriteError,
+    LLMError,
     MissingFolderError,
     NotIndexedError,
     OwnerGone,
@@ -262,6 +263,14 @@ class Assistant:
         from .answering.evaluate import evaluate
 
         return evaluate(self, Path(questions_path), k)
+
+    def check_llm(self) -> None:
+        """Raise LLMError when the configured LLM cannot be used as configured (no model file, no model name):
+        a command run by a person says so and stops, where a server answers without it and notes why."""
+        from .answering.llm.backends import configuration_problem
+
+        if (problem := configuration_problem(self.settings)) is not None:
+            raise LLMError(problem)
 
     def train_answerer(self, questions: str | Path, out: str | Path | None = None, limit: int | None = None,
                        epochs: int = 2) -> dict:

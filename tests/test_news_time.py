@@ -166,3 +166,14 @@ def test_the_web_chat_takes_as_of_and_shows_the_period_and_how_current(story_bot
     assert "*As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024*" in bubble
     assert "Articles from 9–15 Dec 2024 \\(“last week”, as of 15 Dec 2024\\)" in bubble
     assert "Northern Wire" in sources and "Harbour Post" in sources
+
+
+def test_a_source_no_article_has_is_named_with_the_publishers_there_are(story_bot):
+    """A typo in --source ("Harbor Post") abstains, and the note says why instead of leaving a silent
+    "don't say"; a source that exists adds nothing to the note."""
+    answer = story_bot.ask("How many people died?", filters=Filters(sources=("Harbor Post",)))
+    assert answer.abstained
+    assert "no indexed article is from “Harbor Post”" in answer.note
+    assert "Harbour Post" in answer.note and "Northern Wire" in answer.note
+    found = story_bot.ask("How many people died?", filters=Filters(sources=("Harbour Post",)))
+    assert "no indexed article is from" not in found.note

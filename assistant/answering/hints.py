@@ -1,16 +1,20 @@
 """Why an answer may be missing, said in its note: a date range that hid undated articles, a relative date
-("on Wednesday") counted from today over articles from another year, a question the model cannot read."""
+("on Wednesday") counted from today over articles from another year, a source no article has, a question
+the model cannot read."""
 
 from __future__ import annotations
 
 from typing import cast
 
+from ..records.article import file_of
 from ..records.dates import date_number, day_label
 from ..records.filters import Filters
 from ..records.period import Period
 from ..records.query import Query
 from ..settings import DEFAULT_MODEL, Settings
 from ..store.manifest import Manifest
+
+MAX_LISTED = 8  # publishers named in the note; more are counted
 
 
 class AnswerHints:
@@ -20,6 +24,23 @@ class AnswerHints:
         self.settings = settings
         dated = filters and (filters.since or filters.until)
         self.dates = Manifest.dates(settings.manifest_path) if dated else []
+        self.sources = filters.sources if filters else ()
+        self.articles = Manifest.load(settings.manifest_path).articles if self.sources else {}
+
+    def unknown_sources(self) -> str:
+        """'no indexed article is from “Nowhere” …', naming the publishers there are, for a source filter that
+        matches no article's publisher, id or file (a typo, or a feed not yet fetched)."""
+        known = {name for article_id, entry in self.articles.items()
+                 for name in (entry.source, article_id, file_of(article_id)) if name}
+        unknown = [s for s in self.sources if s not in known]
+        if not unknown:
+            return ""
+        publishers = sorted({e.source for e in self.articles.values() if e.source})
+        listed = ", ".join(publishers[:MAX_LISTED]) + (f" and {len(publishers) - MAX_LISTED} more"
+                                                      if len(publishers) > MAX_LISTED else "")
+        named = f"the publishers are {listed}" if publishers else "no article names its publisher"
+        return (f"no indexed article is from {', '.join(f'“{s}”' for s in unknown)} (a publisher, an article's "
+                f"path or a file); {named}")
 
     def undated_left_out(self) -> str:
         """'2 undated articles were left out by the date range', when a date filter hid any."""
@@ -53,5 +74,5 @@ class AnswerHints:
                 "English, or set embedding_model to a multilingual sentence-transformers model") if language else ""
 
     def for_answer(self, query: Query, abstained: bool) -> list[str]:
-        return [self.undated_left_out(), *((self.before_the_window(query.period), self.language(query.text))
-                                           if abstained else ())]
+        return [self.undated_left_out(), self.unknown_sources(),
+                *((self.before_the_window(query.period), self.language(query.text)) if abstained else ())]

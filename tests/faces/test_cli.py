@@ -51,6 +51,12 @@ def test_errors_are_clear_and_exit_nonzero(tmp_path):
     assert "Traceback" not in missing.stderr
     bad = run_cli("--index", str(tmp_path / "i"), "ask", "x", env={"ASSISTANT_K": "0"})
     assert bad.returncode == 2 and "k" in bad.stderr and "Traceback" not in bad.stderr
+    # an LLM asked for but not configured stops the command (a server answers without it, with a note)
+    for command in (["ask", "x"], ["chat"], ["timeline", "x"]):
+        unset = run_cli("--index", str(tmp_path / "i"), "--llm", "llamacpp", *command)
+        assert unset.returncode == 2, command
+        assert unset.stderr.strip() == ("error: the llamacpp backend needs a GGUF file: set ASSISTANT_LLM_MODEL_PATH "
+                                        "or --llm-model-path")
 
 
 def test_global_options_go_before_or_after_the_sub_command():

@@ -53,5 +53,9 @@ def test_login_is_required_when_auth_is_set(seed_server, tmp_path):
         answer = client.predict("Who confirmed the Palmyra attack?", 5, api_name="/ask")
         assert "Sean Parnell" in answer["answer"]  # its index was never built, so serve built it at start
         assert "First run: indexing 1 file waiting" in server.log
+        assert f"Serving {server.url}" in server.log and "MCP at" in server.log
     finally:
         server.stop()
+    # its own words only: no offer of a public link it never makes, no "Keyboard interruption…" at a stop
+    assert "share=True" not in server.log and "Keyboard interruption" not in server.log
+    assert "Stopped." in server.log

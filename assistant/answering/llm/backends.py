@@ -66,13 +66,28 @@ def describe(settings: Settings) -> str:
     return "no LLM"
 
 
+def configuration_problem(settings: Settings) -> str | None:
+    """What is missing from the LLM settings themselves (no model file, no model name, no server or key),
+    found without loading or reaching anything; None when nothing is."""
+    if settings.llm_backend == "llamacpp":
+        path = settings.llm_model_path
+        if path is None:
+            return "the llamacpp backend needs a GGUF file: set ASSISTANT_LLM_MODEL_PATH or --llm-model-path"
+        if not path.is_file():
+            return f"the GGUF model file {path} does not exist"
+    if settings.llm_backend == "openai" and not api_key() and not settings.llm_base_url:
+        return "the openai backend needs OPENAI_API_KEY, or ASSISTANT_LLM_BASE_URL for a local server"
+    if settings.llm_backend == "ollama" and not settings.llm_model:
+        return "the ollama backend needs a model name: set ASSISTANT_LLM_MODEL or --llm-model"
+    return None
+
+
 def _llamacpp(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
     """A local GGUF file run in-process by llama.cpp."""
+    if (problem := configuration_problem(settings)) is not None:
+        raise LLMError(problem)
     path = settings.llm_model_path
-    if path is None:
-        raise LLMError("the llamacpp backend needs a GGUF file: set ASSISTANT_LLM_MODEL_PATH or --llm-model-path")
-    if not path.is_file():
-        raise LLMError(f"the GGUF model file {path} does not exist")
+    assert path is not None  # configuration_problem said so
     # llama.cpp's OpenMP threads spin while they wait; beside torch on a busy CPU that made prompt
     # reading 5x slower (measured on 2 cores). Passive waiting costs nothing when the CPU is free.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -95,8 +110,8 @@ def _llamacpp(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
 def _openai(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
     """OpenAI itself, or any OpenAI-compatible server at ``llm_base_url`` (llama.cpp's, vLLM, ...)."""
     key, base_url = api_key(), settings.llm_base_url
-    if not key and not base_url:
-        raise LLMError("the openai backend needs OPENAI_API_KEY, or ASSISTANT_LLM_BASE_URL for a local server")
+    if (problem := configuration_problem(settings)) is not None:
+        raise LLMError(problem)
     chat_openai = _import("langchain_openai", "ChatOpenAI", "openai")
     kwargs: dict[str, Any] = {
         "model": settings.llm_model or (DEFAULT_OPENAI_MODEL if not base_url else "local-model"),
@@ -115,8 +130,8 @@ def _openai(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
 
 def _ollama(settings: Settings, overrides: dict[str, Any]) -> BaseChatModel:
     """A model served by Ollama."""
-    if not settings.llm_model:
-        raise LLMError("the ollama backend needs a model name: set ASSISTANT_LLM_MODEL or --llm-model")
+    if (problem := configuration_problem(settings)) is not None:
+        raise LLMError(problem)
     chat_ollama = _import("langchain_ollama", "ChatOllama", "ollama")
     kwargs: dict[str, Any] = {
         "model": settings.llm_model,

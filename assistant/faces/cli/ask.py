@@ -94,6 +94,7 @@ def print_streamed(events: Iterable[AnswerEvent], show_status: bool = False) -> 
 
 
 def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
+    bot.check_llm()
     if args.stream and not args.json:
         events = bot.ask_stream(args.question, k=args.k, filters=filters_from(args), as_of=args.as_of)
         print_streamed(events, sys.stderr.isatty())
@@ -104,12 +105,14 @@ def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(bot: Assistant, args: argparse.Namespace) -> int:
+    bot.check_llm()
     answer = bot.timeline(args.topic, filters=filters_from(args), as_of=args.as_of)
     print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0
 
 
 def cmd_chat(bot: Assistant, args: argparse.Namespace) -> int:
+    bot.check_llm()
     history: list[str] = []
     print("Ask about your articles (empty line or Ctrl-D to quit).")
     while True:

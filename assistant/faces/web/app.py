@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from typing import Any, cast
 
 import gradio as gr
@@ -208,11 +209,17 @@ def serve(bot: Assistant, host: str | None = None, port: int | None = None, auth
         footer_links=["api"],
         ssr_mode=False,
         prevent_thread_lock=True,
+        quiet=True,  # Gradio's own lines offer a public link (share=True), which this server never makes
     )
     signal.signal(signal.SIGTERM, _stop_serving)
+    url = cast(str, app.local_url)  # set by launch(); gradio declares it as None
+    print(f"Serving {url} (the chat; the OpenAI-compatible API at {url}v1, MCP at {url}mcp). Ctrl-C stops it.",
+          flush=True)
     try:
-        # local_url is set by launch(); gradio declares it as None
-        with ServedIndex(bot, cast(str, app.local_url), watch=bool(watch or settings.watch)):
-            app.block_thread()
+        with ServedIndex(bot, url, watch=bool(watch or settings.watch)):
+            while True:  # not app.block_thread(), which prints "Keyboard interruption in main thread…"
+                time.sleep(0.5)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (above)
+        print("Stopped.", flush=True)
     finally:
         app.close()
