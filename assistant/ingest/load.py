@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import ArticleError, MissingFolderError
-from ..records.article import Article
+from ..records.article import Article, is_tracking
 from ..records.dates import normalize_date
 from ..records.reports import Problem
 from ..store.file_records import FileCache, KnownArticle
@@ -27,7 +27,6 @@ __all__ = [
     "supported_extensions", "title_from_name", "unreadable_files",
 ]
 Loaded = Article | KnownArticle  # an article read now, or one of a file unchanged since the last read
-TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref=", "cmpid")
 
 
 @dataclass
@@ -137,7 +136,7 @@ def url_key(url: str | None) -> str | None:
     parts = urlsplit(url.strip())
     if not parts.netloc:
         return url.strip().casefold()
-    query = "&".join(sorted(q for q in parts.query.split("&") if q and not q.lower().startswith(TRACKING_PARAMETERS)))
+    query = "&".join(sorted(q for q in parts.query.split("&") if q and not is_tracking(q)))
     host = parts.netloc.lower().removeprefix("www.")
     return f"{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,9 +24,27 @@ class Span:
     end: int
 
 
+# Query parameters that say how a reader arrived, not what the page is ("?utm_source=rss").
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref=", "cmpid")
+
+
+def is_tracking(parameter: str) -> bool:
+    return parameter.lower().startswith(TRACKING_PARAMETERS)
+
+
+def without_tracking(url: str | None) -> str | None:
+    """The URL a citation links to: the same page without its tracking parameters."""
+    if not url or "?" not in url:
+        return url
+    parts = urlsplit(url)
+    kept = "&".join(q for q in parts.query.split("&") if q and not is_tracking(q))
+    return urlunsplit(parts._replace(query=kept))
+
+
 @dataclass
 class Article:
-    """One article after loading: normalised text plus what we know about it."""
+    """One article after loading: normalised text plus what we know about it (its URL without tracking
+    parameters: a citation links to the page, not to how a feed reader reached it)."""
 
     id: str  # path relative to the articles folder, with forward slashes
     title: str
@@ -36,6 +55,9 @@ class Article:
     content_hash: str = ""
     author: str | None = None
     page_starts: list[int] | None = None  # PDFs: offset in ``text`` where each page begins
+
+    def __post_init__(self) -> None:
+        self.url = without_tracking(self.url)
 
 
 @dataclass

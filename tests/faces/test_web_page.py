@@ -233,3 +233,12 @@ def test_an_identical_upload_reads_not_saved_and_indexes_nothing(tmp_path: Path)
                                                       changed=False)
     message, _ = ArticlesPage(bot).upload([str(tmp_path / "new.md")], progress=lambda *a, **k: None)
     assert message.startswith("Not saved: new.md") and "Done:" not in message and "Saved:" not in message
+
+
+def test_the_source_filter_lists_publishers_and_articles_by_title(seed_bot, story_bot):
+    """Names a reader knows, never file paths: the publishers, then each article that names none, by title."""
+    from assistant.faces.web.articles import source_choices
+
+    assert source_choices(seed_bot) == [("Coalition strikes syria (article)", "coalition-strikes-syria.txt")]
+    labels = [label for label, _ in source_choices(story_bot)]
+    assert "Harbour Post" in labels and not any(label.endswith(".md") for label in labels)

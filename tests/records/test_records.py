@@ -66,3 +66,12 @@ def test_citation_source_is_a_deprecated_alias_of_article_id():
     with pytest.warns(DeprecationWarning, match="article_id"):
         assert citation.source == "feed.jsonl#3"
     assert citation.publisher == "Wire"
+
+
+def test_a_citations_link_leaves_out_tracking_parameters() -> None:
+    from assistant.records.article import Article
+
+    article = Article("a.md", "A", "Text.", url="https://news.example/ferry?id=7&utm_source=rss&utm_medium=feed&fbclid=x")
+    assert article.url == "https://news.example/ferry?id=7"
+    assert Article("b.md", "B", "Text.", url="https://news.example/b?utm_source=rss").url == "https://news.example/b"
+    assert Article("c.md", "C", "Text.", url="https://news.example/c").url == "https://news.example/c"

@@ -39,9 +39,14 @@ def article_rows(bot: Assistant) -> list[list]:
             for a in grouped]
 
 
-def source_choices(bot: Assistant) -> list[str]:
+def source_choices(bot: Assistant) -> list[tuple[str, str]]:
+    """(label, value) pairs: the publishers, then each article that names none, by its title (its value is
+    its path, which the filter matches): a list of names a reader knows, not of file paths."""
     articles = bot.articles()
-    return sorted({a["source"] for a in articles if a.get("source")} | {a["id"] for a in articles})
+    publishers = sorted({a["source"] for a in articles if a.get("source")})
+    unnamed = sorted(((f"{a['title']} (article)", a["id"]) for a in articles if not a.get("source")),
+                     key=lambda pair: pair[0].casefold())
+    return [(name, name) for name in publishers] + unnamed
 
 
 class ArticlesPage:
