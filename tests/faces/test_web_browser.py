@@ -282,7 +282,7 @@ def test_filters_are_marked_on_the_chat_and_a_bad_date_is_named_as_typed(page):
     since = page.get_by_label("Since (YYYY-MM-DD)")
     since.fill("yesterday")
     since.press("Tab")
-    playwright.expect(page.locator("#filters-on")).to_contain_text("please correct since", timeout=10_000)
+    playwright.expect(page.locator("#filters-on")).to_contain_text("“yesterday” in Since is not a date", timeout=10_000)
     since.fill("2024-12-01")
     since.press("Tab")
     playwright.expect(page.locator("#filters-on")).to_have_text("Filters on: since 2024-12-01", timeout=10_000)

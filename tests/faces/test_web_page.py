@@ -210,7 +210,12 @@ def test_filters_on_are_marked_over_the_chat_and_a_bad_date_is_named_as_typed():
     assert ChatPage.filters_on("", "", None, "") == ""
     marked = ChatPage.filters_on("2024-12", "", ["Wire"], "2024-12-15")
     assert marked == "**Filters on:** since 2024\\-12; only Wire; as of 2024\\-12\\-15"  # Markdown-escaped
-    assert ChatPage.filters_on("yesterday", "", None, "").startswith("**Options:** please correct since")
+    assert ChatPage.filters_on("yesterday", "", None, "") == (
+        "**Options:** please correct this: “yesterday” in Since is not a date like 2024\\-12\\-31")
+    # the page's names of its options, never the settings' (as_of='2026-13-40')
+    assert "“2026\\-13\\-40” in As of is not a date" in ChatPage.filters_on("", "", None, "2026-13-40")
+    wrong_way = ChatPage.filters_on("2024-12-20", "2024-12-10", None, "")
+    assert "Since 2024\\-12\\-20 is after Until 2024\\-12\\-10" in wrong_way
 
 
 def test_the_update_api_takes_a_real_boolean_and_a_full_rebuild_only_from_this_machine():

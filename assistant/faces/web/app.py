@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import time
 from typing import Any, cast
@@ -35,6 +36,21 @@ def _filters(since: str, until: str, sources: list[str] | None) -> Filters:
     return Filters(tuple(sources or ()), (since or "").strip() or None, (until or "").strip() or None)
 
 
+OPTION_LABELS = {"since": "Since", "until": "Until", "as_of": "As of"}  # the page's names of the settings
+SETTING_VALUE = re.compile(rf"\b({'|'.join(OPTION_LABELS)})=('[^']*'|\S+)")
+
+
+def in_page_words(error: AssistantError) -> str:
+    """A bad option as the page names it: "“2026-13-40” in As of is not a date like 2024-12-15", not the
+    setting's name (``as_of='2026-13-40'``)."""
+    text = str(error)
+    first = SETTING_VALUE.search(text)
+    if first and first.start() == 0 and text[first.end():].startswith(" is not"):  # the typed value, then where
+        value = first[2].strip("'")
+        text = f"“{value}” in {OPTION_LABELS[first[1]]}{text[first.end():]}"
+    return SETTING_VALUE.sub(lambda m: f"{OPTION_LABELS[m[1]]} {m[2].strip(chr(39))}", text)
+
+
 class ChatPage:
     """Event handlers; each calls the façade and turns its typed result into components."""
 
@@ -52,7 +68,7 @@ class ChatPage:
             filters = _filters(since, until, sources)
             day = as_of_date((as_of or "").strip() or None)
         except AssistantError as error:
-            refusal: str | None = f"Please correct the options: {error}."
+            refusal: str | None = f"Please correct the options: {in_page_words(error)}."
         else:
             refusal = (f"Your question is {len(question):,} characters long; please keep it under {limit:,}."
                        if len(question) > limit else None)
@@ -89,7 +105,7 @@ class ChatPage:
             filters = _filters(since, until, sources)
             day = as_of_date((as_of or "").strip() or None)
         except AssistantError as error:
-            return f"**Options:** please correct {chat_text(str(error))}"
+            return f"**Options:** please correct this: {chat_text(in_page_words(error))}"
         said = [f"{name} {value}" for name, value in (("since", filters.since), ("until", filters.until),
                                                       ("only", ", ".join(filters.sources)), ("as of", day)) if value]
         return "**Filters on:** " + chat_text("; ".join(said)) if said else ""
