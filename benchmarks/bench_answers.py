@@ -78,6 +78,23 @@ def recogniser_cost(bot: Assistant, questions: list[dict], dateparser_questions:
             "dateparser_questions": len(theirs), "dateparser_ms": round(1000 * sum(theirs) / len(theirs), 1)}
 
 
+def checker_cost(bot: Assistant, questions: list[dict]) -> dict:
+    """Milliseconds per question for the answer checker alone: reading the question with the rules' best five."""
+    checker, scorer = bot.extractive.checker, bot.extractive.scorer
+    if checker is None or scorer is None:
+        return {}
+    seconds = []
+    for q in questions:
+        query = bot.reader.run(q["question"])
+        heads = bot.extractive.candidates(query, bot.retriever.search(query, K)).ranked[: scorer.checked]
+        began = time.perf_counter()
+        checker.logits(query.asked.text, heads)
+        seconds.append(time.perf_counter() - began)
+    ms = sorted(1000 * x for x in seconds)
+    return {"questions": len(ms), "candidates": scorer.checked, "p50_ms": round(ms[len(ms) // 2], 1),
+            "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1)}
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     stride = 12 if quick else 2
@@ -138,6 +155,7 @@ def main() -> None:
                                       "squad2": scored(peers["rhine"], squad2),
                                       "news": scored(peers["news"], news_questions)}
         result["recognisers"] = recogniser_cost(both, sample[:100], 10)
+        result["checker"] = checker_cost(both, sample[:100])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     write_json(out_path(sys.argv, "bench_answers.json"), result)

@@ -110,6 +110,11 @@ def answers(a: dict) -> list[str]:
                   f"`search_dates` on the same sentences takes {r['dateparser_ms']:.0f} ms "
                   f"({r['dateparser_questions']} questions), and its matches take in neighbouring words, so the "
                   "answerer does not use it.", ""]
+    c = a.get("checker")
+    if c:
+        lines += [f"The answer checker alone, per question over {c['questions']} squad-dev questions: reading the "
+                  f"question with the rules' best {c['candidates']} sentences takes {c['p50_ms']:.1f} ms p50 "
+                  f"({c['p95_ms']:.1f} ms p95), int8 ONNX on the CPU.", ""]
     flagged = [*learned["squad"]["misses"][:3], *news.get("misses", [])[:3],
                *learned["squad2"]["answered_unanswerable"][:2], *news.get("answered_unanswerable", [])[:2]]
     return lines + examples("What the learned answerer still gets wrong (answerable questions missed on squad-dev and "

@@ -374,10 +374,18 @@ def test_the_answer_bubble_says_what_is_happening_while_a_question_runs(page):
         new MutationObserver(() => { const bots = document.querySelectorAll('#chat .bot');
             if (bots.length) window.seen.push(bots[bots.length - 1].innerText); })
         .observe(document.getElementById('chat'), {subtree: true, childList: true, characterData: true}); }""")
+    page.evaluate("""() => { window.buttons = [];
+        new MutationObserver(() => window.buttons.push([document.querySelector('#ask').disabled,
+                                                        document.querySelector('#stop').disabled]))
+        .observe(document.body, {subtree: true, attributes: true, attributeFilter: ['disabled']}); }""")
+    playwright.expect(page.locator("#stop")).to_be_disabled()  # nothing runs: nothing to stop
     ask(page, "Who confirmed the Palmyra attack?", "Sean Parnell", short="Sean Parnell")
     seen = page.evaluate("window.seen")
     assert any(s.startswith(("Searching the articles", "Reading")) for s in seen), seen
-    assert page.locator("#stop").is_visible()
+    # while it ran, Ask was off (no second click) and Stop on; once answered, the other way round
+    assert [True, False] in page.evaluate("window.buttons")
+    playwright.expect(page.locator("#ask")).to_be_enabled()
+    playwright.expect(page.locator("#stop")).to_be_disabled()
 
 
 def test_a_copy_of_an_article_is_refused_at_upload_with_the_name_of_its_original(page, server, tmp_path):

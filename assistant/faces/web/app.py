@@ -145,7 +145,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                                          elem_id="question", autofocus=True)
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                     with gr.Row():
-                        stop = gr.Button("Stop", size="sm", elem_id="stop")
+                        stop = gr.Button("Stop", size="sm", elem_id="stop", interactive=False)
                         new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
                     kept = gr.State({})  # message index -> that answer's sources
                     answered = gr.State(None)  # the Answer just given, to be kept with its conversation
@@ -174,13 +174,16 @@ def build_app(bot: Assistant) -> gr.Blocks:
         inputs = [box, chatbot, questions, k, since, until, only, as_of]
         outputs = [chatbot, questions, sources, box, answered]
         saved = conversations.wire(chatbot, questions, sources, kept, [new], app)
-        asked = [ask(page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
+        # While a question runs, Ask is off and Stop on; when it ends (or is stopped), the other way round.
+        asked = [ask(_running, None, [send, stop], queue=False, **PRIVATE).then(
+            page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
         for event in asked:
             event.then(page.keep, [chatbot, sources, kept], kept, **PRIVATE
                        ).then(conversations.save, [conversations.opened, questions, answered], saved,
-                              **PRIVATE)
+                              **PRIVATE).then(_idle, None, [send, stop], queue=False, **PRIVATE)
         # a Dependency is a dict, but gradio's hint (a list of dicts) does not take a list of them
-        stop.click(None, None, None, cancels=cast("list[dict[str, Any]]", asked), api_visibility="private")
+        stop.click(_idle, None, [send, stop], cancels=cast("list[dict[str, Any]]", asked), queue=False,
+                   api_visibility="private")
         chatbot.select(page.sources_of, kept, sources, **PRIVATE,
                        js=SHOW_SOURCES_JS)
         upload.upload(articles.upload, upload, [upload_message, upload], api_visibility="private")
@@ -193,6 +196,14 @@ def build_app(bot: Assistant) -> gr.Blocks:
         only.focus(articles.sources, None, only, **PRIVATE)
         app.load(articles.opened, None, [status, table, only], **PRIVATE)
     return app
+
+
+def _running() -> tuple[dict, dict]:
+    return gr.update(interactive=False), gr.update(interactive=True)  # Ask, Stop
+
+
+def _idle() -> tuple[dict, dict]:
+    return gr.update(interactive=True), gr.update(interactive=False)
 
 
 def _stop_serving(*_) -> None:
