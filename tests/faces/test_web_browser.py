@@ -338,7 +338,15 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(page):
     page.locator("#conversations").get_by_text("Varel festival").click()  # reopened from the list
     playwright.expect(page.locator("#chat .bot")).to_have_count(2, timeout=10_000)
     page.screenshot(path=str(SHOTS / "conversations.png"))
+    page.locator("#delete").click()  # asked first; kept, nothing is deleted
+    playwright.expect(page.locator("#confirm-delete")).to_contain_text("cannot be undone", timeout=10_000)
+    page.locator("#keep").click()
+    playwright.expect(page.locator("#confirm-delete")).to_be_hidden(timeout=10_000)
+    playwright.expect(page.locator("#chat .bot")).to_have_count(2)
+    playwright.expect(page.locator("#conversations")).to_contain_text("Varel festival")
     page.locator("#delete").click()
+    page.locator("#confirm").click()
+    playwright.expect(page.locator("#confirm-delete")).to_be_hidden(timeout=10_000)
     playwright.expect(page.locator("#chat .bot")).to_have_count(0, timeout=10_000)
     playwright.expect(page.locator("#conversations")).not_to_contain_text("Varel festival", timeout=10_000)
 

@@ -49,6 +49,10 @@ class ConversationsPanel:
                 self.name = gr.Textbox(label="Name", max_lines=1, scale=3, elem_id="conversation-name")
                 self.rename_button = gr.Button("Rename", size="sm", scale=1, elem_id="rename")
                 self.delete_button = gr.Button("Delete", size="sm", scale=1, variant="stop", elem_id="delete")
+            with gr.Row(visible=False, elem_id="confirm-delete") as self.confirm_row:  # a deletion is asked twice
+                gr.Markdown("Delete this conversation? It cannot be undone.")
+                self.confirm_button = gr.Button("Yes, delete it", size="sm", variant="stop", elem_id="confirm")
+                self.cancel_button = gr.Button("Keep it", size="sm", elem_id="keep")
             self.export = gr.DownloadButton("Export as Markdown", size="sm", value=None, elem_id="export")
 
     def wire(self, chatbot: gr.Chatbot, questions: gr.State, sources: gr.HTML, kept: gr.State,
@@ -62,7 +66,10 @@ class ConversationsPanel:
         chatbot.clear(self.new, None, shown, **private)
         self.rename_button.click(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
         self.name.submit(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
-        self.delete_button.click(self.delete, self.opened, shown, **private)
+        self.delete_button.click(self.ask_to_delete, self.opened, self.confirm_row, **private)
+        self.cancel_button.click(lambda: gr.update(visible=False), None, self.confirm_row, **private)
+        self.confirm_button.click(self.delete, self.opened, shown, **private).then(
+            lambda: gr.update(visible=False), None, self.confirm_row, **private)
         app.load(self.open, self.opened, shown, **private)
         return [self.opened, self.listing, self.name, self.export]
 
@@ -137,6 +144,11 @@ class ConversationsPanel:
             return gr.update(), gr.update()
         self.bot.conversations.rename(owner, conversation, name)
         return self._listing(owner, conversation), self._export_file(owner, conversation)
+
+    @staticmethod
+    def ask_to_delete(conversation: str | None):
+        """Delete asks once more (nothing open: nothing to ask about)."""
+        return gr.update(visible=bool(conversation))
 
     def delete(self, conversation: str | None, request: gr.Request):
         owner = login_of(request)
