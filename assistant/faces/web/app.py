@@ -20,7 +20,7 @@ from ...settings import api_keys_of, logins
 from ..render import chat_answer, chat_status, chat_text, sources_html
 from ..server.endpoints import api_app_kwargs
 from ..server.served_index import ServedIndex
-from .articles import ARTICLE_HEADERS, ArticlesPage, article_rows, source_choices, status_markdown
+from .articles import ARTICLE_HEADERS, ARTICLE_WIDTHS, ArticlesPage, article_rows, source_choices, status_markdown
 from .assets import CITATION_CLICK_JS, CSS, SHOW_SOURCES_JS
 from .conversations import ConversationsPanel
 from .feeds import FeedsPanel
@@ -168,8 +168,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
             upload_message = gr.Markdown(elem_id="upload-message")
             update = gr.Button("Update index", variant="primary", elem_id="update")
             update_message = gr.Markdown(elem_id="update-message")
-            table = gr.Dataframe(article_rows(bot), headers=ARTICLE_HEADERS,
-                                 interactive=False, elem_id="articles")
+            table = gr.Dataframe(article_rows(bot), headers=ARTICLE_HEADERS, interactive=False, elem_id="articles",
+                                 wrap=True, column_widths=ARTICLE_WIDTHS)  # every column shows, 1280 px or a phone
             FeedsPanel(bot).build()
         inputs = [box, chatbot, questions, k, since, until, only, as_of]
         outputs = [chatbot, questions, sources, box, answered]

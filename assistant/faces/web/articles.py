@@ -26,6 +26,9 @@ def status_markdown(bot: Assistant) -> str:
 
 
 ARTICLE_HEADERS = ["Title", "Date", "Source", "Passages", "File", "Same story as"]
+# In pixels, long cells wrapping: at 1280 px every column shows; on a phone the table scrolls sideways
+# (widths in % of a 326 px table wrapped each letter onto its own line).
+ARTICLE_WIDTHS = ["330px", "110px", "150px", "90px", "220px", "240px"]
 
 
 def article_rows(bot: Assistant) -> list[list]:
@@ -35,7 +38,7 @@ def article_rows(bot: Assistant) -> list[list]:
     title = {a["id"]: a["title"] for a in articles}
     grouped = sorted(articles, key=lambda a: (a["story"], a["story"] != a["id"], a.get("date") or "", a["id"]))
     return [[a["title"], a.get("date") or "", a.get("source") or "", a["chunks"], a["id"],
-             "" if a["story"] == a["id"] else f"{title.get(a['story'], a['story'])} ({a['story']})"]
+             "" if a["story"] == a["id"] else title.get(a["story"], a["story"])]
             for a in grouped]
 
 
