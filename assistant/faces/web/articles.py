@@ -28,7 +28,7 @@ def status_markdown(bot: Assistant) -> str:
 ARTICLE_HEADERS = ["Title", "Date", "Source", "Passages", "File", "Same story as"]
 # In pixels, long cells wrapping: at 1280 px every column shows; on a phone the table scrolls sideways
 # (widths in % of a 326 px table wrapped each letter onto its own line).
-ARTICLE_WIDTHS = ["330px", "110px", "150px", "90px", "220px", "240px"]
+ARTICLE_WIDTHS: list[str | int] = ["330px", "110px", "150px", "90px", "220px", "240px"]
 
 
 def article_rows(bot: Assistant) -> list[list]:
