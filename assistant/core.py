@@ -218,7 +218,16 @@ class Assistant:
                                   "questions are still answered from it, and the next update repairs what this "
                                   "one left half-written") from None
         report.note = "; ".join(filter(None, (note, report.note)))
+        if report.added or report.updated:
+            self.warm_checker()
         return report
+
+    def warm_checker(self) -> None:
+        """Export the answer checker now if it was never exported for this user (~10 s once, like the embedder),
+        rather than at the first question."""
+        checker = getattr(self.extractive, "checker", None)
+        if checker is not None:
+            checker.session  # noqa: B018 - loads, exporting first when the cached file is missing or stale
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """The best passages for a search text; one longer than a question may be is refused, naming the limit."""

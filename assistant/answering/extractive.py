@@ -197,7 +197,7 @@ class ExtractiveAnswerer:
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - margin][: self.max_sentences]
         if query.recent:  # the newest answer may rank below the best few: all the rules pass may lead
-            passing = [s for s in found.ranked if s.rules_score >= self.weights.abstain_below]
+            passing = [s for s in found.ranked if s.rules_score >= self.weights.abstain_below] or chosen
             on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
             chosen = newest_first(on_topic, chosen, self.max_sentences)
         citations = [cite(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
@@ -235,6 +235,8 @@ def newest_first(answering: list[Sentence], chosen: list[Sentence], limit: int) 
         return date_number(sentence.passage.date) or 0
 
     pool = [s for s in answering if s.spans] or answering
+    if not pool:
+        return chosen
     newest = max(pool, key=day)
     if not day(newest):
         return chosen

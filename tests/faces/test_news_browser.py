@@ -62,3 +62,24 @@ def test_the_chat_shows_timelines_disagreements_and_other_outlets(browser, story
         page.screenshot(path=str(SHOTS / "news-articles-grouped.png"))
     finally:
         page.close()
+
+
+def test_the_examples_come_from_the_articles_indexed(browser, story_server):  # noqa: F811
+    """On a folder without the seed article, the examples ask about its newest stories (one each), and a
+    click on one asks something the articles answer."""
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        page.goto(story_server.url)
+        examples = page.locator("#examples button")
+        playwright.expect(examples.first).to_contain_text("What is the latest on", timeout=30_000)
+        texts = examples.all_inner_texts()
+        assert len(texts) == 3 and not any("Palmyra" in t for t in texts)
+        assert texts[0].startswith("What is the latest on “Halden bridge")  # a long one is cut on its button
+        examples.first.click()
+        playwright.expect(page.locator("#question textarea")).to_have_value(
+            "What is the latest on “Halden bridge death toll rises to eight”?")
+        page.locator("#ask").click()
+        playwright.expect(page.locator("#chat .bot").last).to_contain_text("eight", timeout=60_000)
+        page.screenshot(path=str(SHOTS / "story-examples.png"))
+    finally:
+        page.close()

@@ -468,3 +468,16 @@ def test_every_column_of_the_articles_table_can_be_read(browser, server, width):
         page.screenshot(path=str(SHOTS / f"articles-{width}.png"))
     finally:
         page.close()
+
+
+def test_the_examples_under_the_chat_all_answer_from_the_seed_article(page):
+    examples = page.locator("#examples button")
+    playwright.expect(examples).to_have_count(3, timeout=30_000)
+    for number, text in enumerate(examples.all_inner_texts()):  # short enough to show whole
+        examples.nth(number).click()
+        playwright.expect(page.locator("#question textarea")).to_have_value(text)
+        page.locator("#ask").click()
+        page.locator("#chat .user").filter(has_text=text).wait_for(timeout=30_000)
+        playwright.expect(page.locator("#ask")).to_be_enabled(timeout=60_000)
+        assert "don't say" not in page.locator("#chat .bot").last.inner_text(), text
+        assert "[1]" in page.locator("#chat .bot").last.inner_text(), text

@@ -20,7 +20,15 @@ from ...settings import api_keys_of, logins
 from ..render import chat_answer, chat_status, chat_text, sources_html
 from ..server.endpoints import api_app_kwargs
 from ..server.served_index import ServedIndex
-from .articles import ARTICLE_HEADERS, ARTICLE_WIDTHS, ArticlesPage, article_rows, source_choices, status_markdown
+from .articles import (
+    ARTICLE_HEADERS,
+    ARTICLE_WIDTHS,
+    ArticlesPage,
+    article_rows,
+    example_questions,
+    source_choices,
+    status_markdown,
+)
 from .assets import CITATION_CLICK_JS, CSS, SHOW_SOURCES_JS
 from .conversations import ConversationsPanel
 from .feeds import FeedsPanel
@@ -28,8 +36,6 @@ from .logins import LoginCheck
 
 log = logging.getLogger(__name__)
 PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
-EXAMPLES = ["Who confirmed the Palmyra attack?", "Where did the coalition strikes originate?",
-            "What did Donald Trump vow?"]
 
 
 def _filters(since: str, until: str, sources: list[str] | None) -> Filters:
@@ -149,7 +155,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
                         new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
                     kept = gr.State({})  # message index -> that answer's sources
                     answered = gr.State(None)  # the Answer just given, to be kept with its conversation
-                    gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                    examples = gr.Dataset(components=[box], samples=[[q] for q in example_questions(bot)],
+                                          label="Examples", elem_id="examples")
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None), elem_id="sources")
@@ -195,6 +202,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
             option.change(page.filters_on, [since, until, only, as_of], marker, **PRIVATE)
         only.focus(articles.sources, None, only, **PRIVATE)
         app.load(articles.opened, None, [status, table, only], **PRIVATE)
+        examples.click(lambda sample: sample[0], examples, box, **PRIVATE)  # a click puts it in the box
+        app.load(lambda: gr.update(samples=[[q] for q in example_questions(bot)]), None, examples, **PRIVATE)
     return app
 
 

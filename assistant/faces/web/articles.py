@@ -42,6 +42,23 @@ def article_rows(bot: Assistant) -> list[list]:
             for a in grouped]
 
 
+SEED_EXAMPLES = ["Who confirmed the Palmyra attack?", "Where did the coalition strikes originate?",
+                 "What did Donald Trump vow?"]
+SEED_ARTICLE = "coalition-strikes-syria.txt"
+EXAMPLE_COUNT = 3
+
+
+def example_questions(bot: Assistant) -> list[str]:
+    """The examples under the chat, from the articles indexed now: the seed's questions while the seed
+    article is there, else a question on each of the newest stories ("What is the latest on “…”?")."""
+    articles = bot.articles()
+    if any(a["id"] == SEED_ARTICLE for a in articles):
+        return SEED_EXAMPLES
+    stories = [a for a in articles if a["story"] == a["id"]]  # one question a story, not one per outlet
+    newest = sorted(stories, key=lambda a: (a.get("date") or "", a["id"]), reverse=True)[:EXAMPLE_COUNT]
+    return [f"What is the latest on “{a['title']}”?" for a in newest]
+
+
 def source_choices(bot: Assistant) -> list[tuple[str, str]]:
     """(label, value) pairs: the publishers, then each article that names none, by its title (its value is
     its path, which the filter matches): a list of names a reader knows, not of file paths."""
