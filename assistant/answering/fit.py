@@ -161,7 +161,8 @@ def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int |
     _, measured_plain = fit_scorer(asked, tuple(n for n in FEATURES if n != "checker"))
     out.mkdir(parents=True, exist_ok=True)
     report["checker"] = train(pairs_of(asked), out / SHIPPED.name, epochs=epochs)
-    provenance = {"fitted_on": f"squad2-train ({questions}), nothing else", "command": "make train",
+    provenance = {"fitted_on": f"{questions.parent.name}/{questions.name} alone (make train: squad2-train)",
+                  "command": "make train",
                   "seed": SEED, "checked_candidates": CHECKED, "false_abstention_bar": FALSE_ABSTENTION,
                   "measured": measured, "measured_without_checker": measured_plain, "training": report}
     scorer = replace(scorer, provenance=provenance)
