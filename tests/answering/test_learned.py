@@ -81,8 +81,12 @@ def test_the_shipped_checker_loads_and_prefers_the_sentence_that_answers(embedde
     logits = checker.logits("Who confirmed the attack in Palmyra?", [answers, other])
     assert len(logits) == 2 and logits[0] > logits[1]
     assert checker.path.is_file()
-    assert AnswerChecker(checker.path.parent).logits("Who confirmed the attack in Palmyra?", [answers]) == \
-        pytest.approx(logits[:1], abs=1e-4)  # the cached export, read again
+    again = AnswerChecker(checker.path.parent)  # the cached export, read again: the same numbers
+    assert again.logits("Who confirmed the attack in Palmyra?", [answers, other]) == pytest.approx(logits, abs=1e-5)
+    # int8 activations are scaled per call (dynamic quantisation), so a sentence read beside others moves a
+    # little: here by 0.32 of a logit, where the scorer weighs a logit at 0.43 (learned.json)
+    alone = again.logits("Who confirmed the attack in Palmyra?", [answers])
+    assert alone == pytest.approx(logits[:1], abs=0.5)
 
 
 def test_a_missing_checker_file_says_how_to_make_it(tmp_path: Path) -> None:
