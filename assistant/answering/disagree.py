@@ -36,6 +36,24 @@ def answers_the_same(question: Question, sentence: Sentence) -> bool:
     return coverage(weighted_terms(question), sentence.terms | sentence.context_terms) >= SAME_QUESTION
 
 
+UNIT_WORD = re.compile(r"\s*(%|[A-Za-z]+)")
+MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yen|francs?|kroner?|crowns?)\b", re.IGNORECASE)
+
+
+def value_kind(sentence: Sentence, span: Candidate) -> str:
+    """What a version is a value of: a share ("6.5 percent"), a sum of money, a count ("320 crew members",
+    "eight dead", "six people") or a name. Two versions differ only when they are of one kind: "6.5 percent"
+    is no other version of "320 crew members"."""
+    value = same_value(span.text)
+    if not re.fullmatch(r"[\d.e+]+", value):
+        return "name"
+    following = sentence.text[span.start:span.end + 12]
+    unit = UNIT_WORD.match(sentence.text, span.end)
+    if "%" in following or "percent" in span.text.lower() or (unit and unit.group(1).lower() in ("percent", "per")):
+        return "share"
+    return "money" if MONEY.search(sentence.text[max(0, span.start - 1):span.end + 12]) else "count"
+
+
 def same_value(text: str) -> str:
     """What two spellings of one answer share: "six" and "6", "1,200" and "1200", "Marta Koss" and "marta koss"."""
     words = text.casefold().replace("-", " ").split()
@@ -75,6 +93,9 @@ def disagreement(question: Question, ranked: list[Sentence], citations: list[Cit
         if span is None:  # none of its spans did what was asked: it gives no version
             continue
         best.setdefault(same_value(span.text), (sentence, span))
+    if best:  # only like values differ: "6.5 percent" is no other version of "320 crew members"
+        first = value_kind(*next(iter(best.values())))
+        best = {value: found for value, found in best.items() if value_kind(*found) == first}
     if len(best) < 2:
         return None
     cited = {s.key: c for s, c in zip(chosen, citations)}

@@ -62,3 +62,38 @@ def test_one_source_or_undated_documents_make_no_disagreement(story_bot, embedde
     answer = bot.ask("What was the death toll from the Halden bridge collapse?")
     assert answer.short_answer is not None and answer.disagreements == []
     assert "Sources differ" not in sources_text(answer)
+
+
+def test_only_like_values_differ(embedder, tmp_path) -> None:
+    """A share is no other version of a headcount: two outlets' figures about a ferry deal, "6.5 percent" and
+    "320 crew members", are not "sources differ"; two counts of the crew are."""
+    from types import SimpleNamespace
+
+    from assistant.answering.disagree import value_kind
+    from assistant.answering.spans import Candidate
+    from assistant.records.query import Kind
+
+    def kind(text: str, span: str) -> str:
+        at = text.index(span)
+        return value_kind(SimpleNamespace(text=text), Candidate(at, at + len(span), span, Kind.NUMBER))
+
+    assert kind("Unions won a 6.5 percent pay rise.", "6.5") == kind("a 6.5% rise", "6.5") == "share"
+    assert kind("The deal covers 320 crew members.", "320") == kind("Eight people died.", "Eight") == "count"
+    assert kind("Insulin will cost 35 dollars a month.", "35") == "money"
+    assert kind("Mayor Ilse Brandt spoke.", "Ilse Brandt") == "name"
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for name, date, source, text in [
+        ("a.md", "2024-11-20", "Harbour Post", "The deal covers 320 crew members of the ferry line."),
+        ("b.md", "2024-11-21", "Valley Times", "Unions won a 6.5 percent pay rise for the ferry crew members."),
+        ("c.md", "2024-11-22", "Northern Wire", "The deal covers 340 crew members of the ferry line, the union said."),
+    ]:
+        (articles / name).write_text(f"---\ntitle: Ferry deal {name}\ndate: {date}\nsource: {source}\n---\n\n{text}\n",
+                                     encoding="utf-8")
+    bot = make_bot(embedder, articles, tmp_path / "index")
+    bot.update_index()
+    answer = bot.ask("How many crew members does the ferry deal cover?")
+    values = [v.value for d in answer.disagreements for v in d.versions]
+    assert "6.5" not in " ".join(values) and "6.5 percent" not in " ".join(values)
+    assert set(values) >= {"320", "340"}, values
