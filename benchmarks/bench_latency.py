@@ -113,6 +113,7 @@ def main() -> None:
     try:
         model_file = shared_onnx_model(work)
         index, articles = work / "index", work / "articles"
+        articles.mkdir()  # the assistant refuses a folder that does not exist (and names it)
         seed_model_cache(index, model_file)
         embedder = SentenceSumEmbedder(work / "onnx-cache", sentence_pool())
         builder = Assistant(articles_dir=articles, index_dir=index, update_batch_chunks=4096, embedder=embedder)

@@ -58,6 +58,7 @@ def main() -> None:
     previous = json.loads(raw_path.read_text()) if raw_path.exists() and not quick else {}
     results: dict = {"machine": machine(), "quick": quick, "seconds": {}, "runs": {}}
     began = time.perf_counter()
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
         for name, (script, *arguments) in BENCHES.items():
             if name not in only:
@@ -70,7 +71,14 @@ def main() -> None:
             command = [sys.executable, str(HERE / script), *arguments, "--out", str(out)] + ["--quick"] * quick
             print(f"== {name}: {' '.join(command[1:])}", flush=True)
             started = time.perf_counter()
-            subprocess.run(command, check=True, env=env, cwd=HERE.parent)
+            done = subprocess.run(command, env=env, cwd=HERE.parent)
+            if done.returncode != 0:  # the benchmarks that finished are still written, and this one says so
+                print(f"== {name} failed (exit {done.returncode}); its last numbers are kept", flush=True)
+                if name in previous:
+                    results[name] = previous[name]
+                    results["runs"][name] = previous.get("runs", {}).get(name, {})
+                failed.append(name)
+                continue
             results["seconds"][name] = round(time.perf_counter() - started, 1)
             results["runs"][name] = {"finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                                      "load_average": round(os.getloadavg()[0], 2)}
@@ -91,6 +99,8 @@ def main() -> None:
         raw_path.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(markdown)
     print(f"written to {target} in {results['total_seconds']:.0f} s")
+    if failed:
+        raise SystemExit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
