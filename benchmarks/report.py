@@ -81,6 +81,8 @@ def answers(a: dict) -> list[str]:
                 f"{news['latency_p50_ms'] if news else 0:.0f}"]
 
     systems = a["systems"]
+    if "learned" not in systems:  # numbers of an earlier answerer, from before the learned one existed
+        return []
     learned = systems["learned"]
     news = learned.get("news", {})
     lines = [

@@ -89,14 +89,14 @@ def main() -> None:
     results["command"] = "python benchmarks/run_all.py" + (" --quick" if quick else "") + (
         f" --only {','.join(sorted(only))}" if only != set(BENCHES) - OPT_IN else "")
 
+    if not quick:  # the numbers first: a report that cannot be rendered loses nothing measured
+        raw_path.write_text(json.dumps(results, indent=1), encoding="utf-8")
     sys.path.insert(0, str(HERE))
     from report import render
 
     markdown = render(results)
     target = Path(tempfile.gettempdir()) / "RESULTS-quick.md" if quick else HERE / "RESULTS.md"
     target.write_text(markdown, encoding="utf-8")
-    if not quick:
-        raw_path.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(markdown)
     print(f"written to {target} in {results['total_seconds']:.0f} s")
     if failed:
