@@ -111,7 +111,7 @@ def test_as_of_from_the_options_reaches_the_facade_and_a_bad_one_is_named():
     assert bot.asked[0]["as_of"] == date(2024, 12, 15)
     [(history, _, _, box)] = respond(ChatPage(bot), "Who?", as_of="someday")
     assert len(bot.asked) == 1 and box == "Who?"
-    assert history[-1]["content"].startswith("Please correct the options: as\\_of='someday'")
+    assert history[-1]["content"].startswith("Please correct the options: “someday” in As of is not a date")
     assert ChatPage(bot).ask_api("Who?", 5, "2024-12-01") and bot.asked[-1]["as_of"] == "2024-12-01"
 
 
@@ -120,7 +120,7 @@ def test_a_bad_date_in_the_options_is_named_and_the_question_kept():
     [(history, questions, _, box)] = respond(ChatPage(bot), "Who confirmed it?", since="yesterday")
     assert bot.asked == [] and questions == [] and box == "Who confirmed it?"
     said = history[-1]["content"]
-    assert said.startswith("Please correct the options: since") and "yesterday" in said
+    assert said.startswith("Please correct the options: “yesterday” in Since is not a date")
 
 
 def test_a_failing_question_is_an_apology_not_a_crash():
@@ -161,7 +161,7 @@ def test_update_reports_problems_and_a_failure_keeps_the_page_working():
     assert message.startswith("Done: 1 added") and "- Skipped: bad.json is not valid JSON" in message
     assert rows == [["A", "2024-12-13", "Wire", 3, "a.md", ""]]
     assert "**1** article · **3** passages" in status and "last update never" in status
-    assert choices["choices"] == ["Wire", "a.md"]  # the source filter offers publishers and files
+    assert choices["choices"] == [("Wire", "Wire")]  # the publishers; an article named by none, by its title
     message, *_ = ArticlesPage(StandInAssistant(fail=OSError("disk full"))).update(progress=lambda *a, **k: None)
     assert "The update failed" in message and "previous index was kept" in message and "disk full" in message
 
