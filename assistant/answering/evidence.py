@@ -179,20 +179,16 @@ class Demands:
                    frozenset(t for t in question.names if not _near(t, retrieved)))
 
 
-def shortfall(demands: Demands, sentence: Sentence, weights: Weights = WEIGHTS) -> dict[str, float]:
-    """What the sentence lacks to answer the question, each with how much it counts (none: it answers).
+def lacks(demands: Demands, sentence: Sentence, weights: Weights = WEIGHTS) -> dict[str, tuple[str, float]]:
+    """What the sentence lacks to answer the question: each missing term with the kind of lack (the name of
+    the weight it counts with, "kind" for a missing span of the asked kind, "contrary") and how much it counts;
+    none: it answers. The rules subtract the amounts; the learned scorer reads each kind as a feature.
 
     A name the question gives that neither the sentence, the one before it, the title nor the passage
     holds counts fully, and when no retrieved passage holds it it decides; other missing specifics count
     partly, so one paraphrased word does not refuse. A word of the question whose contrary the sentence
     says (``~south``), and a "when" or "how many" the sentence has no time or number for, decide.
     """
-    return {term: amount for term, (_, amount) in lacks(demands, sentence, weights).items()}
-
-
-def lacks(demands: Demands, sentence: Sentence, weights: Weights = WEIGHTS) -> dict[str, tuple[str, float]]:
-    """:func:`shortfall` with the kind of each lack: the name of the weight it counts with ("missing_name"),
-    or "kind" for a missing span of the asked kind, which the learned scorer reads as separate features."""
     question = demands.question
     present = sentence.terms | sentence.context_terms
     said_otherwise = abbreviated(question, f"{sentence.previous} {sentence.text}") \

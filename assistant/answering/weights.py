@@ -26,7 +26,7 @@ class Weights:
     shortfall_weight: float = 0.1  # each unit of what a sentence lacks (below) lowers its score by this
     margin: float = 0.08  # cited beside the best: sentences within this of its score
     abstain_below: float = 0.5  # no sentence this good: "the indexed articles don't say" (setting abstain_below)
-    # What a sentence lacks (evidence.shortfall), in units of shortfall_weight (squad2-dev abstention).
+    # What a sentence lacks (evidence.lacks), in units of shortfall_weight (squad2-dev abstention).
     specific_below: float = 4.0  # Zipf frequency under which a question word is a specific the answer must share
     decisive: float = 10.0  # a lack that decides: a name no retrieved passage holds, a contrary word
     missing_name: float = 1.0  # a name of the question the sentence, its context and its passage lack

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.answering.evidence import Demands, Sentence, new_spans, shortfall, spelled_out
+from assistant.answering.evidence import Demands, Sentence, lacks, new_spans, spelled_out
 from assistant.answering.question import analyse
 from assistant.answering.weights import WEIGHTS
 from assistant.records.article import Passage, Span
 from assistant.text.terms import terms
 
+
+def shortfall(demands: Demands, sentence: Sentence) -> dict[str, float]:
+    """What the rules subtract: each lacking term's amount."""
+    return {term: amount for term, (_, amount) in lacks(demands, sentence).items()}
 
 def test_a_bare_number_does_not_say_how_long_but_counts_for_how_many():
     sentence = "Lake Constance consists of three bodies of water."
