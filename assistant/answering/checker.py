@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..embedders.onnx_runtime import token_arrays
 from ..errors import ModelError
 from ..settings import DEFAULT_MODEL, resolve_model_path
 
@@ -54,18 +55,6 @@ def tokenizer():
 def pair_text(sentence: str, previous: str) -> str:
     """The second text of a pair: the sentence first, so truncation cuts the one before it first."""
     return f"{sentence} {previous}".strip()
-
-
-def batch_arrays(encodings: list) -> dict[str, np.ndarray]:
-    width = max(len(e.ids) for e in encodings)
-    arrays = {name: np.zeros((len(encodings), width), dtype=np.int64)
-              for name in ("input_ids", "attention_mask", "token_type_ids")}
-    for row, e in enumerate(encodings):
-        n = len(e.ids)
-        arrays["input_ids"][row, :n] = e.ids
-        arrays["attention_mask"][row, :n] = e.attention_mask
-        arrays["token_type_ids"][row, :n] = e.type_ids
-    return arrays
 
 
 def network(trained: dict | None = None) -> Any:
@@ -155,7 +144,7 @@ def export_int8(shipped: Path, target: Path) -> None:
     from ..embedders.onnx_export import quiet
 
     model = network(load_file(str(shipped)))
-    sample = batch_arrays(tokenizer().encode_batch([("Who won?", "The Broncos won the game.")] * 2))
+    sample = token_arrays(tokenizer().encode_batch([("Who won?", "The Broncos won the game.")] * 2))
     names = ["input_ids", "attention_mask", "token_type_ids"]
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as work, quiet():
@@ -218,5 +207,5 @@ class AnswerChecker:
             return []
         session = self.session
         encodings = self._tokenizer.encode_batch([(question, pair_text(s.text, s.previous)) for s in sentences])
-        out = session.run(None, batch_arrays(encodings))[0]
+        out = session.run(None, token_arrays(encodings))[0]
         return [float(x) for x in np.asarray(out).reshape(-1)]

@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checker import batch_arrays, network, packed, pair_text, tokenizer
+from ..embedders.onnx_runtime import token_arrays
+from .checker import network, packed, pair_text, tokenizer
 from .training import SEED, Asked
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def train(pairs: list[Pair], out: Path, epochs: int = 2, batch_size: int = 32, l
     cached = []
     with torch.no_grad():
         for rows in batches:
-            arrays = {k: torch.from_numpy(v) for k, v in batch_arrays([encodings[i] for i in rows]).items()}
+            arrays = {k: torch.from_numpy(v) for k, v in token_arrays([encodings[i] for i in rows]).items()}
             hidden = model.lower(arrays["input_ids"], arrays["attention_mask"], arrays["token_type_ids"])
             labels = torch.tensor([float(pairs[i].answers) for i in rows])
             cached.append((hidden.half(), arrays["attention_mask"], labels))

@@ -86,17 +86,23 @@ def encode_with(runtime: Runtime, texts: list[str], batch_size: int = 32,
     return out
 
 
-def _run(runtime: Runtime, encodings: list) -> np.ndarray:
-    """One onnxruntime call, then the model's pooling and L2 normalisation."""
+def token_arrays(encodings: list, pad_id: int = 0) -> dict[str, np.ndarray]:
+    """A batch of tokenizer encodings as the int64 arrays a BERT-style graph takes, padded to the longest."""
     width = max(len(e.ids) for e in encodings)
     arrays = {name: np.zeros((len(encodings), width), dtype=np.int64) for name in
               ("input_ids", "attention_mask", "token_type_ids")}
-    arrays["input_ids"].fill(runtime.pad_id)
+    arrays["input_ids"].fill(pad_id)
     for row, e in enumerate(encodings):
         n = len(e.ids)
         arrays["input_ids"][row, :n] = e.ids
         arrays["attention_mask"][row, :n] = e.attention_mask
         arrays["token_type_ids"][row, :n] = e.type_ids
+    return arrays
+
+
+def _run(runtime: Runtime, encodings: list) -> np.ndarray:
+    """One onnxruntime call, then the model's pooling and L2 normalisation."""
+    arrays = token_arrays(encodings, runtime.pad_id)
     hidden = runtime.session.run(None, {name: arrays[name] for name in runtime.input_names})[0]
     mask = arrays["attention_mask"][..., None].astype(np.float32)
     if runtime.pooling == "cls":
