@@ -59,10 +59,12 @@ class HybridRetriever:
 
     def _search(self, query: str, k: int, filters: Filters, recent: bool) -> list[Passage]:
         """Fused by ids alone; only the passages kept are read from the store, in one call."""
-        similarity = dict(self.store.nearest(self.embedder.encode([query])[0], self.candidates, filters))
-        stamp = self.store.stamp() or ""  # read once: the keyword index and the story book both follow it
+        read_stamp = self.store.stamp()  # read once: the filters, the keyword index and the story book follow it
+        stamp = read_stamp or ""
+        similarity = dict(self.store.nearest(self.embedder.encode([query])[0], self.candidates, filters, read_stamp))
         lexical_hits = self.keywords.current(stamp).search(query, self.candidates * (4 if filters else 1))
-        lexical = self.store.matching([chunk_id for chunk_id, _ in lexical_hits], filters)[: self.candidates]
+        lexical = self.store.matching([chunk_id for chunk_id, _ in lexical_hits], filters,
+                                      read_stamp)[: self.candidates]
         fused: dict[str, float] = {}
         for ranking in (list(similarity), lexical):
             for rank, chunk_id in enumerate(ranking):

@@ -27,10 +27,10 @@ class FakeStore:
         self.passages = passages
         self.read: list[list[str]] = []  # the ids of each get()
 
-    def nearest(self, vector, n, filters=None):
+    def nearest(self, vector, n, filters=None, stamp=None):
         return [(p.chunk_id, 1.0 - i / 100) for i, p in enumerate(self.passages[:n])]
 
-    def matching(self, ids, filters):
+    def matching(self, ids, filters, stamp=None):
         return list(ids)
 
     def stamp(self):
@@ -82,7 +82,7 @@ def test_only_the_passages_kept_are_read_and_an_id_without_a_record_is_skipped()
     assert found[0].dense_score == 1.0 and found[0].score > found[1].score
     store.passages, store.read = hits, []
     del hits[1]  # the vector index still lists it (a killed write), the record is gone
-    store.nearest = lambda vector, n, where=None: [(f"a{n}.txt::0", 1.0) for n in range(8)]
+    store.nearest = lambda vector, n, filters=None, stamp=None: [(f"a{n}.txt::0", 1.0) for n in range(8)]
     found = HybridRetriever(FakeEmbedder(), store, NoKeywords(), candidates=8).run("acres burned", k=3)
     assert [p.chunk_id for p in found] == ["a0.txt::0", "a2.txt::0", "a3.txt::0"]
     assert store.read == [["a0.txt::0", "a1.txt::0", "a2.txt::0"], ["a3.txt::0"]]
