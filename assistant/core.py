@@ -225,9 +225,8 @@ class Assistant:
     def warm_checker(self) -> None:
         """Export the answer checker now if it was never exported for this user (~10 s once, like the embedder),
         rather than at the first question."""
-        checker = getattr(self.extractive, "checker", None)
-        if checker is not None:
-            checker.session  # noqa: B018 - loads, exporting first when the cached file is missing or stale
+        if self.extractive.checker is not None:
+            self.extractive.checker.session  # noqa: B018 - loads, exporting first when the cached file is missing or stale
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         """The best passages for a search text; one longer than a question may be is refused, naming the limit."""

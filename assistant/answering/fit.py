@@ -163,7 +163,7 @@ def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int |
     report["checker"] = train(pairs_of(asked), out / SHIPPED.name, epochs=epochs)
     provenance = {"fitted_on": f"{questions.parent.name}/{questions.name} alone (make train: squad2-train)",
                   "command": "make train",
-                  "seed": SEED, "checked_candidates": CHECKED, "false_abstention_bar": FALSE_ABSTENTION,
+                  "seed": SEED, "false_abstention_bar": FALSE_ABSTENTION,
                   "measured": measured, "measured_without_checker": measured_plain, "training": report}
     scorer = replace(scorer, provenance=provenance)
     (out / FITTED.name).write_text(json.dumps(scorer.to_dict(), indent=1) + "\n", encoding="utf-8")
