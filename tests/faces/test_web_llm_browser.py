@@ -39,7 +39,7 @@ def page(browser, llm_server):  # noqa: F811
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     page.goto(llm_server.url)
     page.locator("#question textarea").wait_for()
-    page.locator("#chat").wait_for(state="attached")  # the observer below needs the chat element: the box can come first
+    page.locator("#chat").wait_for(state="attached")  # the observer below needs it: the box can render first
     page.evaluate(RECORD_BOT_TEXTS)
     yield page
     page.close()
