@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .answering import ExtractiveAnswerer
 from .answering.base import Answerer
+from .answering.briefing import BriefingBuilder
 from .answering.checker import AnswerChecker
 from .answering.condense import Condenser
 from .answering.coverage import answer_coverage
@@ -56,6 +57,10 @@ if TYPE_CHECKING:  # LangChain's retriever, the indexer and the file readers are
     from .ingest.indexer import Progress
     from .ingest.uploads import StoredFile
     from .search.langchain import NewsRetriever
+
+
+def _iso(day: str | date | None) -> str | None:
+    return day.isoformat() if isinstance(day, date) else day
 
 
 @dataclass
@@ -137,9 +142,13 @@ class Assistant:
                                passages=self.settings.timeline_passages)
 
     @cached_property
+    def briefings(self) -> BriefingBuilder:
+        return BriefingBuilder(self.extractive, self.extractive.weights.abstain_below, self.settings.briefing_stories)
+
+    @cached_property
     def answerers(self) -> dict[Intent, Answerer]:
         """Which answerer answers a query, by what it asks for."""
-        return {Intent.ANSWER: self.answerer, Intent.TIMELINE: self.timelines}
+        return {Intent.ANSWER: self.answerer, Intent.TIMELINE: self.timelines, Intent.BRIEFING: self.briefings}
 
     @cached_property
     def reader(self) -> QueryReader:
@@ -149,6 +158,16 @@ class Assistant:
     def timeline(self, topic: str, filters: Filters | None = None, as_of: str | date | None = None) -> Answer:
         """How ``topic`` developed: dated events oldest first, one cited sentence each (``answer.timeline``)."""
         return self.ask(f"Timeline of {topic.strip()}", filters=filters, as_of=as_of)
+
+    def briefing(self, since: str | date | None = None, until: str | date | None = None, topic: str | None = None,
+                 as_of: str | date | None = None, filters: Filters | None = None) -> Answer:
+        """The stories of a period, each once, most carried and newest first, each told by its cited lead
+        (``answer.briefing``); with ``topic``, that topic's stories oldest first with their developments.
+        Without dates: the seven days up to ``as_of`` (default today) for all stories, every day for a topic."""
+        given = filters or Filters()
+        filters = replace(given, since=_iso(since) or given.since, until=_iso(until) or given.until)
+        question = f"Catch me up on {topic.strip()}" if topic and topic.strip() else "What's new?"
+        return self.ask(question, filters=filters, as_of=as_of)
 
     @cached_property
     def condenser(self) -> Condenser:

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     candidates: int = Field(30, ge=1, le=500, description="hits taken from each retriever before fusion")
     timeline_passages: int = Field(30, ge=1, le=200, description="passages read for a timeline ('How did X develop?')")
     timeline_events: int = Field(12, ge=1, le=50, description="events a timeline lists at most")
+    briefing_stories: int = Field(10, ge=1, le=50, description="stories a briefing ('What happened last week?') "
+                                  "lists at most")
     near_duplicate_similarity: float = Field(
         0.6, gt=0.0, le=1.0,
         description="articles sharing this share of their word 3-grams (MinHash estimate) are one story told "

@@ -51,16 +51,16 @@ def test_as_of_leaves_out_what_was_published_later(story_bot):
     assert answer.coverage.newest <= "2024-12-12"
 
 
-def test_last_week_is_the_seven_days_up_to_as_of_and_the_answer_says_so(story_bot):
-    answer = story_bot.ask("What happened last week?", as_of="2024-12-15")
+def test_last_week_asked_on_a_monday_is_the_week_before_and_the_answer_says_so(story_bot):
+    answer = story_bot.ask("What happened last week?", as_of="2024-12-16")
     assert answer.passages and all("2024-12-09" <= d <= "2024-12-15" for d in dates_of(answer))
-    assert answer.note.startswith("Articles from 9–15 Dec 2024 (“last week”, as of 15 Dec 2024)")
+    assert answer.note.startswith("Articles from 9–15 Dec 2024 (“last week”, as of 16 Dec 2024)")
     [mention] = answer.period.mentions
     assert (mention.text, mention.start, mention.end) == ("last week", 14, 23)
 
 
 def test_a_relative_question_is_answered_from_its_period(story_bot):
-    review = story_bot.ask("Who ordered a review of the city bridges last week?", as_of="2024-12-15")
+    review = story_bot.ask("Who ordered a review of the city bridges last week?", as_of="2024-12-16")
     assert review.short_answer.text == "Ilse Brandt"
     assert review.coverage.line() == "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024"
     cup = story_bot.ask("Who scored twice in the cup final last month?", as_of="2024-12-15")
@@ -72,7 +72,7 @@ def test_a_relative_question_is_answered_from_its_period(story_bot):
 
 
 def test_the_question_and_explicit_dates_combine_the_narrower_wins(story_bot):
-    answer = story_bot.ask("What happened last week?", filters=Filters(since="2024-12-13"), as_of="2024-12-15")
+    answer = story_bot.ask("What happened last week?", filters=Filters(since="2024-12-13"), as_of="2024-12-16")
     assert answer.passages and all("2024-12-13" <= d <= "2024-12-15" for d in dates_of(answer))
     assert answer.note.startswith("Articles from 13–15 Dec 2024")
 
@@ -127,12 +127,12 @@ def test_the_readme_time_examples_run_as_written(tmp_path: Path):
         done = run_cli(*command, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
     assert "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024\n" in done.stdout
-    assert "(Articles from 9–15 Dec 2024 (“last week”, as of 15 Dec 2024); 1 undated" in done.stdout
+    assert "(Articles from 9–15 Dec 2024 (“last week”, as of 16 Dec 2024); 1 undated" in done.stdout
     ran = subprocess.run([sys.executable, "-c", blocks()[heading]], cwd=tmp_path, capture_output=True, text=True,
                          timeout=300, env=os.environ.copy())
     assert ran.returncode == 0, ran.stderr[-3000:]
     lines = ran.stdout.splitlines()
-    assert lines[0].startswith("Articles from 9–15 Dec 2024 (“last week”, as of 15 Dec 2024)")
+    assert lines[0].startswith("Articles from 9–15 Dec 2024 (“last week”, as of 16 Dec 2024)")
     assert lines[1] == "As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024"
     assert "DatedWords(text='last week', start=41, end=50" in lines[2]
     assert lines[3:] == ["2024-12-14", "2024-12-11"]
@@ -160,11 +160,11 @@ def test_the_web_chat_takes_as_of_and_shows_the_period_and_how_current(story_bot
     from assistant.faces.web.app import ChatPage
 
     steps = list(ChatPage(story_bot).respond("Who ordered a review of the city bridges last week?", [], [], 5, "", "",
-                                             None, "2024-12-15"))
+                                             None, "2024-12-16"))
     history, _, sources, _, _ = steps[-1]
     bubble = history[-1]["content"]
     assert "*As of 12 Dec 2024 · 2 articles from 2 publishers, 12 Dec 2024*" in bubble
-    assert "Articles from 9–15 Dec 2024 \\(“last week”, as of 15 Dec 2024\\)" in bubble
+    assert "Articles from 9–15 Dec 2024 \\(“last week”, as of 16 Dec 2024\\)" in bubble
     assert "Northern Wire" in sources and "Harbour Post" in sources
 
 

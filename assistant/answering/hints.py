@@ -10,11 +10,12 @@ from ..records.article import file_of
 from ..records.dates import date_number, day_label
 from ..records.filters import Filters
 from ..records.period import Period
-from ..records.query import Query
+from ..records.query import Intent, Query
 from ..settings import DEFAULT_MODEL, Settings
 from ..store.manifest import Manifest
 
 MAX_LISTED = 8  # publishers named in the note; more are counted
+NEWEST_DAYS = 3  # days named for a briefing whose period holds no article
 
 
 class AnswerHints:
@@ -75,4 +76,20 @@ class AnswerHints:
 
     def for_answer(self, query: Query, abstained: bool) -> list[str]:
         return [self.undated_left_out(), self.unknown_sources(),
-                *((self.before_the_window(query.period), self.language(query.text)) if abstained else ())]
+                *((self.before_the_window(query.period), self.newest_days(query), self.language(query.text))
+                  if abstained else ())]
+
+    def newest_days(self, query: Query) -> str:
+        """For a briefing whose period holds no article: the days that hold the newest ones by its reference day
+        ("the newest articles are from 14 Dec 2024 (2), 13 Dec 2024 (1)")."""
+        if query.intent is not Intent.BRIEFING or query.search_text:
+            return ""
+        until = query.reference_day.isoformat()
+        counts: dict[str, int] = {}
+        for day in self.dates:
+            if day and date_number(day) is not None and day <= until:
+                counts[day] = counts.get(day, 0) + 1
+        newest = sorted(counts, reverse=True)[:NEWEST_DAYS]
+        if not newest:
+            return f"no indexed article is dated on or before {day_label(until)}"
+        return "the newest articles are from " + ", ".join(f"{day_label(d)} ({counts[d]})" for d in newest)

@@ -1,5 +1,6 @@
 """Read a question once into a :class:`Query`: its time words and the dates they limit it to, whether it
-asks how a story developed, what it asks for, and what to search for (with the conversation).
+asks how a story developed or for a briefing, what it asks for, and what to search for (with the
+conversation).
 
 This is the only place the question's string is read; retrieval and every answerer take the Query.
 """
@@ -7,16 +8,20 @@ This is the only place the question's string is read; retrieval and every answer
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from ..errors import BadValueError
+from ..records.dates import DatedWords
 from ..records.filters import Filters, as_of_date
 from ..records.query import Intent, Query
 from ..search.time_filter import frame
 from ..settings import Settings
 from ..text.time_words import find_mentions, wants_recent
+from .briefing_question import briefing_asked
 from .condense import Condenser
 from .question import analyse, follow_on_topic, timeline_topic
+
+BRIEFING_DAYS = 7  # "What's new?" with no dates: the stories of the seven days up to the reference day
 
 
 class QueryReader:
@@ -38,14 +43,23 @@ class QueryReader:
         given_as_of = as_of_date(as_of)
         reference_day = given_as_of or today or date.today()
         mentions, recent = find_mentions(question, reference_day), wants_recent(question)
-        narrowed, period, notes = frame(mentions if self.settings.dates_from_questions else [], filters,
-                                        given_as_of)
         topic = timeline_topic(question, mentions) or follow_on_topic(question, mentions, history, reference_day)
+        briefing = None if topic else briefing_asked(question, mentions)
+        default = None  # a briefing on no topic and no dates: the past week's stories
+        if briefing is not None and briefing.topic is None:
+            default = DatedWords("the past 7 days", 0, 0, reference_day - timedelta(days=BRIEFING_DAYS - 1),
+                                 reference_day)
+        narrowed, period, notes = frame(mentions if self.settings.dates_from_questions else [], filters,
+                                        given_as_of, default)
         asked = analyse(question)
-        search_text = topic or self.condenser.run(question, history)
-        return Query(question, asked, search_text, asked if search_text == question else analyse(search_text),
-                     reference_day, narrowed, period, tuple(notes), history,
-                     Intent.TIMELINE if topic else Intent.ANSWER, recent)
+        if briefing is not None:
+            search_text, intent = briefing.topic or "", Intent.BRIEFING
+        else:
+            search_text = topic or self.condenser.run(question, history)
+            intent = Intent.TIMELINE if topic else Intent.ANSWER
+        searched = asked if search_text in (question, "") else analyse(search_text)
+        return Query(question, asked, search_text, searched, reference_day, narrowed, period, tuple(notes), history,
+                     intent, recent)
 
 
 def read_query(question: str, history: Sequence[str] | None = None, filters: Filters | None = None,

@@ -79,6 +79,19 @@ class TimelineEvent:
     n: int
 
 
+@dataclass(frozen=True)
+class BriefedStory:
+    """A story of a briefing ("What happened last week?"): its lead [n], the days and outlets that carried it in
+    the period, and the later developments shown (each a report's lead [n])."""
+
+    n: int  # the citation of its lead: the first news sentence of its earliest report (the most carried that day)
+    first_day: str  # ISO: its first report in the period
+    last_day: str  # ISO: its newest report in the period
+    outlets: tuple[str, ...]  # the publishers that carried it, most reports first
+    reports: int  # articles of the story in the period, wire copies included
+    developments: tuple[int, ...] = ()  # later reports' leads, oldest first: all for a topic, else the newest
+
+
 @dataclass
 class Answer:
     text: str
@@ -93,4 +106,5 @@ class Answer:
     period: Period | None = None  # the dates the question was limited to ("last week", as_of), if any
     disagreements: list[Disagreement] = field(default_factory=list)  # outlets giving other figures or names
     timeline: list[TimelineEvent] = field(default_factory=list)  # oldest first, when the question asked for one
+    briefing: list[BriefedStory] = field(default_factory=list)  # the period's stories, when it asked for a briefing
     coverage: Coverage | None = None  # how current it is: the cited articles' dates and publishers (None: undated)

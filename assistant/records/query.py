@@ -27,6 +27,7 @@ class Intent(StrEnum):
 
     ANSWER = "answer"  # a fact, with the sentences that state it
     TIMELINE = "timeline"  # "How did X develop?": dated events in order
+    BRIEFING = "briefing"  # "What happened last week?", "Catch me up on X": the period's stories, each once
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Query:
     text: str  # the question as asked
     asked: Question  # its words, read
     search_text: str  # what retrieval searches for: the question with its conversation, or a timeline's topic
+    # ("" for a briefing without a topic: the period's articles are listed, not searched)
     searched: Question  # the search text read like a question (``asked`` itself when they are the same)
     reference_day: date  # relative words ("last week") count from it: ``as_of``, else today
     filters: Filters = field(default_factory=Filters)  # the given filters, narrowed by time words and as_of

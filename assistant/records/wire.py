@@ -29,6 +29,7 @@ def answer_dict(answer: Answer) -> dict:
         "period": period_dict(answer.period) if answer.period else None,
         "disagreements": [disagreement_dict(d) for d in answer.disagreements],
         "timeline": [asdict(e) for e in answer.timeline],
+        "briefing": [asdict(s) for s in answer.briefing],
         "unverified": answer.unverified,
         "citations": [citation_dict(c) for c in answer.citations],
     }

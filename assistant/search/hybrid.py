@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 
 from ..embedders import Embedder
 from ..errors import BadValueError
-from ..records.article import Passage, article_of
+from ..records.article import Passage, article_of, chunk_id_of
 from ..records.dates import date_number
 from ..records.filters import Filters
-from ..records.query import Query
+from ..records.query import Intent, Query
 from ..store.chroma import ChromaStore
 from ..text.time_words import wants_recent
 from .keywords import KeywordIndex
@@ -54,8 +54,29 @@ class HybridRetriever:
         return self._search(query, k, filters or Filters(), wants_recent(query))
 
     def search(self, query: Query, k: int) -> list[Passage]:
-        """The best ``k`` passages for a question already read: its search text, filters and wish for news."""
+        """The best ``k`` passages for a question already read: its search text, filters and wish for news.
+        A briefing's are its period's leads (see :meth:`leads`)."""
+        if query.intent is Intent.BRIEFING:
+            return self.leads(query, k)
         return self._search(query.search_text, k, query.filters, query.recent)
+
+    def leads(self, query: Query, k: int) -> list[Passage]:
+        """A briefing reads where each article's news is told: the first passage of each article of the period,
+        newest first, at most ``k`` stories (wire copies are one, carrying the others). With a topic, the ``k``
+        passages that best match it come first, then the first passage of each of their articles."""
+        stamp = self.store.stamp()
+        book = self.stories.current(stamp or "") if self.stories is not None else None
+        if not query.search_text:
+            chosen = self._one_version_per_story(self.store.first_chunks(query.filters, stamp), k, book)
+            return self._read(chosen, book)
+        found = self._search(query.search_text, k, query.filters, query.recent)
+        have = {p.chunk_id for p in found}
+        firsts = dict.fromkeys(chunk_id_of(p.article_id, 0) for p in found)
+        return found + self._read([chunk_id for chunk_id in firsts if chunk_id not in have], book)
+
+    def _read(self, chunk_ids: list[str], book: StoryBook | None) -> list[Passage]:
+        return [replace(p, carriers=tuple(book.carriers(p.article_id)) if book is not None else ())
+                for p in self.store.get(chunk_ids)]
 
     def _search(self, query: str, k: int, filters: Filters, recent: bool) -> list[Passage]:
         """Fused by ids alone; only the passages kept are read from the store, in one call."""

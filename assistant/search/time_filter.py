@@ -22,10 +22,11 @@ def _tighter(bound: int | None, other: int | None, pick: Callable[[int, int], in
     return other if bound is None else bound if other is None else pick(bound, other)
 
 
-def frame(mentions: list[DatedWords], filters: Filters | None, given_as_of: date | None
-          ) -> tuple[Filters, Period | None, list[str]]:
+def frame(mentions: list[DatedWords], filters: Filters | None, given_as_of: date | None,
+          default: DatedWords | None = None) -> tuple[Filters, Period | None, list[str]]:
     """The filters to search with, the period applied (None: the question named no time and no ``as_of``
-    was given), and the notes for the answer (what was applied, what was ignored and why)."""
+    was given), and the notes for the answer (what was applied, what was ignored and why). ``default``: the
+    days to use when neither the question nor the filters name any ("What's new?": the past 7 days)."""
     filters = filters or Filters()
     lowest, highest = filters.lowest, filters.highest
     if given_as_of:
@@ -46,13 +47,18 @@ def frame(mentions: list[DatedWords], filters: Filters | None, given_as_of: date
             continue
         lowest, highest = low, high
         applied.append(mention)
-    if not applied and not given_as_of:
+    if default is not None and not applied and not (filters.since or filters.until) and default.resolved:
+        lowest = _tighter(lowest, number_of_day(default.since) if default.since else None, max)
+        highest = _tighter(highest, number_of_day(default.until) if default.until else None, min)
+    else:
+        default = None
+    if not applied and not given_as_of and default is None:
         return filters, None, notes
     period = Period(day_of_number(lowest), day_of_number(highest, upper=True), given_as_of, tuple(applied))
     narrowed = replace(filters, since=_iso_or(filters.since, lowest, filters.lowest),
                        until=_iso_or(filters.until, highest, filters.highest, upper=True))
-    reasons = [f"“{m.text}”" for m in applied] + ([f"as of {window_label(given_as_of, given_as_of)}"]
-                                                  if given_as_of else [])
+    reasons = [f"“{m.text}”" for m in applied or ([default] if default else [])] + (
+        [f"as of {window_label(given_as_of, given_as_of)}"] if given_as_of else [])
     notes.insert(0, f"{period.label()} ({', '.join(reasons)})")
     return narrowed, period, notes
 

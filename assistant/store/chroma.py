@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from ..errors import BadValueError, DamagedManifest
-from ..records.article import Article, Chunk, Passage, Span, file_of
+from ..records.article import Article, Chunk, Passage, Span, chunk_id_of, file_of
 from ..records.dates import date_number
 from ..records.filters import Filters
 from ..settings import Settings
@@ -235,6 +235,18 @@ class ChromaStore:
         allowed = facts.passing(filters) if facts is not None else \
             set(self.collection.get(ids=ids, where=filters.where(), include=[])["ids"])
         return [i for i in ids if i in allowed]
+
+    def first_chunks(self, filters: Filters, stamp: str | None = None) -> list[str]:
+        """The first chunk of each article that passes ``filters``, newest article first: where its lead is."""
+        facts = self._facts_now(stamp)
+        if facts is not None:
+            return [chunk_id_of(article_id, 0) for article_id, entry in facts.articles_passing(filters) if entry.chunks]
+        where = filters.where()
+        first = {"number": 0}
+        found = self.collection.get(where={"$and": [where, first]} if where else first, include=["metadatas"])
+        dated = sorted(zip(found["metadatas"], found["ids"]), key=lambda row: (row[0].get("date") or "", row[1]),
+                       reverse=True)
+        return [chunk_id for _, chunk_id in dated]
 
     def _facts_now(self, stamp: str | None = None) -> ArticleFacts | None:
         """Which chunks each article has, from the manifest, read once per index update; None when the manifest

@@ -43,15 +43,25 @@ class ArticleFacts:
             self._passing[filters] = frozenset(self._chunks_passing(filters))
         return self._passing[filters]
 
+    def articles_passing(self, filters: Filters) -> list[tuple[str, ArticleEntry]]:
+        """Each article that passes ``filters``, newest first (a briefing lists them, it does not search)."""
+        passing = [(article_id, entry, day) for article_id, entry, day in self._articles
+                   if _passes(article_id, entry, day, filters)]
+        passing.sort(key=lambda row: (row[2] or 0, row[0]), reverse=True)
+        return [(article_id, entry) for article_id, entry, _ in passing]
+
     def _chunks_passing(self, filters: Filters) -> Iterator[str]:
-        low, high, sources = filters.lowest, filters.highest, set(filters.sources)
         for article_id, entry, day in self._articles:
-            if sources and not sources & {entry.source, article_id, file_of(article_id)}:
-                continue
-            if (low is not None or high is not None) and (
-                    day is None or (low is not None and day < low) or (high is not None and day > high)):
-                continue
-            yield from (chunk_id_of(article_id, n) for n in range(entry.chunks))
+            if _passes(article_id, entry, day, filters):
+                yield from (chunk_id_of(article_id, n) for n in range(entry.chunks))
+
+
+def _passes(article_id: str, entry: ArticleEntry, day: int | None, filters: Filters) -> bool:
+    low, high = filters.lowest, filters.highest
+    if filters.sources and not set(filters.sources) & {entry.source, article_id, file_of(article_id)}:
+        return False
+    return (low is None and high is None) or (
+        day is not None and (low is None or day >= low) and (high is None or day <= high))
 
 
 def nearest_among(vector: np.ndarray, ids: list[str], vectors: Iterable[np.ndarray], n: int

@@ -5,8 +5,11 @@ team in 2015?", "How many students attend today?"), and a wrong filter hides the
 answers. So the rule is conservative: words that only make sense relative to now ("yesterday", "this
 week", "last month", "the past 3 days", "2 weeks ago", "since Monday") always filter; calendar names
 ("in March", "in 2024", "between 3 and 9 December", "before/after 13 Dec", "today") filter only when
-the question asks about the news itself ("what happened", "news", "reported", "said" ...). A week is
-the seven days up to the reference day; a month or year named "last" is the calendar one before it.
+the question asks about the news itself ("what happened", "news", "reported", "said" ...).
+
+Calendar words mean what people mean by them: "this week" is since this Monday, "last week" the Monday to
+Sunday before it, "last month" and "last year" the calendar ones before this one; "the past week", "the
+last 7 days" and "the past month" are that many days up to the reference day.
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ def _count(match: re.Match) -> tuple[int, str]:
 
 
 def _past(match: re.Match, today: date) -> Days:
-    """"the past 3 days", "last week", "past month": a window that ends today."""
+    """"the past 3 days", "the last 7 days", "past month": a window that ends today."""
     n, unit = _count(match) if match.groupdict().get("n") else (1, match["unit"].lower())
     days = {"day": n, "week": 7 * n, "month": 30 * n, "year": 365 * n}[unit]
     return today - timedelta(days=days - 1), today
@@ -142,7 +145,8 @@ def _last(match: re.Match, today: date) -> Days:
     if unit == "weekend":
         saturday = _last_weekday("saturday", today) - timedelta(days=7 if today.weekday() >= 5 else 0)
         return saturday, saturday + timedelta(days=1)  # the last whole weekend
-    return _past(match, today)
+    monday = today - timedelta(days=today.weekday() + 7)  # the week before this one, Monday to Sunday
+    return monday, monday + timedelta(days=6)
 
 
 def _between(match: re.Match, today: date) -> Window | None:
@@ -182,7 +186,8 @@ def _operand(kind: str) -> Callable[[re.Match, date], Window | None]:
 
 
 THE_PAST = r"\b(?:in|over|during|for|from|within)\s+the\s+(?:past|last)\s+"
-NOT_OWNED = r"(?<!the\s)(?<!its\s)(?<!his\s)(?<!her\s)(?<!their\s)(?<!our\s)"  # "its last year" is no time
+NOT_THEIRS = r"(?<!its\s)(?<!his\s)(?<!her\s)(?<!their\s)(?<!our\s)"  # "its last 3 games" is no time
+NOT_OWNED = rf"(?<!the\s){NOT_THEIRS}"  # nor is "its last year", "the last week" (of the season)
 DAY = rf"\d{{1,2}}{SUFFIX}"
 DATE = (rf"(?P<date>(?:last\s+)?(?:{'|'.join(WEEKDAYS)})|{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+\d{{4}})?"
         rf"|{MONTH}(?:\s+{DAY})?(?:,?\s+(?:of\s+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}|{AGO.pattern})")
@@ -197,6 +202,7 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match, date], Window | None], bool]] 
         (rf"{THE_PAST}(?:{NUMBER}\s+)?(?P<unit>day|week|month)s?\b{NOT_A_NOUN_PHRASE}", _past, False),
         (rf"{THE_PAST}{NUMBER}\s+(?P<unit>year)s?\b{NOT_A_NOUN_PHRASE}", _past, True),
         (rf"{NOT_OWNED}\bpast\s+(?:{NUMBER}\s+)?(?P<unit>day|week|month)s?\b{NOT_A_NOUN_PHRASE}", _past, False),
+        (rf"{NOT_THEIRS}\blast\s+{NUMBER}\s+(?P<unit>day|week|month)s\b{NOT_A_NOUN_PHRASE}", _past, False),
         (rf"\b(?<!since\s){AGO.pattern}\b", _ago, False),
         (rf"{NOT_OWNED}\bthis\s+(?P<unit>week|weekend|month|year)\b{NOT_A_NOUN_PHRASE}", _this, False),
         (rf"{NOT_OWNED}\blast\s+(?P<unit>week|weekend|month|year)\b{NOT_A_NOUN_PHRASE}", _last, False),

@@ -12,13 +12,14 @@ from assistant.answering.question import analyse
 from assistant.answering.reading import read_query
 from assistant.answering.weights import WEIGHTS, load_weights
 from assistant.errors import AssistantError, BadValueError
+from assistant.records.filters import Filters
 from assistant.records.query import Intent, Kind
 from assistant.settings import Settings
 
 
 def test_a_question_is_read_once_into_everything_the_flow_needs():
-    query = read_query("What did the council decide last week?", as_of="2024-12-15")
-    assert query.reference_day == date(2024, 12, 15) and query.intent is Intent.ANSWER
+    query = read_query("What did the council decide last week?", as_of="2024-12-16")
+    assert query.reference_day == date(2024, 12, 16) and query.intent is Intent.ANSWER
     assert (query.period.since, query.period.until) == (date(2024, 12, 9), date(2024, 12, 15))
     assert query.filters.since == "2024-12-09" and query.filters.until == "2024-12-15"
     assert query.asked.text == query.text and query.searched is query.asked and not query.recent
@@ -26,13 +27,42 @@ def test_a_question_is_read_once_into_everything_the_flow_needs():
 
 
 def test_a_timeline_question_is_read_as_one_with_its_topic_and_the_dates_apart():
-    query = read_query("How did the Halden bridge collapse develop last week?", as_of="2024-12-15")
+    query = read_query("How did the Halden bridge collapse develop this week?", as_of="2024-12-15")
     assert query.intent is Intent.TIMELINE and query.search_text == "the Halden bridge collapse"
     assert query.searched.text == "the Halden bridge collapse" and query.period.until == date(2024, 12, 15)
     follow_up = read_query("And since Friday?", history=["How did the Halden bridge collapse develop?"],
                            as_of="2024-12-15")
     assert follow_up.intent is Intent.TIMELINE and follow_up.search_text == "the Halden bridge collapse"
     assert follow_up.period.since == date(2024, 12, 13)  # the Friday before the as_of day, not before today
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("What happened last week?", None), ("What's new?", None), ("Top stories", None), ("What happened?", None),
+    ("What was reported since Monday?", None), ("Any news today?", None), ("What's new so far?", None),
+    ("What's new on the ferry strike?", "the ferry strike"), ("Catch me up on the mine collapse", "the mine collapse"),
+    ("What happened in Ostwick last week?", "Ostwick"), ("Give me a briefing on the fire", "the fire"),
+    ("Any news about Brannock Rovers?", "Brannock Rovers"), ("What happened in March?", None),
+])
+def test_a_briefing_question_is_read_with_its_topic_apart_from_its_dates(question, topic):
+    query = read_query(question, as_of="2026-11-16")
+    assert query.intent is Intent.BRIEFING and query.search_text == (topic or "")
+
+
+@pytest.mark.parametrize("question", ["What happened to the bridge?", "Who confirmed the Palmyra attack?",
+                                      "What is new about the policy, according to the mayor?",
+                                      "What happened next?", "How did the strike develop?"])
+def test_questions_about_a_fact_or_a_development_are_no_briefing(question):
+    assert read_query(question, history=["How did the strike develop?"]).intent is not Intent.BRIEFING
+
+
+def test_a_briefing_without_dates_covers_the_past_week_and_says_so():
+    query = read_query("What's new?", as_of="2026-11-16")
+    assert (query.period.since, query.period.until) == (date(2026, 11, 10), date(2026, 11, 16))
+    assert query.notes[0] == "Articles from 10–16 Nov 2026 (“the past 7 days”, as of 16 Nov 2026)"
+    given = read_query("What's new?", filters=Filters(since="2026-11-02"), as_of="2026-11-16")
+    assert given.period.since == date(2026, 11, 2)  # the user's own dates, not the default week
+    topic = read_query("Catch me up on the fire", as_of="2026-11-16")
+    assert topic.period.since is None  # a topic's whole story
 
 
 def test_a_follow_up_searches_with_the_conversation_and_asks_its_own_question():

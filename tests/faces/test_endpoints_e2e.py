@@ -113,19 +113,26 @@ async def call_tools(connection) -> dict:
         refused = await mcp.call_tool("ask", {"question": PALMYRA, "since": "someday"})
         status = await mcp.call_tool("status", {})
         late = await mcp.call_tool("ask", {"question": PALMYRA, "as_of": "someday"})
+        briefed = await mcp.call_tool("briefing", {"since": "2000-01-01"})  # the seed article is undated
+        bad = await mcp.call_tool("briefing", {"until": "someday"})
     return {"names": names, "ask": asked.structured_content, "search": found.structured_content,
             "refused": (refused.is_error, refused.content[0].text), "status": status.structured_content,
-            "late": (late.is_error, late.content[0].text)}
+            "late": (late.is_error, late.content[0].text), "briefing": briefed.structured_content,
+            "bad briefing": (bad.is_error, bad.content[0].text)}
 
 
 def check_tools(result: dict) -> None:
-    assert result["names"] == {"ask", "search", "status"}
+    assert result["names"] == {"ask", "briefing", "search", "status"}
     assert result["ask"]["short_answer"]["text"] == "Sean Parnell"
     assert "Sean Parnell" in result["ask"]["citations"][0]["quote"]
     assert len(result["search"]["passages"]) == 2 and "Palmyra" in result["search"]["passages"][0]["text"]
     assert result["refused"][0] and "someday" in result["refused"][1]
     assert result["status"]["articles"] == 1
     assert result["late"][0] and "as_of='someday'" in result["late"][1]
+    briefing = result["briefing"]  # no dated article: the period holds none, and the note says so
+    assert briefing["abstained"] and briefing["answer"].startswith("No indexed article is ")
+    assert briefing["briefing"] == [] and "no indexed article is dated" in briefing["note"]
+    assert result["bad briefing"][0] and "someday" in result["bad briefing"][1]
 
 
 def test_mcp_client_over_http_with_the_key(served):

@@ -3,6 +3,7 @@ that differ, the "As of" line, one story carried by two outlets, and the Article
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -50,11 +51,21 @@ def test_the_chat_shows_timelines_disagreements_and_other_outlets(browser, story
         page.screenshot(path=str(SHOTS / "news-timeline.png"))
 
         page.get_by_text("Options").click()  # relative time, counted from the day typed in "As of"
-        page.locator("#as-of textarea, #as-of input").first.fill("2024-12-15")
+        page.locator("#as-of textarea, #as-of input").first.fill("2024-12-16")
         ask(page, "Who ordered a review of the city bridges last week?", "Articles from 9–15 Dec 2024",
             short="Ilse Brandt")
         assert "As of 12 Dec 2024 · 2 articles from 2 publishers" in page.locator("#chat .bot").last.inner_text()
         page.screenshot(path=str(SHOTS / "news-last-week.png"))
+
+        before = page.locator("#chat .user").count()  # Briefing asks "What's new?" with the options' as-of day
+        page.locator("#briefing").click()
+        playwright.expect(page.locator("#chat .user")).to_have_count(before + 1, timeout=30_000)
+        briefed = page.locator("#chat .bot").last
+        playwright.expect(briefed).to_contain_text("the past 7 days", timeout=60_000)
+        lines = [line for line in briefed.inner_text().splitlines() if " Dec 2024 · " in line]
+        assert lines[0].startswith("10 Dec 2024 · ") and "Halden" in lines[0]  # the most carried story first
+        assert all("2024-12-1" in c for c in re.findall(r"\d{4}-\d{2}-\d{2}", page.locator("#sources").inner_text()))
+        page.screenshot(path=str(SHOTS / "news-briefing.png"))
 
         page.get_by_role("tab", name="Articles").click()
         copy = page.locator("#articles .virtual-row").filter(has_text="2024-12-12-review-wire.md")

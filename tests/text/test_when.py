@@ -30,7 +30,10 @@ def time_frame(question: str, filters: Filters | None, as_of: str | None = None,
 
 
 @pytest.mark.parametrize(("question", "text", "since", "until"), [
-    ("What happened last week?", "last week", D(2024, 12, 9), D(2024, 12, 15)),
+    ("What happened last week?", "last week", D(2024, 12, 2), D(2024, 12, 8)),  # Monday to Sunday before this one
+    ("What happened in the past week?", "in the past week", D(2024, 12, 9), D(2024, 12, 15)),
+    ("What was reported over the last 7 days?", "over the last 7 days", D(2024, 12, 9), D(2024, 12, 15)),
+    ("What was reported the last 7 days?", "last 7 days", D(2024, 12, 9), D(2024, 12, 15)),
     ("What happened yesterday?", "yesterday", D(2024, 12, 14), D(2024, 12, 14)),
     ("What happened in March?", "in March", D(2024, 3, 1), D(2024, 3, 31)),
     ("What happened since Monday?", "since Monday", D(2024, 12, 9), D(2024, 12, 15)),
@@ -75,6 +78,15 @@ def test_questions_about_facts_name_no_publication_time(question):
 
 
 
+@pytest.mark.parametrize("today", [D(2024, 12, 16 + n) for n in range(7)])  # every day of the week after
+def test_last_week_is_the_calendar_week_before_whatever_the_day(today):
+    """Asked on a Monday, "last week" still holds its Monday (it once meant the seven days up to today)."""
+    [mention] = find_mentions("What happened last week?", today)
+    assert (mention.since, mention.until) == (D(2024, 12, 9), D(2024, 12, 15))
+    [this_week] = find_mentions("What happened this week?", today)
+    assert (this_week.since, this_week.until) == (D(2024, 12, 16), today)
+
+
 def test_a_date_that_cannot_be_read_is_ignored_and_said():
     filters, period, notes = time_frame("What happened since 31 February?", None, today=TODAY)
     assert (filters, period) == (Filters(), None)
@@ -84,10 +96,10 @@ def test_a_date_that_cannot_be_read_is_ignored_and_said():
 
 
 def test_the_narrower_bound_wins_and_the_note_says_what_was_applied():
-    filters, period, notes = time_frame("What happened last week?", Filters(since="2024-12-12"), today=TODAY)
+    filters, period, notes = time_frame("What happened this week?", Filters(since="2024-12-12"), today=TODAY)
     assert (filters.since, filters.until) == ("2024-12-12", "2024-12-15")
-    assert notes == ["Articles from 12–15 Dec 2024 (“last week”)"]
-    assert period.mentions[0].text == "last week" and period_dict(period)["since"] == "2024-12-12"
+    assert notes == ["Articles from 12–15 Dec 2024 (“this week”)"]
+    assert period.mentions[0].text == "this week" and period_dict(period)["since"] == "2024-12-12"
     filters, _, _ = time_frame("What happened in 2024?", Filters(since="2024-12"), today=TODAY)
     assert (filters.since, filters.until) == ("2024-12", "2024-12-31")  # the user's month bound is kept as given
 
@@ -108,9 +120,9 @@ def test_of_two_times_that_cannot_both_hold_the_first_is_applied_and_the_other_s
 
 def test_as_of_moves_today_and_leaves_out_later_articles():
     filters, period, notes = time_frame("What happened last week?", None, as_of="2024-11-30")
-    assert (filters.since, filters.until) == ("2024-11-24", "2024-11-30")
+    assert (filters.since, filters.until) == ("2024-11-18", "2024-11-24")
     assert period.as_of == D(2024, 11, 30)
-    assert notes == ["Articles from 24–30 Nov 2024 (“last week”, as of 30 Nov 2024)"]
+    assert notes == ["Articles from 18–24 Nov 2024 (“last week”, as of 30 Nov 2024)"]
     filters, period, notes = time_frame("Who confirmed the attack?", Filters(until="2025"), as_of="Dec 13, 2024")
     assert (filters.since, filters.until, period.since) == (None, "2024-12-13", None)
     assert notes == ["Articles until 13 Dec 2024 (as of 13 Dec 2024)"]

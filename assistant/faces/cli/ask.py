@@ -1,5 +1,5 @@
-"""``assistant ask``, ``timeline`` and ``chat``: the question's options (k, sources, dates, ``--as-of``), and
-printing an answer in the terminal, whole or as it is written."""
+"""``assistant ask``, ``timeline``, ``briefing`` and ``chat``: the question's options (k, sources, dates,
+``--as-of``), and printing an answer in the terminal, whole or as it is written."""
 
 from __future__ import annotations
 
@@ -44,13 +44,20 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     timeline.add_argument("--json", action="store_true", help="print the events and citations as JSON")
     timeline.set_defaults(run=cmd_timeline)
 
+    briefing = commands.add_parser("briefing", help="the period's stories, each once, most carried first, each cited")
+    briefing.add_argument("--topic", help="only this topic's stories, oldest first, e.g. 'the ferry strike'")
+    add_query_options(briefing, passages_read=False)
+    briefing.add_argument("--json", action="store_true", help="print the stories and citations as JSON")
+    briefing.set_defaults(run=cmd_briefing)
+
     chat = commands.add_parser("chat", help="a conversation in the terminal (follow-ups understood)")
     add_query_options(chat)
     chat.set_defaults(run=cmd_chat)
 
 
-def add_query_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--k", type=passages, help="passages to read, 1 to 50 (default 5)")
+def add_query_options(parser: argparse.ArgumentParser, passages_read: bool = True) -> None:
+    if passages_read:  # a briefing reads every article of its period
+        parser.add_argument("--k", type=passages, help="passages to read, 1 to 50 (default 5)")
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles dated on or after")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="only articles dated on or before")
     parser.add_argument("--source", action="append", default=[], metavar="NAME",
@@ -107,6 +114,12 @@ def cmd_ask(bot: Assistant, args: argparse.Namespace) -> int:
 def cmd_timeline(bot: Assistant, args: argparse.Namespace) -> int:
     bot.check_llm()
     answer = bot.timeline(args.topic, filters=filters_from(args), as_of=args.as_of)
+    print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_briefing(bot: Assistant, args: argparse.Namespace) -> int:
+    answer = bot.briefing(args.since, args.until, args.topic, as_of=args.as_of, filters=Filters(tuple(args.source)))
     print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0
 

@@ -57,6 +57,9 @@ def in_page_words(error: AssistantError) -> str:
     return SETTING_VALUE.sub(lambda m: f"{OPTION_LABELS[m[1]]} {m[2].strip(chr(39))}", text)
 
 
+BRIEFING_QUESTION = "What's new?"  # the Briefing button's question: the past seven days, or the options' dates
+
+
 class ChatPage:
     """Event handlers; each calls the façade and turns its typed result into components."""
 
@@ -155,8 +158,10 @@ def build_app(bot: Assistant) -> gr.Blocks:
                         new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
                     kept = gr.State({})  # message index -> that answer's sources
                     answered = gr.State(None)  # the Answer just given, to be kept with its conversation
-                    examples = gr.Dataset(components=[box], samples=[[q] for q in example_questions(bot)],
-                                          label="Examples", elem_id="examples")
+                    with gr.Row():
+                        examples = gr.Dataset(components=[box], samples=[[q] for q in example_questions(bot)],
+                                              label="Examples", elem_id="examples", scale=5)
+                        briefing = gr.Button("Briefing", size="sm", elem_id="briefing", scale=1)
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None), elem_id="sources")
@@ -182,8 +187,10 @@ def build_app(bot: Assistant) -> gr.Blocks:
         outputs = [chatbot, questions, sources, box, answered]
         saved = conversations.wire(chatbot, questions, sources, kept, [new], app)
         # While a question runs, Ask is off and Stop on; when it ends (or is stopped), the other way round.
+        # Briefing asks the briefing question as if typed, so the options (since, until, as of) apply to it too.
+        briefed = briefing.click(lambda: BRIEFING_QUESTION, None, box, queue=False, **PRIVATE)
         asked = [ask(_running, None, [send, stop], queue=False, **PRIVATE).then(
-            page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click)]
+            page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click, briefed.then)]
         for event in asked:
             event.then(page.keep, [chatbot, sources, kept], kept, **PRIVATE
                        ).then(conversations.save, [conversations.opened, questions, answered], saved,
