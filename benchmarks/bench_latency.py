@@ -6,7 +6,8 @@ because embedding 100k chunks would take an hour here: a chunk's vector is the n
 real (ONNX) embeddings of its sentences, which are real English sentences from squad-dev and the
 seed, so neighbours in the index are meaningful. Questions are squad-dev questions, embedded for
 real; each size is queried by a fresh process, whose peak RSS is reported, with the default
-settings (ONNX embedder, extractive answerer).
+settings (ONNX embedder, extractive answerer). Articles are dated, ARTICLES_PER_DAY a day from one outlet
+each of five, so a briefing ("What happened last week?") is timed over about 140 articles a week.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ import sys
 import tempfile
 import time
 import zlib
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 from common import (
     DEFAULT_MODEL,
+    FIRST_DAY,
     OnnxEmbedder,
     out_path,
     peak_rss_mb,
@@ -44,6 +47,8 @@ from assistant.search.bm25 import LexicalIndex
 QUESTIONS = 40
 ADDITIONS = 3  # single articles added, one update each, after each size is reached
 ROUND_ARTICLES = 8_000  # articles written and indexed per update while the index grows
+ARTICLES_PER_DAY = 20  # at 100k passages (~6,700 articles): 335 days of news
+BRIEFINGS = ("What happened last week?", "What's new?", "What happened this week?", "Top stories")
 
 
 class SentenceSumEmbedder(OnnxEmbedder):
@@ -92,7 +97,17 @@ def query(index: Path, articles: Path) -> dict:
         retrieve_seconds.append(fresh(lambda q=q: bot.retrieve(q)))
         embed_seconds.append(fresh(lambda q=q: bot.embedder.encode([q])))
         bm25_seconds.append(timed(lambda q=q: bot.keyword_index.search(q, 30))[0])
+    newest = date.fromisoformat(max(a["date"] for a in bot.articles() if a.get("date")))
+    step = max(1, (newest - FIRST_DAY).days // QUESTIONS)  # as-of days spread over the dated news
+    days = [(newest - timedelta(days=step * i)).isoformat() for i in range(QUESTIONS)]
+    bot.ask(BRIEFINGS[0], as_of=days[0])
+    briefing_seconds, stories = [], []
+    for i, day in enumerate(days):
+        seconds, briefed = timed(lambda i=i, day=day: bot.ask(BRIEFINGS[i % len(BRIEFINGS)], as_of=day))
+        briefing_seconds.append(seconds)
+        stories.append(len(briefed.briefing))
     return {"ask": percentiles(ask_seconds), "ask_rules": percentiles(rules_seconds),
+            "briefing": percentiles(briefing_seconds), "briefing_stories_median": statistics.median(stories),
             "retrieve": percentiles(retrieve_seconds),
             "embed_question": percentiles(embed_seconds),
             "bm25_search": percentiles(bm25_seconds), "first_answer_seconds": round(first_answer, 2),
@@ -122,7 +137,8 @@ def main() -> None:
             chunks = builder.status().chunks
             while chunks < size * 0.98:  # top up in rounds, estimating chunks per article as we go
                 count = min(ROUND_ARTICLES, max(1, int((size - chunks) / chunks_per_article)))
-                write_articles(articles, count, seed=written + 7, paragraphs=(16, 24), first=written)
+                write_articles(articles, count, seed=written + 7, paragraphs=(16, 24), first=written,
+                               per_day=ARTICLES_PER_DAY)
                 written += count
                 seconds, report = timed(builder.update_index)
                 pipeline_seconds += seconds
@@ -138,7 +154,8 @@ def main() -> None:
             asked = questions()
             builder.ask(asked[0])
             for n in range(ADDITIONS):
-                write_articles(articles, 1, seed=written + 7, paragraphs=(16, 24), first=written)
+                write_articles(articles, 1, seed=written + 7, paragraphs=(16, 24), first=written,
+                               per_day=ARTICLES_PER_DAY)
                 written += 1
                 seconds, add_one = timed(builder.update_index)
                 assert add_one.added == 1, add_one

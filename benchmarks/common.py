@@ -11,6 +11,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -85,21 +86,37 @@ def sentence_pool() -> list[str]:
 
 
 def synthetic_article(pool: list[str], rng: random.Random, number: int, paragraphs: tuple[int, int],
-                      sentences: tuple[int, int] = (2, 5)) -> str:
-    """A Markdown article of shuffled real sentences; the number makes every title unique."""
+                      sentences: tuple[int, int] = (2, 5), day: date | None = None) -> str:
+    """A Markdown article of shuffled real sentences; the number makes every title unique. With ``day``, it is
+    dated (front matter) and published by one of OUTLETS."""
     body = []
     for _ in range(rng.randint(*paragraphs)):
         body.append(" ".join(rng.sample(pool, rng.randint(*sentences))))
-    return f"# Report {number}: {' '.join(body[0].split()[:6])}\n\n" + "\n\n".join(body) + "\n"
+    title = f"Report {number}: {' '.join(body[0].split()[:6])}"
+    if day is None:
+        return f"# {title}\n\n" + "\n\n".join(body) + "\n"
+    head = f"---\ntitle: {json.dumps(title)}\ndate: {day.isoformat()}\nsource: {OUTLETS[number % len(OUTLETS)]}\n---\n"
+    return head + "\n\n".join(body) + "\n"
 
 
-def write_articles(folder: Path, count: int, seed: int, paragraphs: tuple[int, int], first: int = 0) -> list[Path]:
+OUTLETS = ("Northern Wire", "Harbour Post", "Valley Courier", "Coastline Daily", "Metro Ledger")
+FIRST_DAY = date(2024, 1, 1)  # dated synthetic articles: ARTICLES_PER_DAY a day from this day on
+
+
+def day_of_article(number: int, per_day: int) -> date:
+    return FIRST_DAY + timedelta(days=number // per_day)
+
+
+def write_articles(folder: Path, count: int, seed: int, paragraphs: tuple[int, int], first: int = 0,
+                   per_day: int | None = None) -> list[Path]:
+    """``count`` synthetic articles; with ``per_day``, dated that many a day from FIRST_DAY (a briefing's news)."""
     folder.mkdir(parents=True, exist_ok=True)
     rng, pool = random.Random(seed), sentence_pool()
     paths = []
     for number in range(first, first + count):
         path = folder / f"report-{number:06d}.md"
-        path.write_text(synthetic_article(pool, rng, number, paragraphs), encoding="utf-8")
+        day = day_of_article(number, per_day) if per_day else None
+        path.write_text(synthetic_article(pool, rng, number, paragraphs, day=day), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -181,6 +181,8 @@ def latency(lat: dict) -> list[str]:
                      f"{s['retrieve']['p50_ms']:.0f} / {s['retrieve']['p95_ms']:.0f}",
                      _embed_ratio(s),
                      f"{s['bm25_search']['p50_ms']:.1f} / {s['bm25_search']['p95_ms']:.1f}",
+                     f"{s['briefing']['p50_ms']:.0f} / {s['briefing']['p95_ms']:.0f} ({s['briefing_stories_median']:g})"
+                     if "briefing" in s else "–",
                      s["bm25_build_seconds"] if s.get("bm25_build_seconds") is not None else "–",
                      s.get("add_one_seconds", "–"),
                      f"{s['answer_after_add_ms']:.0f}" if "answer_after_add_ms" in s else "–",
@@ -195,14 +197,28 @@ def latency(lat: dict) -> list[str]:
              "article, shuffled into synthetic articles; texts, chunking, Chroma and BM25 are real, and "
              "questions are embedded for real. The answer after each addition is asked in the process that "
              "added it (so it reloads the keyword index and regroups the stories), where questions are "
-             "embedded like the passages.", ""]
+             "embedded like the passages. A briefing (\"What happened last week?\", \"What's new?\", \"What "
+             "happened this week?\", \"Top stories\" in turn) is asked as of 40 days spread over the dated "
+             "articles (20 a day from five outlets): it reads the first passage of each article of its period.", ""]
     lines += table(["chunks", "articles", "question → cited answer p50 / p95 ms",
                     "the rules alone, same run p50 / p95 ms", "retrieval only p50 / p95 ms",
                     "embedding the question alone p50 ms (answer ÷ it)", "BM25 search p50 / p95 ms",
+                    "briefing p50 / p95 ms (stories, median)",
                     "BM25 rebuild s", "add 1 article s" + (" (median of 3)" if medians else ""),
                     "the next answer ms (median of 3)", "peak RSS MB",
                     "index on disk MB", "first answer after start s"], rows)
     return lines
+
+
+def time_words(found: dict) -> list[str]:
+    lines = ["## Time words of every benchmark question", "",
+             "`python benchmarks/bench_time_words.py`: each question's time words as the assistant reads them, "
+             "as of the question's `as_of` (news-2024: its quiz date), else as of 15 Dec 2024. \"Unread\" words "
+             "would be ignored with a note; none is.", ""]
+    rows = [[name, f"{s['questions']:,}", s["with_time_words"], s["unread"],
+             ", ".join(f"“{w}” {n}" for w, n in list(s["words"].items())[:6]) or "–", s["read_ms_per_question"]]
+            for name, s in found["sets"].items()]
+    return lines + table(["set", "questions", "with time words", "unread", "most common", "ms a question"], rows)
 
 
 def million(lat: dict) -> list[str]:
@@ -283,6 +299,8 @@ def render(results: dict) -> str:
         lines += latency(results["latency"])
     if "million" in results:
         lines += million(results["million"])
+    if "time_words" in results:
+        lines += time_words(results["time_words"])
     if "startup" in results:
         lines += startup(results["startup"])
     if "api_load" in results:

@@ -26,6 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = {"quality": ["bench_quality.py"], "answers": ["bench_answers.py"], "indexing": ["bench_indexing.py"],
            "latency": ["bench_latency.py"], "startup": ["bench_startup.py"], "api_load": ["bench_api_load.py"],
+           "time_words": ["bench_time_words.py"],
            "million": ["bench_latency.py", "--sizes", "1000,10000,100000,1000000"]}
 OPT_IN = {"million"}  # about 2 h on 2 cores: only when named, e.g. --only million
 
