@@ -27,6 +27,7 @@ from assistant.embedders import Embedder, SentenceEmbedder, make_embedder  # noq
 
 SEEDS = ROOT / "seeds"
 STORY = ROOT / "tests" / "fixtures" / "story"  # one evolving story over 9-14 Dec 2024, beside unrelated articles
+FORTNIGHT = ROOT / "tests" / "fixtures" / "fortnight"  # two weeks of invented news, 2-15 Nov 2026: 6 stories
 SEED_ARTICLE = "coalition-strikes-syria.txt"
 ASSISTANT_BIN = Path(sys.executable).with_name("assistant")
 
@@ -167,6 +168,16 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if "assistant.answering.llm.backends" in sys.modules:
         sys.modules["assistant.answering.llm.backends"].release_models()
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def fortnight_bot(embedder, tmp_path_factory) -> Assistant:
+    """An assistant over an indexed copy of the fortnight corpus, shared by read-only tests of briefings."""
+    base = tmp_path_factory.mktemp("fortnight")
+    shutil.copytree(FORTNIGHT, base / "articles")
+    bot = make_bot(embedder, base / "articles", base / "index")
+    assert bot.update_index().added == len(list(FORTNIGHT.glob("*.md")))
+    return bot
 
 
 @pytest.fixture(scope="session")

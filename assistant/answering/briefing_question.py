@@ -12,12 +12,16 @@ from ..records.dates import DatedWords
 
 TOPIC = r"(?P<topic>[^,;:]+?)"  # a topic is a noun phrase: "the policy, according to X" asks a fact
 END = r"\s*[?.!]*\s*$"
-# How a briefing is asked, with no topic or with one ({TOPIC}); the question's time words are already taken out.
-BRIEFING_ASKS = [
+# How a briefing is asked, once the question's time words are taken out: on its own ("What happened?") or
+# on a topic when one follows ("What's new on the strike?"). "What happened with the flow of the Rhine?"
+# asks a fact, not a briefing, so "what happened" and "what was reported" take no topic.
+ASKED_ALONE = [
     r"(?:so\s+|and\s+)?what(?:'s|\s+has|\s+have|\s+is)?\s+(?:been\s+)?(?:happened|happening|going\s+on)"
     r"(?:\s+in\s+the\s+news)?",
-    r"(?:so\s+|and\s+)?what(?:'s|\s+is)\s+new",
     r"what\s+(?:was|has\s+been|got|were)\s+(?:reported|in\s+the\s+news|announced|published)",
+]
+ASKED_ON_A_TOPIC = [
+    r"(?:so\s+|and\s+)?what(?:'s|\s+is)\s+new",
     r"(?:what\s+(?:are|were)\s+the\s+|give\s+me\s+the\s+|show\s+me\s+the\s+)?(?:top|main|latest|biggest)\s+"
     r"(?:stories|news|headlines)",
     r"(?:any|the)\s+(?:news|headlines)",
@@ -26,10 +30,9 @@ BRIEFING_ASKS = [
     r"brief\s+me",
 ]
 ON_A_TOPIC = r"\s+(?:on|about|with|in|from|regarding|concerning)\s+"
-BRIEFING_QUESTION = re.compile(rf"^\s*(?:{'|'.join(BRIEFING_ASKS)})(?:{ON_A_TOPIC}{TOPIC})?{END}", re.IGNORECASE)
+BRIEFING_QUESTION = re.compile(rf"^\s*(?:(?:{'|'.join(ASKED_ALONE)})|(?:{'|'.join(ASKED_ON_A_TOPIC)})"
+                               rf"(?:{ON_A_TOPIC}{TOPIC})?){END}", re.IGNORECASE)
 FILLER = re.compile(r"\b(?:so\s+far|please|then|now|again)\b", re.IGNORECASE)  # "What's new so far?": no topic
-# "What happened in Palmyra?" asks what happened there: a topic; "What happened on Monday?" is only a time,
-# taken out before this reads the rest.
 NO_TOPIC_LEFT = {"", "the", "it", "this", "that", "there", "here", "today", "me"}
 
 

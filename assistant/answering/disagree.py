@@ -1,7 +1,8 @@
 """Sources that disagree: dated articles that answer the same question with different figures, dates or names.
 
 News moves and outlets differ ("five dead", said one paper on Wednesday; "six", said another). Picking one
-silently would hide that, so every version is cited with its date and publisher, newest first. Only dated
+silently would hide that, so every version is cited with its date and publisher, newest first: outlets that
+differ on the newest day are "sources differ", the figures of earlier days how it moved ("up from seven"). Only dated
 articles count (an undated document set is not news, and two paragraphs of one article are not two
 sources), and only sentences that answer the question well enough to be cited themselves.
 """
@@ -105,7 +106,10 @@ def disagreement(question: Question, ranked: list[Sentence], citations: list[Cit
         if citation is None:
             citation = cited[sentence.key] = cite(len(citations) + 1, sentence)
             citations.append(citation)
+        same = same_value(span.text)
+        number = float(same) if re.fullmatch(r"\d+(?:\.\d+)?(?:e\+\d+)?", same) else None
         versions.append(Version(span.text, citation.n, sentence.passage.date, sentence.passage.source,
-                                sentence.passage.article_id))
+                                sentence.passage.article_id, same, number))
     versions.sort(key=lambda v: (date_number(v.date) or 0, -v.n), reverse=True)
-    return Disagreement(versions)
+    lead = pick(chosen[0]) if chosen else None
+    return Disagreement(versions, same_value(lead.text) if lead else "")

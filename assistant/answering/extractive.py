@@ -22,13 +22,13 @@ from ..records.answer import Answer
 from ..records.article import Passage
 from ..records.dates import date_number
 from ..records.events import AnswerEvent, Done, TextDelta
-from ..records.query import Query
+from ..records.query import Kind, Query
 from ..store.packing import sentence_vectors_of
 from ..text.terms import stem_variants, terms
 from .checker import AnswerChecker
 from .citing import cite
 from .contrary import contradicted
-from .disagree import answers_the_same, disagreement
+from .disagree import COUNT_TERMS, answers_the_same, disagreement
 from .evidence import Demands, Sentence, coverage, is_heading, lacks, weighted_terms
 from .learned import LearnedScorer
 from .question import Question
@@ -196,7 +196,7 @@ class ExtractiveAnswerer:
             answering.sort(key=lambda s: not s.spans)
         best = answering[0].score
         chosen = [s for s in answering if s.score >= best - margin][: self.max_sentences]
-        if query.recent:  # the newest answer may rank below the best few: all the rules pass may lead
+        if query.recent or current_figure(query):  # the newest answer may rank below the best few: any the rules pass
             passing = [s for s in found.ranked if s.rules_score >= self.weights.abstain_below] or chosen
             on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
             chosen = newest_first(on_topic, chosen, self.max_sentences)
@@ -225,6 +225,16 @@ def _span_bonus(question: Question, sentence: Sentence, weights: Weights) -> flo
         return -weights.no_span_penalty
     counts = max(counting(question.counted, sentence.text, c) for c in sentence.spans) if question.counted else 0
     return weights.span_bonus + weights.counted_bonus * counts
+
+
+def current_figure(query: Query) -> bool:
+    """"What is the death toll?", "How many have died?" with no day named ask for the count now: the newest
+    article's leads (the earlier ones show how it moved, see disagree.py); "... on Wednesday?" asks for that
+    day's. A share or a sum ("How big was the pay rise?") is left to the best match: a newer article's figure
+    is as often another quantity ("4 percent now") as a new value."""
+    asked = query.asked
+    counted = asked.counts_items or bool(asked.head and set(terms(asked.head)) & COUNT_TERMS)
+    return asked.kind is Kind.NUMBER and counted and not (query.period and query.period.mentions)
 
 
 def newest_first(answering: list[Sentence], chosen: list[Sentence], limit: int) -> list[Sentence]:

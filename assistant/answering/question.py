@@ -143,8 +143,8 @@ TIMELINE_QUESTION = re.compile(
     r"(?P<timeline>.+?))\s*[?.!]*\s*$", re.IGNORECASE)
 FOLLOW_ON = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:what\s+(?:happened|came)\s+|how\s+did\s+it\s+(?:go\s+on|continue)\s*)?"
-    r"(?:next|then|after\s+that|afterwards|later|since\s+then|(?P<dated>(?:since|after|before|in|on|during|last|"
-    r"this)\s+[^?.!]+))?\s*[?.!]*\s*$", re.IGNORECASE)
+    r"(?:(?P<next>next|then|after\s+that|afterwards|later|since\s+then)|(?P<dated>(?:since|after|before|in|on|"
+    r"during|last|this)\s+[^?.!]+))?\s*[?.!]*\s*$", re.IGNORECASE)
 
 
 def timeline_topic(question: str, mentions: Sequence[DatedWords]) -> str | None:
@@ -160,6 +160,12 @@ def timeline_topic(question: str, mentions: Sequence[DatedWords]) -> str | None:
         if start <= mention.start and mention.end <= end:
             topic = topic[:mention.start - start] + topic[mention.end - start:]
     return " ".join(topic.split()) or None
+
+
+def asks_what_came_next(question: str) -> bool:
+    """"What happened next?", "And then?", "After that?": a follow-up that asks for the events after those shown."""
+    match = FOLLOW_ON.match(question)
+    return bool(match and match.group("next"))
 
 
 def follow_on_topic(question: str, mentions: Sequence[DatedWords], history: Sequence[str],

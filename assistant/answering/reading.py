@@ -8,6 +8,7 @@ This is the only place the question's string is read; retrieval and every answer
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ..errors import BadValueError
@@ -19,7 +20,7 @@ from ..settings import Settings
 from ..text.time_words import find_mentions, wants_recent
 from .briefing_question import briefing_asked
 from .condense import Condenser
-from .question import analyse, follow_on_topic, timeline_topic
+from .question import analyse, asks_what_came_next, follow_on_topic, timeline_topic
 
 BRIEFING_DAYS = 7  # "What's new?" with no dates: the stories of the seven days up to the reference day
 
@@ -43,7 +44,15 @@ class QueryReader:
         given_as_of = as_of_date(as_of)
         reference_day = given_as_of or today or date.today()
         mentions, recent = find_mentions(question, reference_day), wants_recent(question)
-        topic = timeline_topic(question, mentions) or follow_on_topic(question, mentions, history, reference_day)
+        topic = timeline_topic(question, mentions)
+        continues = False
+        if topic is None and (topic := follow_on_topic(question, mentions, history, reference_day)):
+            continues = asks_what_came_next(question)
+            ends = [m.until for m in find_mentions(history[-1], reference_day) if m.until] if continues else []
+            after = max(ends) + timedelta(days=1) if ends else None
+            if after is not None and after <= reference_day:  # "How did it develop last week?", then "What
+                filters = replace(filters or Filters(), since=after.isoformat())  # happened next?": from the day after
+                continues = False
         briefing = None if topic else briefing_asked(question, mentions)
         default = None  # a briefing on no topic and no dates: the past week's stories
         if briefing is not None and briefing.topic is None:
@@ -59,7 +68,7 @@ class QueryReader:
             intent = Intent.TIMELINE if topic else Intent.ANSWER
         searched = asked if search_text in (question, "") else analyse(search_text)
         return Query(question, asked, search_text, searched, reference_day, narrowed, period, tuple(notes), history,
-                     intent, recent)
+                     intent, recent, continues)
 
 
 def read_query(question: str, history: Sequence[str] | None = None, filters: Filters | None = None,

@@ -69,3 +69,4 @@ class Query:
     history: tuple[str, ...] = ()  # earlier questions of the conversation
     intent: Intent = Intent.ANSWER
     recent: bool = False  # it asks for the latest ("latest", "so far", "now")
+    continues: bool = False  # "What happened next?" after a timeline: the events after those it showed

@@ -1,4 +1,5 @@
-"""Versions of one fact across sources: what the answer shows when outlets disagree (see answering/disagree.py)."""
+"""Versions of one fact across sources: what the answer shows when outlets disagree or a figure changed
+over the days (see answering/disagree.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ class Version:
     date: str | None
     publisher: str | None
     article_id: str
+    same: str = ""  # what two spellings of it share ("six" and "6": "6"), see answering.disagree.same_value
+    number: float | None = None  # its value, when it is a figure
 
     def said(self) -> str:
         where = ", ".join(x for x in (self.publisher, self.date and day_label(self.date)) if x)
@@ -24,10 +27,50 @@ class Version:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Different versions of what was asked, newest first."""
+    """Different versions of what was asked, newest first: outlets that differ on one day, and the figures of
+    earlier days (a toll that rose). ``answered``: the version the answer leads with (its ``same``)."""
 
     versions: list[Version] = field(default_factory=list)
+    answered: str = ""
+
+    @property
+    def newest(self) -> list[Version]:
+        """The versions of the newest day."""
+        return [v for v in self.versions if v.date == self.versions[0].date] if self.versions else []
+
+    @property
+    def earlier(self) -> list[Version]:
+        """The versions of earlier days, newest first."""
+        return [v for v in self.versions if v.date != self.versions[0].date]
+
+    @property
+    def sources_differ(self) -> bool:
+        """Outlets give different values on the newest day."""
+        return len({v.same or v.value for v in self.newest}) > 1
 
     def line(self) -> str:
-        """'Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); six [3] (…)': shown with the answer."""
-        return "Sources differ: " + "; ".join(v.said() for v in self.versions)
+        """'Sources differ: …' between the newest day's outlets, and how the figure moved: 'Up from seven [5]
+        (Valley Times, 13 Dec 2024); …', or 'Latest: …; earlier: …' when the answer leads with another."""
+        parts = []
+        newest, earlier = self.newest, self.earlier
+        if self.sources_differ:
+            parts.append("Sources differ: " + "; ".join(v.said() for v in newest))
+        elif self.answered and newest and (newest[0].same or newest[0].value) != self.answered:
+            parts.append("Latest: " + newest[0].said())
+        if earlier:
+            parts.append(f"{self._moved(newest, earlier)} " + "; ".join(v.said() for v in earlier))
+        text = " · ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    def _moved(self, newest: list[Version], earlier: list[Version]) -> str:
+        """'up from' a figure that only rose, 'down from' one that only fell, else 'earlier:'."""
+        now = {v.number for v in newest}
+        before = [v.number for v in earlier]
+        if len(now) == 1 and None not in now and None not in before and not self.sources_differ:
+            current = next(iter(now))
+            assert current is not None
+            if all(b is not None and current > b for b in before):
+                return "up from"
+            if all(b is not None and current < b for b in before):
+                return "down from"
+        return "earlier:"

@@ -57,7 +57,7 @@ def period_dict(period: Period) -> dict:
 
 
 def disagreement_dict(disagreement: Disagreement) -> dict:
-    return asdict(disagreement) | {"line": disagreement.line()}
+    return asdict(disagreement) | {"sources_differ": disagreement.sources_differ, "line": disagreement.line()}
 
 
 def dated_words_dict(words: DatedWords) -> dict:

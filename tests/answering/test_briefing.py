@@ -1,4 +1,4 @@
-"""Briefings on two weeks of invented news (tests/fixtures/fortnight: 24 articles, 5 outlets, 6 stories with
+"""Briefings on two weeks of invented news (tests/fixtures/fortnight: 25 articles, 5 outlets, 6 stories with
 follow-ups and wire copies, written apart from the code; fortnight-stories.json says which article is which
 story), and on the real dated news of news-2024."""
 
@@ -16,15 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant
 from assistant.answering.briefing import lead_of
 from assistant.records.answer import Answer
 from assistant.records.article import Passage, Span
 from assistant.records.wire import answer_dict
 
-from ..conftest import ROOT, make_bot, run_cli
+from ..conftest import FORTNIGHT, ROOT, make_bot, run_cli
 
-FORTNIGHT = ROOT / "tests" / "fixtures" / "fortnight"
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "fortnight-stories.json").read_text(encoding="utf-8"))
 STORY_OF = {article: story["story"] for story in EXPECTED["stories"] for article in story["articles"]}
 NEWS = ROOT.parent / "shared" / "bench" / "news-2024"
@@ -54,15 +52,6 @@ def expected_stories(since: str, until: str) -> dict[str, list[str]]:
         if since <= ARTICLES[article][0]["date"] <= until:
             found.setdefault(STORY_OF[article], []).append(article)
     return found
-
-
-@pytest.fixture(scope="module")
-def fortnight_bot(embedder, tmp_path_factory) -> Assistant:
-    base = tmp_path_factory.mktemp("fortnight")
-    shutil.copytree(FORTNIGHT, base / "articles")
-    bot = make_bot(embedder, base / "articles", base / "index")
-    assert bot.update_index().added == len(ARTICLES)
-    return bot
 
 
 def check_briefing(answer: Answer, since: str, until: str) -> list[str]:

@@ -196,8 +196,9 @@ def test_the_command_line_json_names_the_other_outlets_and_the_versions_that_dif
                                 "--json").stdout)  # sources that differ, in the same JSON
     [differ] = latest["disagreements"]
     assert differ["versions"][0] == {"value": "eight", "n": 1, "date": "2024-12-14", "publisher": "Coastal Herald",
-                                     "article_id": "2024-12-14-toll-eight.md"}
-    assert differ["line"].startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5]")
+                                     "article_id": "2024-12-14-toll-eight.md", "same": "8", "number": 8.0}
+    assert differ["line"].startswith("Up from seven [5] (Valley Times, 13 Dec 2024); six [3]")
+    assert differ["answered"] == "8" and differ["sources_differ"] is False
     [saturday] = latest["citations"][0]["dates"]  # "on Saturday" in the quote, dated from its article's day
     assert (saturday["text"], saturday["since"], saturday["until"]) == ("on Saturday", "2024-12-14", "2024-12-14")
 
@@ -212,13 +213,12 @@ def test_the_readme_examples_of_stories_disagreements_and_timelines_run_as_writt
                  if line.startswith("assistant ")]
     done = run_cli(*command, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "\nSources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5] (Valley Times, 13 Dec 2024); " \
-        in done.stdout
+    assert "\nUp from seven [5] (Valley Times, 13 Dec 2024); six [3] (Coastal Herald, 11 Dec 2024); " in done.stdout
     ran = subprocess.run([sys.executable, "-c", blocks()[heading]], cwd=tmp_path, capture_output=True, text=True,
                          timeout=300, env=os.environ.copy())
     assert ran.returncode == 0, ran.stderr[-3000:]
     differ, carried = ran.stdout.splitlines()
-    assert differ.startswith("Sources differ: eight [1] (Coastal Herald, 14 Dec 2024); seven [5]")
+    assert differ.startswith("Up from seven [5] (Valley Times, 13 Dec 2024); six [3]")
     assert carried.startswith("[Carrier(article_id='2024-12-12-review-harbour-post.md'") and "'Harbour Post'" in carried
 
     timelines = "Timelines: how a story developed"  # on the same index, as the README runs them in order
