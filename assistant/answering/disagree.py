@@ -28,12 +28,15 @@ SAME_QUESTION = 0.6  # share of the question's (weighted) words a sentence and i
 
 def answers_the_same(question: Question, sentence: Sentence) -> bool:
     """Does the sentence speak of what was asked, not just hold a span of its kind? It names the asked noun
-    ("toll" in "the death toll") and, with the sentence before it and its title, most of the question's words:
+    ("toll" in "the death toll"), says the asked verb ("who opened"), and, with the sentence before it and its
+    title, most of the question's words:
     "the review of 14 bridges" holds a number, but not the toll, and "Varga wrote the report" a name, but
     not the one who ordered the review."""
     if question.head and not any(term in sentence.terms for term in terms(question.head)) \
             and not (question.kind is Kind.NUMBER and sentence.terms & COUNT_TERMS):
         return False
+    if question.verb and not set(terms(question.verb)) <= sentence.terms:  # "Who opened an investigation?": a
+        return False  # sentence that does not say "opened" names no one who did (a fire chief, the company)
     return coverage(weighted_terms(question), sentence.terms | sentence.context_terms) >= SAME_QUESTION
 
 

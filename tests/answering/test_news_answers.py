@@ -109,3 +109,25 @@ def test_sources_differ_only_between_like_values_of_other_outlets(fortnight_bot)
     for differ in answer.disagreements:
         assert not differ.sources_differ  # the offers of other days moved; no outlet contradicts another
         assert all("percent" in v.value or "%" in v.value for v in differ.versions)
+
+
+def test_a_name_that_did_not_do_the_asked_thing_is_no_other_version(fortnight_bot):
+    """"Who opened an investigation?": the fire chief and the company in other reports did not open one, so
+    they are no versions of the answer."""
+    answer = fortnight_bot.ask("Who opened an investigation into the Marrowby fire?", as_of="2026-11-15")
+    assert answer.short_answer.text == "Industrial Safety Board"
+    assert answer.disagreements == []
+
+
+def test_every_wire_copy_is_carried_by_the_report_it_copies(fortnight_bot):
+    import json
+
+    from ..conftest import ROOT
+
+    expected = json.loads((ROOT / "tests" / "fixtures" / "fortnight-stories.json").read_text(encoding="utf-8"))
+    book = fortnight_bot.stories.current()
+    pairs = [pair for story in expected["stories"] for pair in story["wire_copies"]]
+    assert len(pairs) == 4
+    for first, copy in pairs:
+        assert book.story_of(first) == book.story_of(copy)
+        assert [c.article_id for c in book.carriers(first)] == [copy]
