@@ -45,8 +45,9 @@ class Disagreement:
 
     @property
     def sources_differ(self) -> bool:
-        """Outlets give different values on the newest day."""
-        return len({v.same or v.value for v in self.newest}) > 1
+        """Outlets give different values on the newest day (one outlet's two reports are no two sources)."""
+        newest = self.newest
+        return len({v.same or v.value for v in newest}) > 1 and len({v.publisher for v in newest}) > 1
 
     def line(self) -> str:
         """'Sources differ: …' between the newest day's outlets, and how the figure moved: 'Up from seven [5]

@@ -97,3 +97,23 @@ def test_only_like_values_differ(embedder, tmp_path) -> None:
     values = [v.value for d in answer.disagreements for v in d.versions]
     assert "6.5" not in " ".join(values) and "6.5 percent" not in " ".join(values)
     assert set(values) >= {"320", "340"}, values
+
+
+def test_one_outlets_two_reports_of_a_day_are_no_sources_that_differ() -> None:
+    from assistant.records.versions import Disagreement, Version
+
+    same_outlet = Disagreement([Version("six", 1, "2024-12-11", "Coastal Herald", "a.md", "6", 6.0),
+                                Version("five", 2, "2024-12-11", "Coastal Herald", "b.md", "5", 5.0)], "6")
+    assert not same_outlet.sources_differ and not same_outlet.line().startswith("Sources differ")
+    two = Disagreement([Version("six", 1, "2024-12-11", "Coastal Herald", "a.md", "6", 6.0),
+                        Version("five", 2, "2024-12-11", "Valley Times", "b.md", "5", 5.0),
+                        Version("four", 3, "2024-12-10", "Northern Wire", "c.md", "4", 4.0)], "6")
+    assert two.sources_differ
+    assert two.line() == ("Sources differ: six [1] (Coastal Herald, 11 Dec 2024); five [2] (Valley Times, 11 Dec 2024)"
+                          " · earlier: four [3] (Northern Wire, 10 Dec 2024)")
+    rose = Disagreement([Version("eight", 1, "2024-12-14", "A", "a.md", "8", 8.0),
+                         Version("seven", 2, "2024-12-13", "B", "b.md", "7", 7.0)], "8")
+    assert rose.line() == "Up from seven [2] (B, 13 Dec 2024)"
+    fell = Disagreement([Version("3", 1, "2024-12-14", "A", "a.md", "3", 3.0),
+                         Version("7", 2, "2024-12-13", "B", "b.md", "7", 7.0)], "7")
+    assert fell.line() == "Latest: 3 [1] (A, 14 Dec 2024) · down from 7 [2] (B, 13 Dec 2024)"

@@ -29,28 +29,42 @@ def run(tmp_path: Path, capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_follow_list_and_remove_a_feed(web, tmp_path, capsys):
+    web.routes["/rss"] = Route(rss("Times"), "application/rss+xml")
     code, out, _ = run(tmp_path, capsys, "feeds", "add", web.url("/rss"), "--every", "2h", "--name", "times")
-    assert code == 0 and "Following times" in out and "every 2h" in out
+    assert code == 0 and "Following Times" in out and "every 2h" in out, out  # fetched at once: named by its title
+    assert "First poll: Times: 0 new, 0 updated, 0 unchanged, 0 duplicates" in out
     code, _, err = run(tmp_path, capsys, "feeds", "add", web.url("/rss"))
     assert code == 2 and "already followed as 'times'" in err
     code, _, err = run(tmp_path, capsys, "feeds", "add", "http://x/rss", "--every", "often")
     assert code == 2 and "every='often'" in err
+    code, out, _ = run(tmp_path, capsys, "feeds", "add", web.url("/gone"), "--name", "gone")
+    assert code == 1 and "First poll: gone: failed" in out and "HTTP 404" in out and "feeds remove gone" in out
+    code, out, _ = run(tmp_path, capsys, "feeds", "add", web.url("/later"), "--name", "later", "--no-poll")
+    assert code == 0 and "First poll" not in out
     _, out, _ = run(tmp_path, capsys, "feeds", "list", "--json")
-    assert [(f["name"], f["every_text"], f["last_poll"]) for f in json.loads(out)] == [("times", "2h", None)]
-    code, out, _ = run(tmp_path, capsys, "feeds", "remove", "times")
-    assert code == 0 and "No longer following times" in out
+    listed = {f["name"]: f for f in json.loads(out)}
+    assert (listed["times"]["shown"], listed["times"]["every_text"]) == ("Times", "2h")
+    assert listed["times"]["last_poll"] is not None and listed["later"]["last_poll"] is None
+    assert listed["gone"]["state"].startswith("FAILING (1x)")
+    code, out, _ = run(tmp_path, capsys, "feeds", "rename", "times", "Harbour  Times")
+    assert code == 0 and out.strip() == "times is now called Harbour Times."
+    assert "times (Harbour Times)  " in run(tmp_path, capsys, "feeds", "list")[1]
+    code, out, _ = run(tmp_path, capsys, "feeds", "remove", "Harbour Times")  # by its title, too
+    assert code == 0 and "No longer following Harbour Times" in out
+    for name in ("gone", "later"):
+        assert run(tmp_path, capsys, "feeds", "remove", name)[0] == 0
     assert "No feeds" in run(tmp_path, capsys, "feeds", "list")[1]
 
 
 def test_poll_reports_each_feed_and_fails_when_one_does(web, tmp_path, capsys, monkeypatch):
     web.routes["/harbour"] = Route(page("Harbour reopens", STORY))
     web.routes["/rss"] = Route(rss("Times", ("h1", "Harbour reopens", web.url("/harbour"), "x")))
-    run(tmp_path, capsys, "feeds", "add", web.url("/rss"), "--name", "times")
-    run(tmp_path, capsys, "feeds", "add", web.url("/missing"), "--name", "gone")
+    run(tmp_path, capsys, "feeds", "add", web.url("/rss"), "--name", "times", "--no-poll")
+    run(tmp_path, capsys, "feeds", "add", web.url("/missing"), "--name", "gone", "--no-poll")
     updates = []
     monkeypatch.setattr("assistant.core.Assistant.update_index", lambda self, **kw: updates.append(1))
     code, out, _ = run(tmp_path, capsys, "feeds", "poll")
-    assert code == 1 and "times: 1 new" in out and "gone: failed" in out and "HTTP 404" in out
+    assert code == 1 and "Times: 1 new" in out and "gone: failed" in out and "HTTP 404" in out
     assert updates == [1]  # the new article is indexed
     _, out, _ = run(tmp_path, capsys, "feeds", "list")
     assert "FAILING (1x)" in out and "1 article " in out

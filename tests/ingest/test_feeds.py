@@ -120,7 +120,9 @@ def test_etag_304_costs_one_request_and_stores_nothing(web, tmp_path):
 
 
 @pytest.mark.parametrize(("route", "reason"), [
-    (Route(b"<html><body>not a feed at all</body>", "text/html"), "not a feed"),
+    (Route(b"<html><body>not a feed at all</body>", "text/html"), "is not an RSS or Atom feed that can be read (it "
+     "is a web page: follow the RSS or Atom link the page gives)"),
+    (Route(b"<rss><channel><title>Half</tit", "application/rss+xml"), "(its XML is broken: unclosed token)"),
     (None, "HTTP 404"),
     (Route(hang=True), "no answer within"),
     (Route(b"x" * 5000, "application/rss+xml"), "limit of 4,000 bytes"),

@@ -288,7 +288,7 @@ def _extras(answer: Answer) -> dict:
     """The structured answer beside OpenAI's fields (clients that do not know them ignore them)."""
     data = answer_dict(answer)
     return {key: data[key] for key in ("citations", "short_answer", "abstained", "coverage", "period", "timeline",
-                                       "disagreements")}
+                                       "briefing", "disagreements")}
 
 
 class ApiKeyGuard:

@@ -58,6 +58,13 @@ class Feed:
     last_error: str | None = None
     failures: int = 0  # in a row; each one doubles the wait before the next poll
     articles: int = 0  # article files written from it
+    title: str | None = None  # what it is called: the feed's own title after its first poll, or the user's
+    problems: int = 0  # entries its last poll could not store as articles
+
+    @property
+    def shown(self) -> str:
+        """Its name as a person reads it: its title, else its short name."""
+        return self.title or self.name
 
     def due(self, now: float) -> bool:
         if self.last_poll is None:
@@ -68,8 +75,11 @@ class Feed:
     def to_dict(self) -> dict:
         """The record, and how ``feeds list`` and the page show it: schedule, last poll, state."""
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.last_poll)) if self.last_poll else "never"
-        state = f"FAILING ({self.failures}x): {self.last_error}" if self.last_error else "ok"
-        return asdict(self) | {"every_text": duration(self.every), "last_poll_text": when, "state": state}
+        state = f"FAILING ({self.failures}x): {self.last_error}" if self.last_error else "ok" + (
+            f"; {self.problems} entr{'y' if self.problems == 1 else 'ies'} of its last poll could not be stored"
+            if self.problems else "")
+        return asdict(self) | {"shown": self.shown, "every_text": duration(self.every), "last_poll_text": when,
+                               "state": state}
 
 
 @dataclass
@@ -101,10 +111,25 @@ class FeedBook:
         return feed
 
     def remove(self, name: str) -> Feed:
-        if name not in self.feeds:
-            raise BadValueError(f"no feed named {name!r}; feeds: {', '.join(sorted(self.feeds)) or 'none'}")
+        self.named(name)
         self.seen.pop(name, None)  # its article files stay: they are articles now
         return self.feeds.pop(name)
+
+    def rename(self, name: str, title: str) -> Feed:
+        """Call the feed ``title`` wherever it is shown (its short name, which its folder bears, stays)."""
+        feed = self.named(name)
+        title = " ".join((title or "").split())
+        if not 1 <= len(title) <= 120:
+            raise BadValueError(f"title={title!r} must be 1-120 characters")
+        feed.title = title
+        return feed
+
+    def named(self, name: str) -> Feed:
+        """The feed of this short name, or of this title; a BadValueError that lists them otherwise."""
+        found = self.feeds.get(name) or next((f for f in self.feeds.values() if f.title == name), None)
+        if found is None:
+            raise BadValueError(f"no feed named {name!r}; feeds: {', '.join(sorted(self.feeds)) or 'none'}")
+        return found
 
     def _name_for(self, url: str) -> str:
         base = re.sub(r"[^\w.-]+", "-", (urlparse(url).hostname or "feed").removeprefix("www.")).strip("-.") or "feed"

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ...errors import ArticleError, BadValueError, FetchError
+from ...errors import ArticleError, FetchError
 from ...records.article import Article
+from ...records.reports import counted
 from ...store.atomic import write_atomically
 from ..load import text_key, url_key
 from ..readers.html import fragment_to_text
@@ -46,18 +47,21 @@ class PollReport:
     not_modified: bool = False  # the server answered 304
     problems: list[str] = field(default_factory=list)  # entries left out or stored from the feed's own text
     error: str | None = None  # the feed itself failed
+    shown: str = ""  # what the feed is called (its title), for the summary
 
     @property
     def changed(self) -> bool:
         return bool(self.new or self.updated)
 
     def summary(self) -> str:
+        feed = self.shown or self.feed
         if self.error:
-            return f"{self.feed}: failed: {self.error}"
+            return f"{feed}: failed: {self.error}"
         if self.not_modified:
-            return f"{self.feed}: not modified"
-        return (f"{self.feed}: {len(self.new)} new, {len(self.updated)} updated, {self.unchanged} unchanged, "
-                f"{self.duplicates} duplicate(s)" + (f"; {len(self.problems)} problem(s)" if self.problems else ""))
+            return f"{feed}: not modified"
+        return (f"{feed}: {len(self.new)} new, {len(self.updated)} updated, {self.unchanged} unchanged, "
+                f"{counted(self.duplicates, 'duplicate')}" + (f"; {counted(len(self.problems), 'problem')}"
+                                                               if self.problems else ""))
 
 
 @dataclass
@@ -71,21 +75,21 @@ class FeedPoller:
 
     def poll(self, name: str | None = None, only_due: bool = False) -> list[PollReport]:
         with self.shelf.editing() as book:
-            if name is not None and name not in book.feeds:
-                raise BadValueError(f"no feed named {name!r}; feeds: {', '.join(sorted(book.feeds)) or 'none'}")
             now = time.time()
-            feeds = [book.feeds[name]] if name else [f for f in book.feeds.values() if not only_due or f.due(now)]
+            feeds = [book.named(name)] if name else [f for f in book.feeds.values() if not only_due or f.due(now)]
             return [self._poll_safely(book, feed) for feed in feeds]
 
     def _poll_safely(self, book: FeedBook, feed: Feed) -> PollReport:
         """One feed's poll; whatever breaks in it is that feed's error, and the others are polled."""
         try:
-            return self._poll_one(book, feed)
+            report = self._poll_one(book, feed)
         except Exception as error:  # a parser's or a page's surprise: this feed fails, the rest go on
             log.exception("polling feed %s failed", feed.name)
             feed.failures += 1
             feed.last_error = f"{feed.url}: {type(error).__name__}: {error}"
-            return PollReport(feed.name, error=feed.last_error)
+            report = PollReport(feed.name, error=feed.last_error)
+        report.shown = feed.shown  # its title, once its first poll has read one
+        return report
 
     def _poll_one(self, book: FeedBook, feed: Feed) -> PollReport:
         import feedparser
@@ -99,10 +103,12 @@ class FeedPoller:
             else:
                 parsed = feedparser.parse(without_lone_surrogates(fetched.body),
                                           response_headers={"content-location": fetched.url})
-                if parsed.bozo and not parsed.entries:
-                    raise FetchError(f"{feed.url}: not a feed feedparser can read ({parsed.get('bozo_exception')})")
+                if parsed.bozo and not parsed.entries and not parsed.feed.get("title"):  # nothing of a feed
+                    raise FetchError(f"{feed.url} is not an RSS or Atom feed that can be read "
+                                     f"({_readable(parsed.get('bozo_exception'), fetched.body)})")
                 feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
                 outlet = parsed.feed.get("title")
+                feed.title = feed.title or (" ".join(outlet.split())[:120] if outlet else None)
                 with warnings.catch_warnings():  # feedparser warns when "updated" falls back to "published"
                     warnings.simplefilter("ignore", DeprecationWarning)
                     for entry in parsed.entries:
@@ -113,7 +119,7 @@ class FeedPoller:
             feed.failures += 1
             feed.last_error = report.error = str(error)
             return report
-        feed.failures, feed.last_error = 0, None
+        feed.failures, feed.last_error, feed.problems = 0, None, len(report.problems)
         feed.articles = len(book.seen.get(feed.name, {}))
         return report
 
@@ -161,7 +167,8 @@ class FeedPoller:
             except (FetchError, ArticleError) as error:
                 page_problem = str(error) if isinstance(error, FetchError) else f"{link} {error}"
         if len(own_text.split()) < 5:
-            report.problems.append(f"{title or link}: left out: the page failed ({page_problem}) and the entry "
+            report.problems.append(f"{title or link or 'an entry without a title or link'}: left out: the page "
+                                   f"failed ({page_problem}) and the entry "
                                    "has no text of its own")
             return None
         report.problems.append(f"{title or link}: stored from the feed's own text ({page_problem})")
@@ -185,29 +192,53 @@ def _iso(entry: dict) -> str | None:
 
 @dataclass
 class Feeds:
-    """``bot.feeds``: follow feeds, list them, stop following, poll now. Polled articles are written into the
-    articles folder; ``poll`` then updates the index (through the server when one owns it)."""
+    """``bot.feeds``: follow feeds, list them, rename, stop following, poll now. Polled articles are written
+    into the articles folder; ``poll`` then updates the index (through the server when one owns it)."""
 
     poller: FeedPoller
     update_index: Callable[[], object]
 
     def add(self, url: str, every: str | float = "30m", name: str | None = None) -> Feed:
+        """Follow a feed without fetching it (the next poll does)."""
         with self.poller.shelf.editing() as book:
             return book.add(url, every, name)
+
+    def follow(self, url: str, every: str | float = "30m", name: str | None = None) -> tuple[Feed, PollReport]:
+        """Follow a feed and fetch it once now, so a wrong address or a page that is no feed is said at once;
+        it stays followed (and is retried on its schedule) until it is removed."""
+        feed = self.add(url, every, name)
+        [report] = self.poll(feed.name)
+        return self.poller.shelf.read().feeds[feed.name], report
+
+    def rename(self, name: str, title: str) -> Feed:
+        with self.poller.shelf.editing() as book:
+            return book.rename(name, title)
 
     def list(self) -> list[Feed]:
         return list(self.poller.shelf.read().feeds.values())
 
     def remove(self, name: str) -> Feed:
-        """Stop following; the articles it brought stay in the folder (delete them there to drop them)."""
+        """Stop following (by short name or title); the articles it brought stay in the folder (delete them
+        there to drop them)."""
         with self.poller.shelf.editing() as book:
-            return book.remove(name)
+            return book.remove(book.named(name).name)
 
     def poll(self, name: str | None = None, only_due: bool = False) -> builtins.list[PollReport]:
         reports = self.poller.poll(name, only_due)
         if any(r.changed for r in reports):
             self.update_index()
         return reports
+
+
+def _readable(problem: object, body: bytes) -> str:
+    """What was wrong with a feed, in words: feedparser's reasons name its own internals."""
+    if body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "it is a web page: follow the RSS or Atom link the page gives"
+    text = str(problem or "unknown reason")
+    broken = re.match(r"<unknown>:\d+:\d+: (.+)", text)  # the XML parser's own words
+    if broken:
+        return f"its XML is broken: {broken[1]}"
+    return "what the server sent is no XML" if "content-type" in text.lower() else text
 
 
 def without_lone_surrogates(body: bytes) -> bytes:
