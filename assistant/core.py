@@ -366,9 +366,29 @@ class Assistant:
 
     def add_url(self, url: str) -> StoredFile:
         """Fetch one page into the articles folder (an HTML page as its article with front matter, a PDF as
-        it is), checked like an upload; index it with :meth:`update_index`."""
+        it is), checked like an upload; index it with :meth:`update_index`. A page already there (a feed
+        fetched it, or it was added before: the same link without tracking parameters) is not saved again."""
+        from .ingest.feeds.book import FeedShelf
         from .ingest.feeds.http import Fetcher
         from .ingest.feeds.pages import stored_page
+        from .ingest.load import url_key
+        from .ingest.uploads import StoredFile
 
-        name, data = stored_page(Fetcher.from_settings(self.settings).get(url))  # or FetchError, saying why
-        return self.add_file(name, data)
+        shelf = FeedShelf(self.settings.index_dir)
+
+        def already(link: str) -> StoredFile | None:
+            known = shelf.read().urls.get(url_key(link) or "")
+            if known and (self.settings.articles_dir / known).is_file():
+                return StoredFile(known, f"{link} is already in the articles folder as {known}; nothing was saved",
+                                  changed=False)
+            return None
+
+        if (found := already(url)) is not None:
+            return found
+        fetched = Fetcher.from_settings(self.settings).get(url)  # or FetchError, saying why
+        if (found := already(fetched.url)) is not None:  # a redirect to a page already there
+            return found
+        stored = self.add_file(*stored_page(fetched))
+        with shelf.editing() as book:  # a feed that links to it later stores no second copy
+            book.urls.update({key: stored.name for key in {url_key(url), url_key(fetched.url)} if key})
+        return stored

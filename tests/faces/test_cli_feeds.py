@@ -82,3 +82,22 @@ def test_add_a_page_or_a_pdf_by_its_link(web, tmp_path, capsys):
     assert (tmp_path / "articles" / "budget.pdf").read_bytes().startswith(b"%PDF")
     code, _, err = run(tmp_path, capsys, "add", web.url("/nothing"), "--no-index")
     assert code == 2 and "HTTP 404" in err and web.url("/nothing") in err
+
+
+def test_a_page_a_feed_already_brought_is_not_added_twice_nor_the_other_way(web, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("assistant.core.Assistant.update_index", lambda self, **kw: None)
+    web.routes["/harbour"] = Route(page("Harbour reopens", STORY))
+    web.routes["/rain"] = Route(page("Rain floods old town", OTHER))
+    web.routes["/rss"] = Route(rss("Times", ("h1", "Harbour reopens", web.url("/harbour"), "x"),
+                                   ("h2", "Rain floods old town", web.url("/rain"), "y")), "application/rss+xml")
+    code, out, _ = run(tmp_path, capsys, "add", web.url("/rain"), "--no-index")  # added by hand first
+    assert code == 0 and "rain-floods-old-town.md" in out
+    code, out, _ = run(tmp_path, capsys, "feeds", "add", web.url("/rss"), "--name", "times")
+    assert code == 0 and "First poll: Times: 1 new, 0 updated, 0 unchanged, 1 duplicate" in out
+    files = sorted(p.relative_to(tmp_path / "articles").as_posix() for p in (tmp_path / "articles").rglob("*.md"))
+    assert len(files) == 2 and "rain-floods-old-town.md" in files
+    hits = web.hits("/harbour")
+    code, out, _ = run(tmp_path, capsys, "add", web.url("/harbour?utm_source=rss"), "--no-index")
+    assert code == 0 and "is already in the articles folder as feeds/times/" in out and "nothing was saved" in out
+    assert web.hits("/harbour") == hits  # not even fetched again
+    assert len(list((tmp_path / "articles").rglob("*.md"))) == 2
