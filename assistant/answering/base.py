@@ -8,7 +8,7 @@ from typing import Protocol
 
 from ..records.answer import Answer
 from ..records.article import Passage
-from ..records.events import AnswerEvent
+from ..records.events import AnswerEvent, Done, TextDelta
 from ..records.query import Query
 
 
@@ -22,3 +22,10 @@ class Answerer(Protocol):
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[AnswerEvent]: ...
 
     def run(self, query: Query, passages: list[Passage]) -> Answer: ...
+
+
+def told_at_once(answer: Answer) -> Iterator[AnswerEvent]:
+    """The stream of an answerer with nothing to wait for: the whole text, then the Answer."""
+    if answer.text:
+        yield TextDelta(answer.text)
+    yield Done(answer)

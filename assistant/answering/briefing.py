@@ -21,10 +21,11 @@ from ..errors import BadValueError
 from ..records.answer import Answer, BriefedStory, Citation
 from ..records.article import Passage, Span
 from ..records.dates import date_number, day_label
-from ..records.events import AnswerEvent, Done, TextDelta
+from ..records.events import AnswerEvent
 from ..records.query import Query
 from ..store.packing import sentence_vectors_of
 from ..text.frequency import zipf
+from .base import told_at_once
 from .citing import cite
 from .evidence import is_heading
 from .extractive import ExtractiveAnswerer, passage_terms, sentences_of, with_marker
@@ -100,9 +101,7 @@ class BriefingBuilder:
         return self.articles
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[AnswerEvent]:
-        answer = self.run(query, passages)
-        yield TextDelta(answer.text)
-        yield Done(answer)
+        return told_at_once(self.run(query, passages))
 
     def run(self, query: Query, passages: list[Passage]) -> Answer:
         topic = query.search_text

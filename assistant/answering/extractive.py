@@ -21,10 +21,11 @@ from ..errors import BadValueError
 from ..records.answer import Answer
 from ..records.article import Passage
 from ..records.dates import date_number
-from ..records.events import AnswerEvent, Done, TextDelta
+from ..records.events import AnswerEvent
 from ..records.query import Kind, Query
 from ..store.packing import sentence_vectors_of
 from ..text.terms import stem_variants, terms
+from .base import told_at_once
 from .checker import AnswerChecker
 from .citing import cite
 from .contrary import contradicted
@@ -155,10 +156,7 @@ class ExtractiveAnswerer:
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[AnswerEvent]:
         """The whole text at once (nothing to wait for), then the Answer: the stream every answerer gives."""
-        answer = self.run(query, passages)
-        if answer.text:
-            yield TextDelta(answer.text)
-        yield Done(answer)
+        return told_at_once(self.run(query, passages))
 
     def candidates(self, query: Query, passages: list[Passage],
                    keep: Callable[[Sentence], bool] | None = None) -> Candidates:

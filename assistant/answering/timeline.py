@@ -21,9 +21,10 @@ from ..errors import BadValueError
 from ..records.answer import Answer, TimelineEvent
 from ..records.article import Carrier, Passage
 from ..records.dates import date_number, day_label
-from ..records.events import AnswerEvent, Done, TextDelta
+from ..records.events import AnswerEvent
 from ..records.query import Query
 from ..text.dated_phrases import dated_phrases
+from .base import told_at_once
 from .citing import cite
 from .evidence import Sentence
 from .extractive import ExtractiveAnswerer, passage_terms, sentences_of, with_marker
@@ -58,10 +59,7 @@ class TimelineBuilder:
         return self.passages
 
     def stream(self, query: Query, passages: list[Passage]) -> Iterator[AnswerEvent]:
-        """The stream every answerer gives: the whole text at once, then the Answer."""
-        answer = self.run(query, passages)
-        yield TextDelta(answer.text)
-        yield Done(answer)
+        return told_at_once(self.run(query, passages))
 
     def run(self, query: Query, passages: list[Passage]) -> Answer:
         topic, asked = query.search_text, query.searched
