@@ -189,12 +189,13 @@ def sources_html(answer: Answer | None) -> str:
     blocks = []
     for c in answer.citations:
         flag = "" if c.verified else ' <span class="unverified">unverified</span>'
+        scored = "" if answer.briefing else (  # a briefing's leads are listed, not scored against a question
+            ' · <span title="how well the quoted sentence answers the question; higher is better">answer score '
+            f"{c.score:.2f}</span>")
         blocks.append(
             f'<div class="source" data-n="{c.n}"><div class="source-head"><b>[{c.n}]</b> '
             f'<span class="source-title">{html.escape(c.title)}</span>{flag}</div>'
-            f'<div class="source-meta">{_meta_line(c.date, c.publisher, c.article_id, c.url, c.page)}'
-            f' · <span title="how well the quoted sentence answers the question; higher is better">answer score '
-            f"{c.score:.2f}</span></div>"
+            f'<div class="source-meta">{_meta_line(c.date, c.publisher, c.article_id, c.url, c.page)}{scored}</div>'
             f'<blockquote class="source-passage">{_highlighted(c)}</blockquote>'
             + (f'<div class="source-dates">{html.escape(dates_said(c))}</div>' if c.dates else "")
             + (f'<div class="source-carried">{carried_by_said(c, _linked_carrier)}</div>' if c.carried_by else "")

@@ -100,6 +100,10 @@ def test_the_most_carried_story_comes_first_and_wire_copies_are_carried_not_repe
     assert {c.source for c in lead.carried_by} == {"Harbour Post"}  # the wire copy of the same day
     assert answer.text.splitlines()[0].startswith("2 Nov 2026 · ")
     assert answer.text.splitlines()[1].startswith("Latest, 10 Nov 2026: ")  # its newest development
+    from assistant.faces.render import sources_html
+
+    shown = sources_html(answer)  # a lead is listed, not scored against a question: no "answer score" beside it
+    assert "answer score" not in shown and "also carried by" in shown
 
 
 def test_a_topic_briefing_tells_that_story_only_oldest_development_first(fortnight_bot):
