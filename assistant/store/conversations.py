@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS turns (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 TITLE_CHARS = 80
+RATINGS = {"up": "helpful", "down": "not helpful"}  # a reader's thumbs on an answer, as kept and as exported
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Turn:
     sources: str
     markdown: str
     asked: str = ""
+    rating: str = ""  # "up", "down", or "" (not rated): see :meth:`ConversationBook.rate`
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class ConversationBook:
         with closing(sqlite3.connect(self.path, timeout=30)) as db:
             db.execute("PRAGMA foreign_keys = ON")
             db.executescript(SCHEMA)
+            if "rating" not in {row[1] for row in db.execute("PRAGMA table_info(turns)")}:  # a book made before
+                db.execute("ALTER TABLE turns ADD COLUMN rating TEXT NOT NULL DEFAULT ''")
             with db:  # one transaction: committed, or rolled back on an error
                 yield db
 
@@ -95,7 +99,8 @@ class ConversationBook:
                 db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)",
                            (conversation, owner, title_of(turn.question), now, now))
             position = db.execute("SELECT COUNT(*) FROM turns WHERE conversation = ?", (conversation,)).fetchone()[0]
-            db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO turns (conversation, position, question, bubble, sources, markdown, asked) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (conversation, position, turn.question, turn.bubble, turn.sources, turn.markdown, now))
             db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (now, conversation))
         return conversation
@@ -120,10 +125,40 @@ class ConversationBook:
         """The conversation's turns in order; none when it is not the owner's (or no longer exists)."""
         with self._db() as db:
             rows = db.execute(
-                "SELECT t.question, t.bubble, t.sources, t.markdown, t.asked FROM turns t "
+                "SELECT t.question, t.bubble, t.sources, t.markdown, t.asked, t.rating FROM turns t "
                 "JOIN conversations c ON c.id = t.conversation WHERE c.id = ? AND c.owner = ? ORDER BY t.position",
                 (conversation, owner)).fetchall()
         return [Turn(*row) for row in rows]
+
+    def rate(self, owner: str, conversation: str, bubble: str, rating: str, position: int | None = None) -> bool:
+        """Keep a reader's thumbs ("up", "down"; "" takes it back) on the answer of the conversation's turn at
+        ``position`` when it shows ``bubble``, else of the latest turn that shows it (a question refused on the
+        page is no turn): the server's own record is rated, nothing the page sent is kept. False when no turn of
+        the owner's conversation shows it."""
+        if rating not in (*RATINGS, ""):
+            raise BadValueError(f"rating={rating!r} must be 'up', 'down' or ''")
+        with self._db() as db:
+            if not self._owns(db, owner, conversation):
+                return False
+            found = db.execute("SELECT position FROM turns WHERE conversation = ? AND bubble = ? "
+                               "ORDER BY position = ? DESC, position DESC LIMIT 1",
+                               (conversation, bubble, -1 if position is None else position)).fetchone()
+            if found is None:
+                return False
+            db.execute("UPDATE turns SET rating = ? WHERE conversation = ? AND position = ?",
+                       (rating, conversation, found[0]))
+        return True
+
+    def ratings(self, owner: str) -> builtins.list[dict]:
+        """Every rated answer of the owner's conversations, oldest first: the question, the answer as Markdown
+        (with its citations) and the rating. What readers thought of answers, to learn from."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT c.id, c.title, t.position, t.asked, t.question, t.markdown, t.rating FROM turns t "
+                "JOIN conversations c ON c.id = t.conversation WHERE c.owner = ? AND t.rating != '' "
+                "ORDER BY t.asked, t.position", (owner,)).fetchall()
+        keys = ("conversation", "title", "position", "asked", "question", "answer", "rating")
+        return [dict(zip(keys, row)) for row in rows]
 
     def rename(self, owner: str, conversation: str, title: str) -> None:
         title = " ".join(title.split())
@@ -148,6 +183,8 @@ class ConversationBook:
                  f"*{len(turns)} question{'' if len(turns) == 1 else 's'}, started {local_time(found.created)}*"]
         for turn in turns:
             parts += [f"## {_escaped(turn.question)}", turn.markdown]
+            if turn.rating:
+                parts.append(f"*Rated {RATINGS[turn.rating]}*")
         return "\n\n".join(parts) + "\n"
 
     @staticmethod

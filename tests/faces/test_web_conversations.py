@@ -96,3 +96,30 @@ def test_an_export_is_private_inside_the_index_folder_and_goes_with_its_conversa
     assert path.exists()
     page.delete(conversation, ANN)
     assert not path.parent.exists()
+
+
+def test_thumbs_on_an_answer_are_kept_exported_and_listed_for_learning(tmp_path):
+    import sqlite3
+
+    page = panel(tmp_path)
+    conversation = answered(page, None, ["Who confirmed it?"])[0]
+    answered(page, conversation, ["Who confirmed it?", "When?"])
+    history = page.open(conversation, ANN)[0]
+    shown = [{"role": m["role"], "content": [{"type": "text", "text": m["content"]}]} for m in history]  # as sent back
+    exported = page.rate(conversation, shown, SimpleNamespace(index=3, liked=False), ANN)
+    assert "*Rated not helpful*" in Path(exported).read_text(encoding="utf-8")
+    page.rate(conversation, shown, SimpleNamespace(index=1, liked=True), ANN)
+    rated = page.bot.conversations.ratings("ann")
+    assert [(r["question"], r["rating"], r["position"]) for r in rated] == [("Who confirmed it?", "up", 0),
+                                                                            ("When?", "down", 1)]
+    assert "[1]" in rated[0]["answer"]  # the answer as exported, with its citations
+    assert page.bot.conversations.ratings("bob") == []
+    assert page.rate(conversation, shown, SimpleNamespace(index=1, liked=True), BOB) == {"__type__": "update"}
+    assert page.rate(conversation, shown, SimpleNamespace(index=0, liked=True), ANN) == {"__type__": "update"}
+    page.rate(conversation, shown, SimpleNamespace(index=1, liked=""), ANN)  # taken back
+    assert [r["question"] for r in page.bot.conversations.ratings("ann")] == ["When?"]
+    with sqlite3.connect(tmp_path / "old.sqlite") as db:  # a book made before ratings were kept
+        db.executescript("CREATE TABLE turns (conversation TEXT NOT NULL, position INTEGER NOT NULL, question TEXT "
+                         "NOT NULL, bubble TEXT NOT NULL, sources TEXT NOT NULL, markdown TEXT NOT NULL, asked TEXT "
+                         "NOT NULL, PRIMARY KEY (conversation, position));")
+    assert ConversationBook(tmp_path / "old.sqlite").ratings("ann") == []

@@ -64,6 +64,7 @@ class ConversationsPanel:
         for button in new_buttons:
             button.click(self.new, None, shown, **private)
         chatbot.clear(self.new, None, shown, **private)
+        chatbot.like(self.rate, [self.opened, chatbot], self.export, **private)
         self.rename_button.click(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
         self.name.submit(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
         self.delete_button.click(self.ask_to_delete, self.opened, self.confirm_row, **private)
@@ -144,6 +145,20 @@ class ConversationsPanel:
             return gr.update(), gr.update()
         self.bot.conversations.rename(owner, conversation, name)
         return self._listing(owner, conversation), self._export_file(owner, conversation)
+
+    def rate(self, conversation: str | None, history: list[dict], liked: gr.LikeData, request: gr.Request):
+        """The thumbs under an answer: kept with the conversation's turn, in its export and in
+        ``bot.conversations.ratings``."""
+        index = liked.index[0] if isinstance(liked.index, list | tuple) else liked.index
+        if not conversation or not 0 <= index < len(history) or history[index].get("role") != "assistant":
+            return gr.update()
+        rating = {True: "up", False: "down"}.get(liked.liked, "") if isinstance(liked.liked, bool) else ""
+        owner = login_of(request)
+        turn = sum(1 for i in range(1, index) if history[i].get("role") == "assistant"
+                   and history[i - 1].get("role") == "user")  # the answers before it, each a turn when kept
+        if self.bot.conversations.rate(owner, conversation, text_of(history[index]), rating, turn):
+            return self._export_file(owner, conversation)
+        return gr.update()
 
     @staticmethod
     def ask_to_delete(conversation: str | None):
