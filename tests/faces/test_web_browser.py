@@ -314,6 +314,9 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(page):
     playwright.expect(page.locator("#chat .bot")).to_have_count(2)
     page.locator("#chat .bot").filter(has_text="40,000").first.click()
     playwright.expect(page.locator("#sources mark").first).to_contain_text("40,000", timeout=10_000)
+    page.locator("#chat").get_by_label("Dislike").last.click()  # thumbs down on the second answer: kept
+    playwright.expect(page.locator("#chat").get_by_label("Disliked")).to_have_count(1, timeout=10_000)
+    page.wait_for_timeout(1_500)  # the rating reaches the server, which writes the export anew
 
     open_conversations(page)
     page.locator("#conversation-name input").fill("Varel festival")
@@ -332,6 +335,7 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(page):
     assert exported.suggested_filename == "Varel-festival.md"
     assert text.startswith("# Varel festival") and "## Who opened the festival?" in text
     assert "Hanna Brink" in text and "[1]" in text and "Sources:" in text
+    assert text.count("*Rated not helpful*") == 1 and text.index("*Rated not helpful*") > text.index("## Who opened")
 
     page.locator("#new-conversation").click()
     playwright.expect(page.locator("#chat .bot")).to_have_count(0, timeout=10_000)
