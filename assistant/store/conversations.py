@@ -109,6 +109,16 @@ class ConversationBook:
         """The owner's conversations, the most recently continued first."""
         return self._conversations("c.owner = ?", (owner,))
 
+    def search(self, owner: str, words: str) -> builtins.list[Conversation]:
+        """The owner's conversations with every one of ``words`` in a question or an answer (case folded),
+        the most recently continued first; all of them for no words."""
+        terms = [w.casefold() for w in words.split()][:10]
+        if not terms:
+            return self.list(owner)
+        each = " AND ".join(["EXISTS (SELECT 1 FROM turns s WHERE s.conversation = c.id AND (instr(lower(s.question),"
+                             " ?) OR instr(lower(s.markdown), ?) OR instr(lower(c.title), ?)))"] * len(terms))
+        return self._conversations(f"c.owner = ? AND {each}", (owner, *(t for t in terms for _ in range(3))))
+
     def get(self, owner: str, conversation: str) -> Conversation | None:
         found = self._conversations("c.owner = ? AND c.id = ?", (owner, conversation))
         return found[0] if found else None

@@ -327,6 +327,10 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(page):
         if shows_more(page, renamed, 0, 10):
             break
     playwright.expect(page.locator("#conversations")).to_contain_text("Varel festival", timeout=10_000)
+    page.locator("#conversation-search input").fill("no such words anywhere")  # search narrows the list
+    playwright.expect(page.locator("#conversations label")).to_have_count(0, timeout=10_000)
+    page.locator("#conversation-search input").fill("hanna BRINK")  # a word of an answer, any case
+    playwright.expect(page.locator("#conversations")).to_contain_text("Varel festival", timeout=10_000)
     with page.expect_download() as download:
         page.locator("#export").click()
     exported = download.value

@@ -123,3 +123,16 @@ def test_thumbs_on_an_answer_are_kept_exported_and_listed_for_learning(tmp_path)
                          "NOT NULL, bubble TEXT NOT NULL, sources TEXT NOT NULL, markdown TEXT NOT NULL, asked TEXT "
                          "NOT NULL, PRIMARY KEY (conversation, position));")
     assert ConversationBook(tmp_path / "old.sqlite").ratings("ann") == []
+
+
+def test_the_list_narrows_to_the_conversations_that_hold_every_word_typed(tmp_path):
+    page = panel(tmp_path)
+    festival = answered(page, None, ["Who opened the lantern festival?"])[0]
+    harbour = answered(page, None, ["When did the harbour reopen?"])[0]
+    answered(page, None, ["Bob's festival question"], BOB)
+    assert [v for _, v in page.searched("FESTIVAL", None, ANN)["choices"]] == [festival]  # case folded, Ann's only
+    assert [v for _, v in page.searched("harbour reopen", harbour, ANN)["choices"]] == [harbour]
+    assert page.searched("harbour reopen", harbour, ANN)["value"] == harbour
+    assert page.searched("festival harbour", None, ANN)["choices"] == []  # every word must be there
+    assert len(page.searched("parnell", None, ANN)["choices"]) == 2  # words of the answers count too
+    assert [v for _, v in page.searched("", None, ANN)["choices"]] == [harbour, festival]

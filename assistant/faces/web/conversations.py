@@ -44,6 +44,8 @@ class ConversationsPanel:
         self.opened = gr.BrowserState(None, storage_key=OPENED_KEY,  # this browser's open conversation
                                       secret=self.bot.conversations.browser_secret())
         with gr.Accordion("Conversations", open=False, elem_id="conversations-box"):
+            self.search = gr.Textbox(label="Search the conversations", placeholder="words in a question or an answer",
+                                     max_lines=1, elem_id="conversation-search")
             self.listing = gr.Radio([], label="Kept conversations (newest first)", elem_id="conversations")
             with gr.Row():
                 self.name = gr.Textbox(label="Name", max_lines=1, scale=3, elem_id="conversation-name")
@@ -61,6 +63,7 @@ class ConversationsPanel:
         shown = [chatbot, questions, sources, kept, self.opened, self.listing, self.name, self.export]
         private: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
         self.listing.input(self.open, self.listing, shown, **private)
+        self.search.change(self.searched, [self.search, self.opened], self.listing, **private)
         for button in new_buttons:
             button.click(self.new, None, shown, **private)
         chatbot.clear(self.new, None, shown, **private)
@@ -74,10 +77,14 @@ class ConversationsPanel:
         app.load(self.open, self.opened, shown, **private)
         return [self.opened, self.listing, self.name, self.export]
 
-    def _listing(self, owner: str, selected: str | None):
+    def _listing(self, owner: str, selected: str | None, words: str = ""):
         choices = [(f"{c.title} · {c.turns} question{'' if c.turns == 1 else 's'} · {local_time(c.updated)}", c.id)
-                   for c in self.bot.conversations.list(owner)]
+                   for c in self.bot.conversations.search(owner, words)]
         return gr.update(choices=choices, value=selected if any(v == selected for _, v in choices) else None)
+
+    def searched(self, words: str, conversation: str | None, request: gr.Request):
+        """The list narrowed to the conversations that hold every word typed (all of them again when emptied)."""
+        return self._listing(login_of(request), conversation, words or "")
 
     def _export_file(self, owner: str, conversation: str) -> str | None:
         """The conversation as a Markdown file named after it, for the download button."""
