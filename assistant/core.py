@@ -342,6 +342,12 @@ class Assistant:
         book = self.stories.current()
         return [{"id": k, **vars(v), "story": book.story_of(k)} for k, v in sorted(manifest.articles.items())]
 
+    def article_text(self, article_id: str) -> str | None:
+        """The whole text of an indexed article as it was read (a citation's ``article_id``); None when the
+        index holds no such article."""
+        entry = Manifest.load(self.settings.manifest_path).articles.get(article_id)
+        return self.store.article_text(article_id, entry.chunks) if entry is not None and entry.chunks else None
+
     @property
     def articles_dir(self) -> Path:
         return self.settings.articles_dir

@@ -191,3 +191,17 @@ def test_bad_article_is_reported_and_others_indexed(embedder, seed_copy, tmp_pat
 def test_bad_setting_is_named():
     with pytest.raises(ValueError, match="chunk_tokens"):
         Assistant(chunk_tokens=2)
+
+
+def test_the_whole_text_of_a_cited_article_is_read_back_from_the_index(seed_bot):
+    from assistant.faces.render import sources_html
+    from assistant.ingest.load import load_file
+
+    [article] = load_file(seed_bot.articles_dir / "coalition-strikes-syria.txt", "coalition-strikes-syria.txt",
+                          10_000_000)
+    assert seed_bot.article_text("coalition-strikes-syria.txt") == article.text  # its passages overlap: joined once
+    assert seed_bot.article_text("no-such-article.txt") is None
+    answer = seed_bot.ask("Who confirmed the Palmyra attack?")
+    shown = sources_html(answer, {"coalition-strikes-syria.txt": "First <b>part</b>.\n\nSecond part."})
+    assert '<details class="source-article"><summary>Whole article</summary>' in shown
+    assert "<p>First &lt;b&gt;part&lt;/b&gt;.</p><p>Second part.</p>" in shown  # text, never markup

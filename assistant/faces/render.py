@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from urllib.parse import urlparse
 
 from ..records.answer import CITATION_MARKER, Answer, Citation
@@ -183,9 +184,16 @@ def _highlighted(citation: Citation) -> str:
             + html.escape(passage[end:]))
 
 
-def sources_html(answer: Answer | None) -> str:
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+
+
+def sources_html(answer: Answer | None, whole: Mapping[str, str] | None = None) -> str:
+    """The sources panel: each citation's passage with the quote marked; ``whole``: the cited articles' whole
+    texts by id, each shown folded under its citation (article text escaped, never run)."""
     if answer is None:
         return '<div class="sources-empty">Sources of the answer appear here.</div>'
+    whole = whole or {}
     blocks = []
     for c in answer.citations:
         flag = "" if c.verified else ' <span class="unverified">unverified</span>'
@@ -199,6 +207,8 @@ def sources_html(answer: Answer | None) -> str:
             f'<blockquote class="source-passage">{_highlighted(c)}</blockquote>'
             + (f'<div class="source-dates">{html.escape(dates_said(c))}</div>' if c.dates else "")
             + (f'<div class="source-carried">{carried_by_said(c, _linked_carrier)}</div>' if c.carried_by else "")
+            + (f'<details class="source-article"><summary>Whole article</summary>{_paragraphs(whole[c.article_id])}'
+               "</details>" if whole.get(c.article_id) else "")
             + "</div>"
         )
     if not answer.citations:

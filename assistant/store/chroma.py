@@ -236,6 +236,14 @@ class ChromaStore:
             set(self.collection.get(ids=ids, where=filters.where(), include=[])["ids"])
         return [i for i in ids if i in allowed]
 
+    def article_text(self, article_id: str, chunks: int) -> str:
+        """An article's whole text as indexed, from its ``chunks`` passages (they overlap by a sentence, and each
+        knows where it stands in the article)."""
+        text = ""
+        for passage in sorted(self.get([chunk_id_of(article_id, n) for n in range(chunks)]), key=lambda p: p.start):
+            text = text[:passage.start] + passage.text if passage.start <= len(text) else f"{text}\n\n{passage.text}"
+        return text
+
     def first_chunks(self, filters: Filters, stamp: str | None = None) -> list[str]:
         """The first chunk of each article that passes ``filters``, newest article first: where its lead is."""
         facts = self._facts_now(stamp)

@@ -108,6 +108,9 @@ def test_palmyra_question_shows_answer_and_highlighted_source(page):
     others = sources.locator(".source.other").all_text_contents()
     assert others and all("rank score" in t and "answer score" not in t for t in others)
     page.screenshot(path=str(SHOTS / "palmyra.png"))
+    whole = sources.locator(".source:not(.other) details.source-article").first  # the whole cited article, folded
+    whole.locator("summary").click()
+    playwright.expect(whole).to_contain_text("has vowed", timeout=10_000)  # beyond the quoted passage
     # a follow-up is understood in the context of the conversation, and answers the new thing asked
     ask(page, "When did it happen?", "December 13th", short="December 13th")
     page.screenshot(path=str(SHOTS / "follow-up.png"))

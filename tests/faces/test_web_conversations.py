@@ -20,7 +20,8 @@ ANN, BOB = SimpleNamespace(username="ann"), SimpleNamespace(username="bob")
 
 def panel(tmp_path: Path) -> ConversationsPanel:
     return ConversationsPanel(SimpleNamespace(conversations=ConversationBook(tmp_path / "conversations.sqlite"),
-                                              settings=SimpleNamespace(index_dir=tmp_path)))
+                                              settings=SimpleNamespace(index_dir=tmp_path),
+                                              article_text=lambda article_id: None))
 
 
 def answer_to(question: str) -> Answer:

@@ -33,6 +33,7 @@ from .assets import CITATION_CLICK_JS, CSS, SHOW_SOURCES_JS
 from .conversations import ConversationsPanel
 from .feeds import FeedsPanel
 from .logins import LoginCheck
+from .sources import shown_sources
 
 log = logging.getLogger(__name__)
 PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
@@ -105,7 +106,7 @@ class ChatPage:
             log.exception("question failed: %r", question)
             history[-1] = {"role": "assistant",
                            "content": f"Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
-        yield history, [*questions, question], sources_html(answer), "", answer
+        yield history, [*questions, question], shown_sources(self.bot, answer), "", answer
 
     @staticmethod
     def filters_on(since: str, until: str, sources: list[str] | None, as_of: str) -> str:

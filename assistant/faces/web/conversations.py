@@ -17,6 +17,7 @@ from ...core import Assistant
 from ...records.answer import Answer
 from ...records.dates import local_time
 from ..render import answer_markdown, chat_answer, chat_text, sources_html
+from .sources import shown_sources
 
 OPENED_KEY = "news-assistant-conversation"
 
@@ -115,7 +116,7 @@ class ConversationsPanel:
             return gr.update(), gr.update(), gr.update(), gr.update()
         owner = login_of(request)
         conversation = self.bot.conversations.add(owner, conversation, questions[-1], chat_answer(answer),
-                                                  sources_html(answer), answer_markdown(answer))
+                                                  shown_sources(self.bot, answer), answer_markdown(answer))
         found = self.bot.conversations.get(owner, conversation)
         return (conversation, self._listing(owner, conversation), found.title if found else "",
                 self._export_file(owner, conversation))
