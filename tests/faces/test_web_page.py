@@ -49,6 +49,9 @@ class StandInAssistant:
         self.asked.append({"question": question, "k": k, "as_of": as_of})
         return ANSWER
 
+    def article_text(self, article_id):
+        return None
+
     def add_file(self, name, data):
         if not name.endswith(".md"):
             raise UploadError(f"{name}: .exe files are not articles")
