@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import BadValueError
 from ..records.answer import Answer, BriefedStory, Citation
-from ..records.article import Passage, Span
+from ..records.article import Passage, Span, chunk_id_of
 from ..records.dates import date_number, day_label
 from ..records.events import AnswerEvent
 from ..records.query import Query
@@ -105,7 +105,7 @@ class BriefingBuilder:
 
     def run(self, query: Query, passages: list[Passage]) -> Answer:
         topic = query.search_text
-        firsts = [p for p in passages if p.start == 0 or p.chunk_id.endswith("::0")]
+        firsts = [p for p in passages if p.chunk_id == chunk_id_of(p.article_id, 0)]  # where each lead stands
         if topic:
             about = self._about_topic(query, passages)
             firsts = [p for p in firsts if p.article_id in about]
