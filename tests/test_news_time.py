@@ -157,7 +157,7 @@ def test_a_cited_event_carries_its_date_when_the_sentence_does_not_spell_it_out(
 
 
 def test_the_web_chat_takes_as_of_and_shows_the_period_and_how_current(story_bot):
-    from assistant.faces.web.app import ChatPage
+    from assistant.faces.web.chat import ChatPage
 
     steps = list(ChatPage(story_bot).respond("Who ordered a review of the city bridges last week?", [], [], 5, "", "",
                                              None, "2024-12-16"))

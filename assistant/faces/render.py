@@ -26,6 +26,11 @@ def chat_text(text: str) -> str:
     return AUTOLINK.sub(r"\\\g<0>", MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
 
 
+def typed_text(shown: str) -> str:
+    """What was typed, from a bubble :func:`chat_text` made (an edited question comes back as shown)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", shown))
+
+
 def markdown_safe(text: str) -> str:
     """Text that stays text in a Markdown client (no HTML, no link, no image) but reads as it is
     elsewhere: only ``\\ < [ ]`` are escaped, and the answer's ``[n]`` markers are kept."""

@@ -88,9 +88,11 @@ class ConversationBook:
             return db.execute("SELECT value FROM meta WHERE key = 'browser_secret'").fetchone()[0]
 
     def add(self, owner: str, conversation: str | None, question: str, bubble: str, sources: str,
-            markdown: str) -> str:
+            markdown: str, replacing: int | None = None) -> str:
         """Append a turn (see :class:`Turn`); a conversation that is missing (none yet, or deleted meanwhile)
-        is started anew. Returns the conversation's id."""
+        is started anew. ``replacing``: the position of the turn this one takes the place of, a question asked
+        again (regenerated, or edited and sent again); that turn and every later one are dropped, as the chat
+        drops them. Returns the conversation's id."""
         turn = Turn(question, bubble, sources, markdown)
         now = _now()
         with self._db() as db:
@@ -98,6 +100,13 @@ class ConversationBook:
                 conversation = uuid.uuid4().hex
                 db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)",
                            (conversation, owner, title_of(turn.question), now, now))
+            elif replacing is not None:
+                first = db.execute("SELECT question FROM turns WHERE conversation = ? AND position = 0",
+                                   (conversation,)).fetchone()
+                if replacing == 0 and first:  # named after its first question, unless renamed: the new one
+                    db.execute("UPDATE conversations SET title = ? WHERE id = ? AND title = ?",
+                               (title_of(turn.question), conversation, title_of(first[0])))
+                db.execute("DELETE FROM turns WHERE conversation = ? AND position >= ?", (conversation, replacing))
             position = db.execute("SELECT COUNT(*) FROM turns WHERE conversation = ?", (conversation,)).fetchone()[0]
             db.execute("INSERT INTO turns (conversation, position, question, bubble, sources, markdown, asked) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?)",

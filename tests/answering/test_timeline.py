@@ -85,7 +85,7 @@ def test_a_topic_the_articles_do_not_follow_gets_no_events(story_bot) -> None:
 
 
 def test_the_web_chat_shows_a_timeline_an_event_a_line(story_bot) -> None:
-    from assistant.faces.web.app import ChatPage
+    from assistant.faces.web.chat import ChatPage
 
     steps = list(ChatPage(story_bot).respond("How did the Halden bridge collapse develop?", [], [], 5, "", "", None))
     history, _, sources, _, _ = steps[-1]

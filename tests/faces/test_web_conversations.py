@@ -29,13 +29,14 @@ def answer_to(question: str) -> Answer:
 
 
 def answered(panel: ConversationsPanel, conversation, questions: list[str], request=ANN):
-    return panel.save(conversation, questions, answer_to(questions[-1]), request)
+    return panel.save(conversation, questions, answer_to(questions[-1]), None, request)
 
 
 def test_each_answer_is_kept_and_the_conversation_reopens_with_its_own_sources(tmp_path):
     page = panel(tmp_path)
-    conversation, listing, name, exported = answered(page, None, ["Who confirmed it?"])
+    conversation, listing, name, exported, replacing = answered(page, None, ["Who confirmed it?"])
     assert name == "Who confirmed it?" and listing["value"] == conversation and Path(exported).exists()
+    assert replacing is None  # a turn asked again has taken its place
     assert [value for _, value in listing["choices"]] == [conversation]
     assert answered(page, conversation, ["Who confirmed it?", "When?"])[0] == conversation
     history, questions, shown, kept, opened, *_ = panel(tmp_path).open(conversation, ANN)  # a new page, a restart
@@ -47,15 +48,15 @@ def test_each_answer_is_kept_and_the_conversation_reopens_with_its_own_sources(t
 
 def test_a_refused_or_failed_question_is_not_kept(tmp_path):
     page = panel(tmp_path)
-    assert page.save(None, [], None, ANN)[0] == {"__type__": "update"}
+    assert page.save(None, [], None, None, ANN)[0] == {"__type__": "update"}
     assert page.bot.conversations.list("ann") == []
 
 
 def test_another_login_sees_an_empty_chat_and_its_own_list(tmp_path):
     page = panel(tmp_path)
     conversation = answered(page, None, ["Ann's question"])[0]
-    history, questions, _, kept, opened, listing, name, export = page.open(conversation, BOB)
-    assert (history, questions, kept, opened, name, export) == ([], [], {}, None, "", None)
+    history, questions, _, kept, opened, listing, name, export, replacing = page.open(conversation, BOB)
+    assert (history, questions, kept, opened, name, export, replacing) == ([], [], {}, None, "", None, None)
     assert listing["choices"] == []
 
 
@@ -81,7 +82,8 @@ def test_what_is_kept_is_made_from_the_server_s_answer_never_from_the_browser(tm
     evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
     citation = Citation(1, f"Title {evil}", "a.md", f"Quote {evil}.", 0, 10, 0.9, passage=f"Quote {evil}.")
     page = panel(tmp_path)
-    conversation = page.save(None, ["Who?"], Answer(f"Said {evil} [1]", [citation], False, question="Who?"), ANN)[0]
+    said = Answer(f"Said {evil} [1]", [citation], False, question="Who?")
+    conversation = page.save(None, ["Who?"], said, None, ANN)[0]
     [turn] = page.bot.conversations.turns("ann", conversation)
     for kept in (turn.bubble, turn.sources):
         assert "<img" not in kept and "<script" not in kept and "&lt;img" in kept
@@ -89,7 +91,7 @@ def test_what_is_kept_is_made_from_the_server_s_answer_never_from_the_browser(tm
 
 def test_an_export_is_private_inside_the_index_folder_and_goes_with_its_conversation(tmp_path):
     page = panel(tmp_path)
-    conversation, _, _, exported = answered(page, None, ["Who confirmed it?"])
+    conversation, _, _, exported, _ = answered(page, None, ["Who confirmed it?"])
     path = Path(exported)
     assert path.parent == tmp_path / "exports" / conversation
     assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
@@ -137,3 +139,25 @@ def test_the_list_narrows_to_the_conversations_that_hold_every_word_typed(tmp_pa
     assert page.searched("festival harbour", None, ANN)["choices"] == []  # every word must be there
     assert len(page.searched("parnell", None, ANN)["choices"]) == 2  # words of the answers count too
     assert [v for _, v in page.searched("", None, ANN)["choices"]] == [harbour, festival]
+
+
+def test_an_answer_asked_again_is_kept_in_the_place_of_the_old_one(tmp_path):
+    page = panel(tmp_path)
+    conversation = answered(page, None, ["Who confirmed it?"])[0]
+    answered(page, conversation, ["Who confirmed it?", "When?"])
+    page.save(conversation, ["Who denied it?"], answer_to("Who denied it?"), 0, ANN)  # the first question, edited
+    history = page.open(conversation, ANN)[0]
+    assert [m["content"] for m in history][::2] == ["Who denied it?"]
+    assert "Who denied it?" in Path(page._export_file("ann", conversation)).read_text(encoding="utf-8")
+
+
+def test_the_list_keeps_to_the_words_searched_for_after_an_answer_a_rename_or_a_new_conversation(tmp_path):
+    page = panel(tmp_path)
+    festival = answered(page, None, ["Who opened the lantern festival?"])[0]
+    answered(page, None, ["When did the harbour reopen?"])
+    listed = page.save(festival, ["Who opened the lantern festival?", "How many came?"], answer_to("How many came?"),
+                       None, ANN, "festival")[1]
+    assert [v for _, v in listed["choices"]] == [festival]
+    assert [v for _, v in page.rename(festival, "Lanterns", ANN, "festival")[0]["choices"]] == [festival]
+    assert [v for _, v in page.open(festival, ANN, "festival")[5]["choices"]] == [festival]
+    assert [v for _, v in page.new(ANN, "festival")[5]["choices"]] == [festival]

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from assistant.answering.citing import cite
 from assistant.errors import UploadError
-from assistant.faces.web.app import ChatPage
+from assistant.faces.web.chat import ChatPage
 from assistant.faces.web.articles import ArticlesPage
 from assistant.records.answer import Answer, ShortAnswer
 from assistant.records.article import Passage
@@ -250,3 +250,17 @@ def test_the_source_filter_lists_publishers_and_articles_by_title(seed_bot, stor
     assert source_choices(seed_bot) == [("Coalition strikes syria (article)", "coalition-strikes-syria.txt")]
     labels = [label for label, _ in source_choices(story_bot)]
     assert "Harbour Post" in labels and not any(label.endswith(".md") for label in labels)
+
+
+def test_regenerate_and_an_edited_question_rewind_the_chat_to_that_question():
+    page = ChatPage(StandInAssistant())
+    history = respond(page, "Who confirmed the attack?")[-1][0]
+    history = respond(page, "When [did] it *happen*?", history, ["Who confirmed the attack?"])[-1][0]
+    questions = ["Who confirmed the attack?", "When [did] it *happen*?"]
+    kept = {"1": "<first sources>", "3": "<second sources>"}
+    shown, asked, earlier, box, replacing = page.asked_again(history, questions, kept,
+                                                             SimpleNamespace(index=2, value=history[2]["content"]))
+    assert (len(shown), asked, earlier, box, replacing) == (2, questions[:1], {"1": "<first sources>"}, questions[1], 1)
+    edit = SimpleNamespace(index=0, value=[{"type": "text", "text": r"Who \*denied\* the attack?"}], previous_value="")
+    shown, asked, earlier, box, replacing = page.edited(history, questions, kept, edit)
+    assert (shown, asked, earlier, box, replacing) == ([], [], {}, "Who *denied* the attack?", 0)  # as typed

@@ -73,3 +73,21 @@ def test_titles_are_cut_at_a_word_and_the_browser_secret_is_stable(tmp_path):
     book = ConversationBook(tmp_path / "c.sqlite")
     assert book.browser_secret() == ConversationBook(tmp_path / "c.sqlite").browser_secret()
     assert len(book.browser_secret()) >= 24
+
+
+def test_a_question_asked_again_takes_the_place_of_its_turn_and_drops_the_later_ones(tmp_path):
+    book = ConversationBook(tmp_path / "c.sqlite")
+    kept = add(book, "ann", None, "Who confirmed it?")
+    for question in ("When?", "Where?"):
+        add(book, "ann", kept, question)
+    assert book.add("ann", kept, "When did it happen?", "b", "s", "m", replacing=1) == kept  # edited, sent again
+    assert [t.question for t in book.turns("ann", kept)] == ["Who confirmed it?", "When did it happen?"]
+    book.add("ann", kept, "When did it happen?", "again", "s", "m", replacing=1)  # regenerated
+    assert [t.bubble for t in book.turns("ann", kept)][1:] == ["again"]
+    assert book.add("bob", kept, "Bob's", "b", "s", "m", replacing=0) != kept  # not his: a new one of his own
+    assert len(book.turns("ann", kept)) == 2
+    book.add("ann", kept, "Who denied it?", "b", "s", "m", replacing=0)  # named after its first question
+    assert book.get("ann", kept).title == "Who denied it?"
+    book.rename("ann", kept, "Palmyra")
+    book.add("ann", kept, "Who saw it?", "b", "s", "m", replacing=0)  # a name given is kept
+    assert book.get("ann", kept).title == "Palmyra"

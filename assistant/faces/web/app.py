@@ -1,23 +1,19 @@
-"""The web chat (Gradio): chat with checkable sources, an articles tab with upload and update."""
+"""The web chat (Gradio): chat with checkable sources, an articles tab with upload and update, and the
+server that serves it."""
 
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 import gradio as gr
 
 from ...core import Assistant
-from ...errors import AssistantError
-from ...records.answer import Answer
-from ...records.events import Done, Status, TextDelta
-from ...records.filters import Filters, as_of_date
-from ...records.wire import answer_dict
 from ...settings import api_keys_of, logins
-from ..render import chat_answer, chat_status, chat_text, sources_html
+from ..render import sources_html
 from ..server.endpoints import api_app_kwargs
 from ..server.served_index import ServedIndex
 from .articles import (
@@ -30,110 +26,13 @@ from .articles import (
     status_markdown,
 )
 from .assets import CITATION_CLICK_JS, CSS, SHOW_SOURCES_JS
+from .chat import BRIEFING_QUESTION, ChatPage
 from .conversations import ConversationsPanel
 from .feeds import FeedsPanel
 from .logins import LoginCheck
-from .sources import shown_sources
 
 log = logging.getLogger(__name__)
 PRIVATE: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}  # page events, not the API
-
-
-def _filters(since: str, until: str, sources: list[str] | None) -> Filters:
-    return Filters(tuple(sources or ()), (since or "").strip() or None, (until or "").strip() or None)
-
-
-OPTION_LABELS = {"since": "Since", "until": "Until", "as_of": "As of"}  # the page's names of the settings
-SETTING_VALUE = re.compile(rf"\b({'|'.join(OPTION_LABELS)})=('[^']*'|\S+)")
-
-
-def in_page_words(error: AssistantError) -> str:
-    """A bad option as the page names it: "“2026-13-40” in As of is not a date like 2024-12-15", not the
-    setting's name (``as_of='2026-13-40'``)."""
-    text = str(error)
-    first = SETTING_VALUE.search(text)
-    if first and first.start() == 0 and text[first.end():].startswith(" is not"):  # the typed value, then where
-        value = first[2].strip("'")
-        text = f"“{value}” in {OPTION_LABELS[first[1]]}{text[first.end():]}"
-    return SETTING_VALUE.sub(lambda m: f"{OPTION_LABELS[m[1]]} {m[2].strip(chr(39))}", text)
-
-
-BRIEFING_QUESTION = "What's new?"  # the Briefing button's question: the past seven days, or the options' dates
-
-
-class ChatPage:
-    """Event handlers; each calls the façade and turns its typed result into components."""
-
-    def __init__(self, bot: Assistant) -> None:
-        self.bot = bot
-
-    def respond(self, message: str, history: list[dict], questions: list[str], k: int, since: str, until: str,
-                sources: list[str] | None, as_of: str = ""):
-        question = (message or "").strip()
-        if not question:
-            yield history, questions, gr.update(), "", None
-            return
-        limit = self.bot.settings.max_question_chars
-        try:
-            filters = _filters(since, until, sources)
-            day = as_of_date((as_of or "").strip() or None)
-        except AssistantError as error:
-            refusal: str | None = f"Please correct the options: {in_page_words(error)}."
-        else:
-            refusal = (f"Your question is {len(question):,} characters long; please keep it under {limit:,}."
-                       if len(question) > limit else None)
-        if refusal:  # said in the chat; the question stays in the box, to be asked again once corrected
-            said = {"role": "assistant", "content": chat_text(refusal)}
-            yield [*history, said], questions, gr.update(), message, None
-            return
-        history = [*history, {"role": "user", "content": chat_text(question)},
-                   {"role": "assistant", "content": "…"}]
-        yield history, questions, gr.update(), "", None
-        answer: Answer | None = None
-        try:
-            written = ""
-            for event in self.bot.ask_stream(question, history=questions, k=int(k), filters=filters, as_of=day):
-                match event:
-                    case Status(message):
-                        history[-1] = {"role": "assistant", "content": chat_status(message)}
-                    case TextDelta(text):
-                        written += text
-                        history[-1] = {"role": "assistant", "content": chat_text(written)}
-                    case Done(answer):
-                        history[-1] = {"role": "assistant", "content": chat_answer(answer)}
-                yield history, questions, gr.update(), "", None
-        except Exception as error:
-            log.exception("question failed: %r", question)
-            history[-1] = {"role": "assistant",
-                           "content": f"Sorry, this question failed: {chat_text(str(error) or type(error).__name__)}"}
-        yield history, [*questions, question], shown_sources(self.bot, answer), "", answer
-
-    @staticmethod
-    def filters_on(since: str, until: str, sources: list[str] | None, as_of: str) -> str:
-        """The marker over the chat while options narrow the answers; a bad date is named as it is typed."""
-        try:
-            filters = _filters(since, until, sources)
-            day = as_of_date((as_of or "").strip() or None)
-        except AssistantError as error:
-            return f"**Options:** please correct this: {chat_text(in_page_words(error))}"
-        said = [f"{name} {value}" for name, value in (("since", filters.since), ("until", filters.until),
-                                                      ("only", ", ".join(filters.sources)), ("as of", day)) if value]
-        return "**Filters on:** " + chat_text("; ".join(said)) if said else ""
-
-    @staticmethod
-    def keep(history: list[dict], shown: str, kept: dict[str, str]) -> dict[str, str]:
-        """Each answer keeps its own sources: the panel just shown, under the answer's message index."""
-        return {**kept, str(len(history) - 1): shown} if history and history[-1]["role"] == "assistant" else kept
-
-    @staticmethod
-    def sources_of(kept: dict[str, str], selected: gr.SelectData):
-        """The sources of the answer the user clicked or tapped, in the panel."""
-        index = selected.index[0] if isinstance(selected.index, list | tuple) else selected.index
-        return kept.get(str(index), gr.update())
-
-    def ask_api(self, question: str, k: int = 5, as_of: str = "") -> dict:
-        """API for scripts (gradio_client): the same JSON as ``assistant ask --json`` (``as_of``: ``--as-of``)."""
-        return answer_dict(self.bot.ask(question, k=int(k), as_of=as_of.strip() or None))
 
 
 def build_app(bot: Assistant) -> gr.Blocks:
@@ -148,7 +47,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                     # no LaTeX: "\(" and "$" in a question or an article are text, not maths
                     marker = gr.Markdown(elem_id="filters-on")
                     chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat", buttons=["copy"],
-                                         latex_delimiters=[])
+                                         latex_delimiters=[], editable="user")  # a sent question can be edited
                     questions = gr.State([])
                     with gr.Row():
                         box = gr.Textbox(placeholder="Ask about your articles…", show_label=False, scale=5,
@@ -190,11 +89,16 @@ def build_app(bot: Assistant) -> gr.Blocks:
         # While a question runs, Ask is off and Stop on; when it ends (or is stopped), the other way round.
         # Briefing asks the briefing question as if typed, so the options (since, until, as of) apply to it too.
         briefed = briefing.click(lambda: BRIEFING_QUESTION, None, box, queue=False, **PRIVATE)
+        # Regenerate and an edited question rewind the chat to that question, then ask it as if typed.
+        rewinding = [chatbot, questions, kept, box, conversations.replacing]
+        rewound = [chatbot.retry(page.asked_again, rewinding[:3], rewinding, queue=False, **PRIVATE),
+                   chatbot.edit(page.edited, rewinding[:3], rewinding, queue=False, **PRIVATE)]
+        triggers: list[Callable[..., Any]] = [box.submit, send.click, briefed.then, *(e.then for e in rewound)]
         asked = [ask(_running, None, [send, stop], queue=False, **PRIVATE).then(
-            page.respond, inputs, outputs, api_visibility="private") for ask in (box.submit, send.click, briefed.then)]
+            page.respond, inputs, outputs, api_visibility="private") for ask in triggers]
         for event in asked:
             event.then(page.keep, [chatbot, sources, kept], kept, **PRIVATE
-                       ).then(conversations.save, [conversations.opened, questions, answered], saved,
+                       ).then(conversations.save, conversations.save_inputs(questions, answered), saved,
                               **PRIVATE).then(_idle, None, [send, stop], queue=False, **PRIVATE)
         # a Dependency is a dict, but gradio's hint (a list of dicts) does not take a list of them
         stop.click(_idle, None, [send, stop], cancels=cast("list[dict[str, Any]]", asked), queue=False,

@@ -26,9 +26,10 @@ def login_of(request: gr.Request | None) -> str:
     return (getattr(request, "username", None) or "") if request is not None else ""
 
 
-def text_of(message: dict) -> str:
-    """A chat message's Markdown: the page hands back its content as a list of parts ("type": "text")."""
-    content = message["content"]
+def text_of(content: Any) -> str:
+    """A chat message's Markdown from its content: the page hands it back as a list of parts ("type": "text")."""
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
     if isinstance(content, str):
         return content
     return "".join(part.get("text", "") for part in content if isinstance(part, dict))
@@ -44,6 +45,7 @@ class ConversationsPanel:
         """The components, in a collapsible box above the chat (the page wires them with :meth:`wire`)."""
         self.opened = gr.BrowserState(None, storage_key=OPENED_KEY,  # this browser's open conversation
                                       secret=self.bot.conversations.browser_secret())
+        self.replacing = gr.State(None)  # the kept turn the next answer takes the place of (regenerate, edit)
         with gr.Accordion("Conversations", open=False, elem_id="conversations-box"):
             self.search = gr.Textbox(label="Search the conversations", placeholder="words in a question or an answer",
                                      max_lines=1, elem_id="conversation-search")
@@ -61,31 +63,38 @@ class ConversationsPanel:
     def wire(self, chatbot: gr.Chatbot, questions: gr.State, sources: gr.HTML, kept: gr.State,
              new_buttons: list[gr.Button], app: gr.Blocks) -> list:
         """Connect the components to the chat; returns the outputs of :meth:`save` (run after each answer)."""
-        shown = [chatbot, questions, sources, kept, self.opened, self.listing, self.name, self.export]
+        shown = [chatbot, questions, sources, kept, self.opened, self.listing, self.name, self.export,
+                 self.replacing]
         private: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
-        self.listing.input(self.open, self.listing, shown, **private)
+        # every list shown keeps to the words searched for (a new answer or a rename does not undo the search)
+        self.listing.input(self.open, [self.listing, self.search], shown, **private)
         self.search.change(self.searched, [self.search, self.opened], self.listing, **private)
         for button in new_buttons:
-            button.click(self.new, None, shown, **private)
-        chatbot.clear(self.new, None, shown, **private)
+            button.click(self.new, self.search, shown, **private)
+        chatbot.clear(self.new, self.search, shown, **private)
         chatbot.like(self.rate, [self.opened, chatbot], self.export, **private)
-        self.rename_button.click(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
-        self.name.submit(self.rename, [self.opened, self.name], [self.listing, self.export], **private)
+        for renamed in (self.rename_button.click, self.name.submit):
+            renamed(self.rename, [self.opened, self.name, self.search], [self.listing, self.export], **private)
         self.delete_button.click(self.ask_to_delete, self.opened, self.confirm_row, **private)
         self.cancel_button.click(lambda: gr.update(visible=False), None, self.confirm_row, **private)
-        self.confirm_button.click(self.delete, self.opened, shown, **private).then(
+        self.confirm_button.click(self.delete, [self.opened, self.search], shown, **private).then(
             lambda: gr.update(visible=False), None, self.confirm_row, **private)
-        app.load(self.open, self.opened, shown, **private)
-        return [self.opened, self.listing, self.name, self.export]
+        app.load(self.open, [self.opened, self.search], shown, **private)
+        return [self.opened, self.listing, self.name, self.export, self.replacing]
 
-    def _listing(self, owner: str, selected: str | None, words: str = ""):
+    def save_inputs(self, questions: gr.State, answered: gr.State) -> list:
+        """What :meth:`save` reads, after each answer: the open conversation, the questions and the answer
+        given, the turn it replaces, the words searched for."""
+        return [self.opened, questions, answered, self.replacing, self.search]
+
+    def _listing(self, owner: str, selected: str | None, words: str):
         choices = [(f"{c.title} · {c.turns} question{'' if c.turns == 1 else 's'} · {local_time(c.updated)}", c.id)
-                   for c in self.bot.conversations.search(owner, words)]
+                   for c in self.bot.conversations.search(owner, words or "")]
         return gr.update(choices=choices, value=selected if any(v == selected for _, v in choices) else None)
 
     def searched(self, words: str, conversation: str | None, request: gr.Request):
         """The list narrowed to the conversations that hold every word typed (all of them again when emptied)."""
-        return self._listing(login_of(request), conversation, words or "")
+        return self._listing(login_of(request), conversation, words)
 
     def _export_file(self, owner: str, conversation: str) -> str | None:
         """The conversation as a Markdown file named after it, for the download button."""
@@ -108,26 +117,29 @@ class ConversationsPanel:
         page serves it to its owner's browser only); removed with the conversation."""
         return self.bot.settings.index_dir / "exports" / conversation
 
-    def save(self, conversation: str | None, questions: list[str], answer: Answer | None, request: gr.Request):
-        """Keep the question just answered (a refused or failed question is not kept). What is kept is made
-        here, from the server's own records of the turn (the question asked, the Answer given), never from
-        the HTML or Markdown a browser sends back, which another user's page would show."""
+    def save(self, conversation: str | None, questions: list[str], answer: Answer | None, replacing: int | None,
+             request: gr.Request, words: str = ""):
+        """Keep the question just answered (a refused or failed question is not kept), in the place of the
+        turn ``replacing`` when it was asked again. What is kept is made here, from the server's own records
+        of the turn (the question asked, the Answer given), never from the HTML or Markdown a browser sends
+        back, which another user's page would show."""
         if answer is None or not questions:
-            return gr.update(), gr.update(), gr.update(), gr.update()
+            return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
         owner = login_of(request)
         conversation = self.bot.conversations.add(owner, conversation, questions[-1], chat_answer(answer),
-                                                  shown_sources(self.bot, answer), answer_markdown(answer))
+                                                  shown_sources(self.bot, answer), answer_markdown(answer),
+                                                  replacing=replacing)
         found = self.bot.conversations.get(owner, conversation)
-        return (conversation, self._listing(owner, conversation), found.title if found else "",
-                self._export_file(owner, conversation))
+        return (conversation, self._listing(owner, conversation, words), found.title if found else "",
+                self._export_file(owner, conversation), None)
 
-    def open(self, conversation: str | None, request: gr.Request):
+    def open(self, conversation: str | None, request: gr.Request, words: str = ""):
         """Show a kept conversation again, each answer with its own sources; none (or another user's) is a
         new, empty conversation."""
         owner = login_of(request)
         turns = self.bot.conversations.turns(owner, conversation) if conversation else []
         if not conversation or not turns:  # no conversation has no turns
-            return self._empty(owner)
+            return self._empty(owner, words)
         history: list[dict] = []
         kept: dict[str, str] = {}
         for turn in turns:
@@ -136,23 +148,23 @@ class ConversationsPanel:
             kept[str(len(history) - 1)] = turn.sources
         found = self.bot.conversations.get(owner, conversation)
         return (history, [t.question for t in turns], turns[-1].sources, kept, conversation,
-                self._listing(owner, conversation), found.title if found else "",
-                self._export_file(owner, conversation))
+                self._listing(owner, conversation, words), found.title if found else "",
+                self._export_file(owner, conversation), None)
 
-    def _empty(self, owner: str):
-        return [], [], sources_html(None), {}, None, self._listing(owner, None), "", None
+    def _empty(self, owner: str, words: str = ""):
+        return [], [], sources_html(None), {}, None, self._listing(owner, None, words), "", None, None
 
-    def new(self, request: gr.Request):
-        return self._empty(login_of(request))
+    def new(self, request: gr.Request, words: str = ""):
+        return self._empty(login_of(request), words)
 
-    def rename(self, conversation: str | None, name: str, request: gr.Request):
+    def rename(self, conversation: str | None, name: str, request: gr.Request, words: str = ""):
         owner = login_of(request)
         if not conversation or not (name or "").strip():
             gr.Warning("Ask a question first, then name its conversation." if not conversation
                        else "A conversation's name cannot be empty.")
             return gr.update(), gr.update()
         self.bot.conversations.rename(owner, conversation, name)
-        return self._listing(owner, conversation), self._export_file(owner, conversation)
+        return self._listing(owner, conversation, words), self._export_file(owner, conversation)
 
     def rate(self, conversation: str | None, history: list[dict], liked: gr.LikeData, request: gr.Request):
         """The thumbs under an answer: kept with the conversation's turn, in its export and in
@@ -164,7 +176,7 @@ class ConversationsPanel:
         owner = login_of(request)
         turn = sum(1 for i in range(1, index) if history[i].get("role") == "assistant"
                    and history[i - 1].get("role") == "user")  # the answers before it, each a turn when kept
-        if self.bot.conversations.rate(owner, conversation, text_of(history[index]), rating, turn):
+        if self.bot.conversations.rate(owner, conversation, text_of(history[index]["content"]), rating, turn):
             return self._export_file(owner, conversation)
         return gr.update()
 
@@ -173,9 +185,9 @@ class ConversationsPanel:
         """Delete asks once more (nothing open: nothing to ask about)."""
         return gr.update(visible=bool(conversation))
 
-    def delete(self, conversation: str | None, request: gr.Request):
+    def delete(self, conversation: str | None, request: gr.Request, words: str = ""):
         owner = login_of(request)
         if conversation and self.bot.conversations.get(owner, conversation) is not None:
             self.bot.conversations.delete(owner, conversation)
             shutil.rmtree(self._exports(conversation), ignore_errors=True)
-        return self._empty(owner)
+        return self._empty(owner, words)

@@ -13,6 +13,9 @@ from ..render import chat_text
 
 log = logging.getLogger(__name__)
 HEADERS = ["Feed", "URL", "Every", "Last poll", "Articles", "Status"]
+# In pixels, long cells wrapping, as the articles table: at 1280 px a failing feed's whole reason shows in
+# Status; on a phone the table scrolls sideways to it.
+WIDTHS: list[str | int] = ["170px", "250px", "80px", "150px", "90px", "330px"]
 
 
 class FeedsPanel:
@@ -108,7 +111,8 @@ class FeedsPanel:
                 remove = gr.Button("Remove", size="sm", variant="stop", scale=1, elem_id="feed-remove")
             poll = gr.Button("Poll feeds now", size="sm", elem_id="poll")
             message = gr.Markdown(elem_id="feeds-message")
-            table = gr.Dataframe(self.rows(), headers=HEADERS, interactive=False, elem_id="feeds", wrap=True)
+            table = gr.Dataframe(self.rows(), headers=HEADERS, interactive=False, elem_id="feeds", wrap=True,
+                                 column_widths=WIDTHS)
         add.click(self.add_link, link, [message, link], api_visibility="private")
         follow.click(self.follow, [url, every], [message, table, url, chosen], api_visibility="private")
         rename.click(self.rename, [chosen, title], [message, table, title, chosen], api_visibility="private")
