@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from ..records.answer import CITATION_MARKER, Answer, Citation
 from ..records.article import Carrier, Passage
 from ..records.dates import day_label, window_label
+from ..records.reports import counted as counted_plain
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>$])")
 AUTOLINK = re.compile(r":(?=//)|(?<=\bwww)\.|@", re.IGNORECASE)  # what makes a bare URL or e-mail a link
@@ -221,7 +222,7 @@ def sources_html(answer: Answer | None, whole: Mapping[str, str] | None = None) 
     cited = {(c.article_id, c.passage_start) for c in answer.citations}
     others = [p for p in answer.passages if (p.article_id, p.start) not in cited]
     if others:
-        blocks.append(f"<details><summary>{len(others)} other retrieved passage(s)</summary>"
+        blocks.append(f"<details><summary>{counted_plain(len(others), 'other retrieved passage')}</summary>"
                       + "".join(_passage_html(p) for p in others) + "</details>")
     return '<div class="sources">' + "".join(blocks) + "</div>"
 

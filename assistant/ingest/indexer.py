@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from ..embedders import Embedder, backend_identity
 from ..errors import DamagedManifest
 from ..records.article import Article, Chunk, file_of
-from ..records.reports import Problem, UpdateReport
+from ..records.reports import Problem, UpdateReport, counted
 from ..search.bm25 import LexicalIndex
 from ..search.stories import Carrier, StoryBook, carrier_of, signature, signed_from_records
 from ..settings import Settings
@@ -180,10 +180,12 @@ class Indexer:
             texts = [c.text for _, chunks in batch for c in chunks]
             sentences = {(a.id, s.start, s.end): a.text[s.start:s.end]
                          for a, chunks in batch for c in chunks for s in c.sentences}  # overlaps embedded once
-            notify(done, len(changed), f"Embedding {len(texts)} passages and their {len(sentences)} sentences")
+            notify(done, len(changed), f"Embedding {counted(len(texts), 'passage')}")
             # Two calls: the int8 model quantises activations per batch, so passages embedded beside
             # sentences would move a little, and retrieval would change with how they were indexed.
             vectors = self.embedder.encode(texts)
+            notify(done + len(batch) // 2, len(changed),  # the passages are about half the time
+                   f"Embedding the {counted(len(sentences), 'sentence')} of those passages")
             sentence_rows = self.embedder.encode(list(sentences.values()))
             row = {key: i for i, key in enumerate(sentences)}
             replaced = [article.id for article, _ in batch if article.id in manifest.articles]

@@ -128,6 +128,11 @@ def test_a_closed_pipe_ends_the_command_quietly(seed_copy, tmp_path):
     asking.stdout.close()
     _, err = asking.communicate(timeout=300)
     assert b"Traceback" not in err and b"BrokenPipeError" not in err and asking.returncode == 0
+    asking = subprocess.Popen([str(ASSISTANT_BIN), *where, "ask", "Who confirmed the Palmyra attack?"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    asking.stdout.close()  # like `| head -3` gone before the answer is printed
+    _, err = asking.communicate(timeout=300)
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err and asking.returncode == 0
 
 
 def test_status_of_a_folder_never_indexed_says_what_waits(tmp_path):
@@ -139,3 +144,44 @@ def test_status_of_a_folder_never_indexed_says_what_waits(tmp_path):
     data = json.loads(run_cli("--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index"),
                               "status", "--json").stdout)
     assert data["consistent"] is False and data["waiting"].startswith("1 file waiting")
+
+
+def screen_after(written: str) -> str:
+    """The one line a terminal shows after ``written``: each carriage return goes back to its first column."""
+    line: list[str] = []
+    for piece in written.split("\n")[0].split("\r"):
+        line[:len(piece)] = piece
+    return "".join(line)
+
+
+def test_the_update_bar_moves_while_embedding_and_a_shorter_line_leaves_no_letters(tmp_path):
+    import io
+
+    from assistant import Assistant
+    from assistant.faces.cli.main import progress_bar
+
+    for name in ("harbour", "ferry", "rain"):
+        (tmp_path / "articles").mkdir(exist_ok=True)
+        (tmp_path / "articles" / f"{name}.txt").write_text(f"The {name} story\n\nThe {name} news was told on Monday. "
+                                                         "It was a long day for everyone involved in it.\n")
+    shown, steps = io.StringIO(), []
+    bar = progress_bar(True, shown)
+    bot = Assistant(articles_dir=tmp_path / "articles", index_dir=tmp_path / "index")
+    bot.update_index(progress=lambda done, total, message: (steps.append((done, total, message)),
+                                                             bar(done, total, message)))
+    shares = [done / total for done, total, _ in steps]
+    assert any(0 < share < 1 for share in shares), steps  # not stuck at the start until it is done
+    assert [m for _, _, m in steps if m.startswith("Embedding")] == [
+        "Embedding 3 passages", "Embedding the 9 sentences of those passages"]
+    assert screen_after(shown.getvalue()).rstrip().endswith("100% Done")  # nothing left of a longer line
+    assert shown.getvalue().endswith("\n")
+
+
+def test_folders_made_for_an_index_are_not_kept_by_git():
+    import subprocess
+
+    from ..conftest import ROOT
+
+    ignored = subprocess.run(["git", "check-ignore", "my-news-index/chroma.sqlite3", "index/x", ".venv/x"],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert ignored.stdout.split() == ["my-news-index/chroma.sqlite3", "index/x", ".venv/x"]

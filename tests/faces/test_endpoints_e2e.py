@@ -188,6 +188,9 @@ def test_a_never_indexed_folder_says_so_and_mcp_indexes_it_at_start(tmp_path):
                            capture_output=True, text=True, timeout=120)
     assert asked.returncode != 0 and "Traceback" not in asked.stderr
     assert "No articles indexed yet: 1 file waiting" in asked.stderr and "assistant index" in asked.stderr
+    chatted = subprocess.run([str(ASSISTANT_BIN), "--articles", str(articles), "--index", str(index), "chat"],
+                             input=PALMYRA + "\n", capture_output=True, text=True, timeout=120)
+    assert chatted.returncode != 0 and "No articles indexed yet: 1 file waiting" in chatted.stderr
     parameters = StdioServerParameters(command=str(ASSISTANT_BIN),
                                        args=["--articles", str(articles), "--index", str(index), "mcp"],
                                        env=dict(os.environ), cwd=ROOT)

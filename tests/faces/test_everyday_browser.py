@@ -1,6 +1,8 @@
-"""What a chat-app user expects, in Chromium on a desktop and on a 390 px phone: regenerate an answer, edit a
-sent question and send it again (the kept conversation follows), thumbs, the whole cited article, and the
-feeds panel (followed and fetched at once, a failing feed said there, renamed, removed)."""
+"""What a daily user meets, in Chromium on a desktop and on a 390 px phone: regenerate an answer, edit a sent
+question and send it again (the kept conversation follows), thumbs, the whole cited article, the trash icon,
+uploads checked before they are saved, the options' words, citation links without tracking, the feeds panel
+(followed and fetched at once, a failing feed said there, renamed, removed), the first run; and on the phone
+the conversation list (search, export, delete asked twice), the examples and Ask/Stop."""
 
 from __future__ import annotations
 
@@ -12,7 +14,17 @@ from ..conftest import SEEDS, Server, run_cli
 from ..feedserver import FeedServer, Route, rss
 from ..feedserver import page as article_page
 from ..ingest.test_feeds import STORY
-from .test_web_browser import FESTIVAL_ARTICLE, SHOTS, ask, browser, open_conversations, opened, playwright
+from .test_web_browser import (
+    FESTIVAL_ARTICLE,
+    NEW_ARTICLE,
+    SHOTS,
+    ask,
+    browser,
+    open_conversations,
+    opened,
+    playwright,
+    shows_more,
+)
 
 __all__ = ["browser"]  # a fixture, used by name
 SCREENS = {"desktop": {"width": 1300, "height": 1000}, "phone": {"width": 390, "height": 844}}
@@ -23,6 +35,8 @@ def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("everyday")
     shutil.copytree(SEEDS, base / "articles")
     (base / "articles" / "lantern-festival.txt").write_text(FESTIVAL_ARTICLE)
+    (base / "articles" / "quarry-rescue.md").write_text(NEW_ARTICLE.replace(
+        "source: Valley Herald\n", "source: Valley Herald\nurl: https://valley.example/quarry?utm_source=rss&id=7\n"))
     indexed = run_cli("--articles", str(base / "articles"), "--index", str(base / "index"), "index")
     assert indexed.returncode == 0, indexed.stderr
     server = Server(base / "articles", base / "index", base / "server.log")
@@ -135,3 +149,137 @@ def test_feeds_are_fetched_when_followed_said_when_failing_renamed_and_removed(p
         playwright.expect(message).to_contain_text("No longer following", timeout=30_000)
     playwright.expect(page.locator("#feeds")).not_to_contain_text("Harbour news", timeout=30_000)
     page.screenshot(path=str(SHOTS / f"feeds-removed-{page.screen}.png"), full_page=True)
+
+
+def test_the_trash_icon_empties_the_chat_for_good_and_keeps_the_conversation(page):
+    open_conversations(page)
+    ask(page, "Who opened the festival?", "Hanna Brink", short="Hanna Brink")
+    opened(page, "Who opened the festival? · 1 question")
+    page.locator("#chat").get_by_label("Clear").click()
+    playwright.expect(page.locator("#chat .bot")).to_have_count(0, timeout=10_000)
+    page.wait_for_timeout(1_000)
+    page.reload()  # it does not come back (it did: the view was emptied, the open conversation kept)
+    page.locator("#question textarea").wait_for()
+    page.wait_for_timeout(2_000)
+    assert page.locator("#chat .bot").count() == 0
+    open_conversations(page)
+    playwright.expect(page.locator("#conversations")).to_contain_text("Who opened the festival?", timeout=10_000)
+
+
+def test_uploads_are_checked_before_they_are_saved(page, server, tmp_path):
+    binary, broken = tmp_path / f"bad-binary-{page.screen}.txt", tmp_path / f"broken-{page.screen}.json"
+    binary.write_bytes(bytes(range(256)) * 8)
+    broken.write_text("{not json")
+    page.get_by_role("tab", name="Articles").click()
+    message = page.locator("#upload-message")
+    page.locator("#upload input[type=file]").set_input_files([str(binary), str(broken)])
+    playwright.expect(message).to_contain_text("binary", timeout=30_000)
+    playwright.expect(message).to_contain_text("not valid JSON")
+    assert message.inner_text().count("Rejected:") == 2 and "Saved:" not in message.inner_text()
+    assert not (server.articles / binary.name).exists() and not (server.articles / broken.name).exists()
+    same = tmp_path / "lantern-festival.txt"
+    same.write_text(FESTIVAL_ARTICLE)  # the very file already there
+    page.locator("#upload input[type=file]").set_input_files([str(same)])
+    playwright.expect(message).to_contain_text("Not saved: lantern-festival.txt", timeout=30_000)
+    assert "Saved:" not in message.inner_text().replace("Not saved:", "")
+    page.screenshot(path=str(SHOTS / f"uploads-refused-{page.screen}.png"), full_page=True)
+
+
+def test_options_name_the_box_of_a_bad_date_sources_are_publishers_and_links_carry_no_tracking(page):
+    page.locator("#chat").scroll_into_view_if_needed()
+    page.get_by_text("Options").last.click()
+    page.locator("#as-of").get_by_role("textbox").fill("2026-13-40")
+    page.locator("#as-of").get_by_role("textbox").press("Tab")
+    marker = page.locator("#filters-on")
+    playwright.expect(marker).to_contain_text("“2026-13-40” in As of", timeout=10_000)
+    assert "as_of=" not in marker.inner_text()
+    page.locator("#as-of").get_by_role("textbox").fill("")
+    page.locator("#as-of").get_by_role("textbox").press("Tab")
+    page.locator("#only input").click()
+    options = page.get_by_role("option")
+    playwright.expect(options.filter(has_text="Valley Herald")).to_have_count(1, timeout=10_000)
+    listed = options.all_inner_texts()
+    assert not [o for o in listed if o.endswith((".txt", ".md")) or "/" in o], listed  # no file paths
+    page.keyboard.press("Escape")
+    ask(page, "Who led the rescue at the Kettlebrook quarry lake?", "Mira Okonkwo")
+    links = [a.get_attribute("href") for a in page.locator("#sources a[href*='valley.example']").all()]
+    assert links and all(link == "https://valley.example/quarry?id=7" for link in links), links
+    page.screenshot(path=str(SHOTS / f"options-and-links-{page.screen}.png"), full_page=True)
+
+
+@pytest.fixture
+def phone(browser, server):
+    page = browser.new_page(viewport=SCREENS["phone"])
+    page.screen = "phone"
+    page.goto(server.url)
+    page.locator("#question textarea").wait_for()
+    page.locator("#new-conversation").click()
+    yield page
+    page.close()
+
+
+def test_on_a_phone_examples_ask_stop_search_export_and_delete_work(phone):
+    page = phone
+    page.evaluate("""() => { window.buttons = [];
+        new MutationObserver(() => window.buttons.push([document.querySelector('#ask').disabled,
+                                                        document.querySelector('#stop').disabled]))
+        .observe(document.body, {subtree: true, attributes: true, attributeFilter: ['disabled']}); }""")
+    examples = page.locator("#examples button")
+    playwright.expect(examples.first).to_be_visible(timeout=30_000)
+    text = examples.first.inner_text()
+    examples.first.click()
+    playwright.expect(page.locator("#question textarea")).to_have_value(text)
+    page.locator("#ask").click()
+    page.locator("#chat .user").filter(has_text=text).wait_for(timeout=30_000)
+    playwright.expect(page.locator("#ask")).to_be_enabled(timeout=60_000)
+    playwright.expect(page.locator("#stop")).to_be_disabled()
+    assert [True, False] in page.evaluate("window.buttons")  # while it ran: Ask off, Stop on
+    assert "don't say" not in page.locator("#chat .bot").last.inner_text() and "[1]" in page.locator(
+        "#chat .bot").last.inner_text()
+    page.locator("#chat").get_by_label("Dislike").last.click()
+    playwright.expect(page.locator("#chat").get_by_label("Disliked")).to_have_count(1, timeout=10_000)
+    page.wait_for_timeout(1_500)  # the rating reaches the server, which writes the export anew
+
+    open_conversations(page)
+    opened(page, text)
+    page.locator("#conversation-search input").fill("no such words anywhere")
+    playwright.expect(page.locator("#conversations label")).to_have_count(0, timeout=10_000)
+    page.locator("#conversation-search input").fill(text.split()[-1].strip("?"))
+    playwright.expect(page.locator("#conversations label").filter(has_text=text).first).to_be_visible(timeout=10_000)
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    saved = SHOTS / f"phone-{download.value.suggested_filename}"
+    download.value.save_as(saved)
+    assert "*Rated not helpful*" in saved.read_text(encoding="utf-8")
+    page.locator("#delete").click()
+    playwright.expect(page.locator("#confirm-delete")).to_contain_text("cannot be undone", timeout=10_000)
+    page.screenshot(path=str(SHOTS / "phone-delete-asked.png"), full_page=True)
+    page.locator("#confirm").click()
+    playwright.expect(page.locator("#chat .bot")).to_have_count(0, timeout=10_000)
+
+
+def test_a_folder_never_indexed_is_indexed_when_served_and_its_examples_come_from_it(browser, tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "quarry-rescue.md").write_text(NEW_ARTICLE)
+    served = Server(tmp_path / "articles", tmp_path / "index", tmp_path / "server.log")
+    try:
+        for screen, viewport in SCREENS.items():
+            page = browser.new_page(viewport=viewport)
+            try:
+                page.goto(served.url)
+                examples = page.locator("#examples button")
+                playwright.expect(examples.first).to_be_visible(timeout=30_000)
+                assert "Palmyra" not in " ".join(examples.all_inner_texts())  # not the seed's questions
+                examples.first.click()
+                page.locator("#ask").click()
+                bot = page.locator("#chat .bot")
+                assert shows_more(page, bot, 0, 60)
+                playwright.expect(bot.last).to_contain_text("[1]", timeout=60_000)
+                page.get_by_role("tab", name="Articles").click()
+                playwright.expect(page.locator("#status")).to_contain_text("1 article", timeout=30_000)
+                page.screenshot(path=str(SHOTS / f"first-run-{screen}.png"), full_page=True)
+            finally:
+                page.close()
+    finally:
+        served.stop()
+    assert "First run: indexing 1 file waiting" in (tmp_path / "server.log").read_text()

@@ -15,6 +15,8 @@ from assistant.records.answer import Answer, Citation
 from assistant.records.events import Done, Status, TextDelta, final_answer
 from assistant.settings import Settings
 
+from ..test_news_time import LATEST
+
 
 class StandInFacade:
     """Records what it was asked; answers with one cited sentence streamed in two pieces."""
@@ -187,3 +189,15 @@ def test_api_keys_of_their_own_each_open_the_api_and_every_login_counts_without_
         response = guarded.post("/v1/chat/completions", json={"messages": [user("Who?")]},
                                 headers={"Authorization": f"Bearer {key}"})
         assert response.status_code == status, key
+
+
+def test_timelines_and_disagreements_are_structured_fields_of_a_real_answer(story_bot):
+    api = TestClient(Starlette(routes=OpenAIApi(story_bot).routes()))
+    asked = api.post("/v1/chat/completions", json={"messages": [user("How did the Halden bridge collapse develop?")]})
+    data = asked.json()
+    numbers = {c["n"] for c in data["citations"]}
+    assert asked.status_code == 200 and len(data["timeline"]) >= 6 and data["timeline"][0]["day"] == "2024-12-09"
+    assert all(event["n"] in numbers for event in data["timeline"])  # each day's development cited
+    asked = api.post("/v1/chat/completions", json={"messages": [user(LATEST)]})
+    [differ] = asked.json()["disagreements"]
+    assert differ["answered"] == "8" and [v["value"] for v in differ["versions"]][:2] == ["eight", "seven"]

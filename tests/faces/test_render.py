@@ -51,6 +51,7 @@ def test_uncited_passages_are_collapsed():
     other = Passage("b.md::0", "b.md", "Other", "Other text.", 0, 11, [Span(0, 11)], 0.01)
     page = sources_html(Answer("The indexed articles don't say.", [], True, [other]))
     assert "<details>" in page and "Other text." in page and "No passage answers" in page
+    assert "1 other retrieved passage</summary>" in page and "(s)" not in page  # said as people write it
 
 
 def test_chat_answer_shows_notes_and_unverified_sentences():

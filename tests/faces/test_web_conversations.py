@@ -56,7 +56,7 @@ def test_another_login_sees_an_empty_chat_and_its_own_list(tmp_path):
     page = panel(tmp_path)
     conversation = answered(page, None, ["Ann's question"])[0]
     history, questions, _, kept, opened, listing, name, export, replacing = page.open(conversation, BOB)
-    assert (history, questions, kept, opened, name, export, replacing) == ([], [], {}, None, "", None, None)
+    assert (history, questions, kept, opened, name, export, replacing) == ([], [], {}, "none", "", None, None)
     assert listing["choices"] == []
 
 

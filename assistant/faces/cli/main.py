@@ -6,9 +6,10 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 from ...records.dates import local_time
 from ...records.reports import UpdateReport, counted
@@ -95,15 +96,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def progress_bar(enabled: bool) -> Callable[[int, int, str], None]:
+def progress_bar(enabled: bool, stream: TextIO | None = None) -> Callable[[int, int, str], None]:
+    """One line, drawn again in place: the share done (the steps of an update count different things:
+    articles, then the keyword index) and what runs now, padded so a shorter message leaves no letters of a
+    longer one, and cut to the terminal's width so it never wraps."""
+    on_screen = 0
+
     def show(done: int, total: int, message: str) -> None:
-        if enabled:
-            width = 30
-            filled = int(width * done / total) if total else width
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message:<40}")
-            if done >= total and message == "Done":
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+        nonlocal on_screen
+        if not enabled:
+            return
+        out = stream or sys.stderr
+        width = 30
+        share = min(done / total, 1.0) if total else 1.0
+        filled = int(width * share)
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {share:4.0%} {message}"
+        line = line[:max(shutil.get_terminal_size().columns - 1, width + 6)]
+        out.write("\r" + line.ljust(on_screen))
+        on_screen = max(on_screen, len(line))
+        if done >= total and message == "Done":
+            out.write("\n")
+            on_screen = 0
+        out.flush()
 
     return show
 

@@ -20,6 +20,14 @@ from ..render import answer_markdown, chat_answer, chat_text, sources_html
 from .sources import shown_sources
 
 OPENED_KEY = "news-assistant-conversation"
+# What the browser keeps while no conversation is open: Gradio's BrowserState stores no empty value (None,
+# ""), so the conversation emptied by the trash icon or *New conversation* came back on a reload.
+NONE_OPEN = "none"
+
+
+def open_id(conversation: str | None) -> str | None:
+    """The open conversation's id as the browser keeps it; None when none is open."""
+    return None if not conversation or conversation == NONE_OPEN else conversation
 
 
 def login_of(request: gr.Request | None) -> str:
@@ -126,7 +134,7 @@ class ConversationsPanel:
         if answer is None or not questions:
             return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
         owner = login_of(request)
-        conversation = self.bot.conversations.add(owner, conversation, questions[-1], chat_answer(answer),
+        conversation = self.bot.conversations.add(owner, open_id(conversation), questions[-1], chat_answer(answer),
                                                   shown_sources(self.bot, answer), answer_markdown(answer),
                                                   replacing=replacing)
         found = self.bot.conversations.get(owner, conversation)
@@ -136,7 +144,7 @@ class ConversationsPanel:
     def open(self, conversation: str | None, request: gr.Request, words: str = ""):
         """Show a kept conversation again, each answer with its own sources; none (or another user's) is a
         new, empty conversation."""
-        owner = login_of(request)
+        owner, conversation = login_of(request), open_id(conversation)
         turns = self.bot.conversations.turns(owner, conversation) if conversation else []
         if not conversation or not turns:  # no conversation has no turns
             return self._empty(owner, words)
@@ -152,13 +160,14 @@ class ConversationsPanel:
                 self._export_file(owner, conversation), None)
 
     def _empty(self, owner: str, words: str = ""):
-        return [], [], sources_html(None), {}, None, self._listing(owner, None, words), "", None, None
+        """An empty chat, no conversation open (:data:`NONE_OPEN`)."""
+        return [], [], sources_html(None), {}, NONE_OPEN, self._listing(owner, None, words), "", None, None
 
     def new(self, request: gr.Request, words: str = ""):
         return self._empty(login_of(request), words)
 
     def rename(self, conversation: str | None, name: str, request: gr.Request, words: str = ""):
-        owner = login_of(request)
+        owner, conversation = login_of(request), open_id(conversation)
         if not conversation or not (name or "").strip():
             gr.Warning("Ask a question first, then name its conversation." if not conversation
                        else "A conversation's name cannot be empty.")
@@ -183,7 +192,7 @@ class ConversationsPanel:
     @staticmethod
     def ask_to_delete(conversation: str | None):
         """Delete asks once more (nothing open: nothing to ask about)."""
-        return gr.update(visible=bool(conversation))
+        return gr.update(visible=open_id(conversation) is not None)
 
     def delete(self, conversation: str | None, request: gr.Request, words: str = ""):
         owner = login_of(request)
