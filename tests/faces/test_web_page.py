@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 from assistant.answering.citing import cite
 from assistant.errors import UploadError
-from assistant.faces.web.chat import ChatPage
 from assistant.faces.web.articles import ArticlesPage
+from assistant.faces.web.chat import ChatPage
 from assistant.records.answer import Answer, ShortAnswer
 from assistant.records.article import Passage
 from assistant.records.events import Done, Status, TextDelta
