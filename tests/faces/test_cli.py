@@ -185,3 +185,21 @@ def test_folders_made_for_an_index_are_not_kept_by_git():
     ignored = subprocess.run(["git", "check-ignore", "my-news-index/chroma.sqlite3", "index/x", ".venv/x"],
                              cwd=ROOT, capture_output=True, text=True)
     assert ignored.stdout.split() == ["my-news-index/chroma.sqlite3", "index/x", ".venv/x"]
+
+
+@pytest.mark.e2e
+def test_an_unknown_source_is_named_and_status_reads_as_people_write_times(tmp_path):
+    import re
+    import shutil
+
+    from ..conftest import STORY
+
+    shutil.copytree(STORY, tmp_path / "articles")
+    where = ["--articles", str(tmp_path / "articles"), "--index", str(tmp_path / "index")]
+    assert run_cli(*where, "index").returncode == 0
+    asked = run_cli(*where, "ask", "--source", "Reuters", "How many people died?")
+    assert "no indexed article is from “Reuters”" in asked.stdout + asked.stderr and "Northern Wire" in asked.stdout
+    status = run_cli(*where, "status").stdout
+    assert "passages:" in status and "chunks" not in status
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", status)  # no raw ISO timestamp
+    assert re.search(r"last update: \d{4}-\d\d-\d\d \d\d:\d\d", status), status

@@ -55,3 +55,11 @@ def test_a_feed_that_fails_its_first_fetch_says_so_at_once_and_can_be_renamed_an
     message, rows, chosen = panel.remove("127.0.0.1")
     assert message.startswith("No longer following **The missing feed**") and len(rows) == 1
     assert panel.remove(None)[0] == "Choose a feed to remove."
+
+
+def test_a_feed_that_never_answers_is_said_at_once_with_how_long_it_was_given(web, tmp_path):
+    web.routes["/slow"] = Route(hang=True)
+    bot = Assistant(articles_dir=tmp_path / "articles", index_dir=tmp_path / "index", feed_timeout=1.0)
+    message, rows, _, _ = FeedsPanel(bot).follow(web.url("/slow"), "30m")
+    assert "its first fetch failed" in message and "no answer within 1 s" in message  # not "Following …; polled"
+    assert rows[0][5].startswith("FAILING (1x)")

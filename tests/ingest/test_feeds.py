@@ -215,3 +215,16 @@ def test_a_feed_with_a_lone_surrogate_stops_neither_itself_nor_the_others(web, t
     web.routes["/odd"] = Route(decimal, "application/rss+xml")
     assert not p.poll("odd")[0].error
     assert (tmp_path / "index" / "feeds.json").read_text(encoding="utf-8")  # the book was saved whole
+
+
+def test_an_entry_that_cannot_be_stored_is_named_and_counted_beside_ok(web, tmp_path):
+    web.routes["/harbour"] = Route(page("Harbour reopens", STORY))
+    web.routes["/rss"] = Route(rss("Times", ("h1", "Harbour reopens", web.url("/harbour"), "x"), ("h2", "", "", "")))
+    p = poller(tmp_path)
+    follow(p, web.url("/rss"), "times")
+    [report] = p.poll()
+    assert len(report.new) == 1 and report.problems == [
+        "an entry without a title or link: left out: the page failed (it has no link) and the entry has no text "
+        "of its own"]  # was " - : left out: …"
+    state = p.shelf.read().feeds["times"].to_dict()["state"]
+    assert state == "ok; 1 entry of its last poll could not be stored"  # not a plain "ok"
