@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..embedders.onnx_runtime import token_arrays
+from ..embedders.onnx_runtime import session_options, token_arrays
 from ..errors import ModelError
 from ..settings import DEFAULT_MODEL, resolve_model_path
 
@@ -184,7 +184,7 @@ class AnswerChecker:
         expected = shipped_fingerprint(self.shipped)
         for attempt in (0, 1):
             try:
-                session = ort.InferenceSession(str(self.path), providers=["CPUExecutionProvider"])
+                session = ort.InferenceSession(str(self.path), session_options(), providers=["CPUExecutionProvider"])
                 if session.get_modelmeta().custom_metadata_map.get("assistant.fingerprint") == expected:
                     return session
             except Exception:  # missing or damaged: made again below

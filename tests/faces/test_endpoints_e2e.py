@@ -197,6 +197,16 @@ def test_a_never_indexed_folder_says_so_and_mcp_indexes_it_at_start(tmp_path):
     check_tools(asyncio.run(call_tools(parameters)))  # indexed at start, then answered
 
 
+def test_an_mcp_client_configured_without_the_index_is_told_which_folder_is_missing(tmp_path):
+    """Started from another folder with none of the index's settings, it does not answer "don't say": it
+    stops at once, naming the folder it looked for and how to give the right one (the client shows it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    started = subprocess.run([str(ASSISTANT_BIN), "mcp"], cwd=tmp_path, env=env, input="", capture_output=True,
+                             text=True, timeout=120)
+    assert started.returncode != 0 and "Traceback" not in started.stderr and started.stdout == ""
+    assert "articles folder seeds does not exist" in started.stderr and "--articles" in started.stderr
+
+
 def test_mcp_over_stdio_answers_an_unreadable_line_with_a_parse_error_and_goes_on(served):
     mcp = subprocess.Popen([str(ASSISTANT_BIN), "--articles", str(served.articles), "--index", str(served.index),
                             "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
