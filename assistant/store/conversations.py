@@ -102,8 +102,8 @@ class ConversationBook:
                            (conversation, owner, title_of(turn.question), now, now))
             elif replacing is not None:
                 first = db.execute("SELECT question FROM turns WHERE conversation = ? AND position = 0",
-                                   (conversation,)).fetchone()
-                if replacing == 0 and first:  # named after its first question, unless renamed: the new one
+                                   (conversation,)).fetchone() if replacing == 0 else None
+                if first:  # named after its first question, unless renamed: now after the new one
                     db.execute("UPDATE conversations SET title = ? WHERE id = ? AND title = ?",
                                (title_of(turn.question), conversation, title_of(first[0])))
                 db.execute("DELETE FROM turns WHERE conversation = ? AND position >= ?", (conversation, replacing))

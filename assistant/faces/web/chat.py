@@ -15,7 +15,7 @@ from ...records.events import Done, Status, TextDelta
 from ...records.filters import Filters, as_of_date
 from ...records.wire import answer_dict
 from ..render import chat_answer, chat_status, chat_text, typed_text
-from .conversations import text_of
+from .conversations import message_index, text_of
 from .sources import shown_sources
 
 log = logging.getLogger(__name__)
@@ -110,18 +110,17 @@ class ChatPage:
     @staticmethod
     def sources_of(kept: dict[str, str], selected: gr.SelectData):
         """The sources of the answer the user clicked or tapped, in the panel."""
-        index = selected.index[0] if isinstance(selected.index, list | tuple) else selected.index
-        return kept.get(str(index), gr.update())
+        return kept.get(str(message_index(selected.index)), gr.update())
 
     def asked_again(self, history: list[dict], questions: list[str], kept: dict[str, str],
                     retried: gr.RetryData):
         """Regenerate: the answer under the last question is dropped and the question asked again (an index
         updated since, or an LLM, may answer it otherwise)."""
-        return self._rewound(history, questions, kept, _index_of(retried.index), None)
+        return self._rewound(history, questions, kept, message_index(retried.index), None)
 
     def edited(self, history: list[dict], questions: list[str], kept: dict[str, str], edit: gr.EditData):
         """A sent question edited: the chat from it on is dropped and the new wording asked in its place."""
-        return self._rewound(history, questions, kept, _index_of(edit.index), typed_text(text_of(edit.value)))
+        return self._rewound(history, questions, kept, message_index(edit.index), typed_text(text_of(edit.value)))
 
     @staticmethod
     def _rewound(history: list[dict], questions: list[str], kept: dict[str, str], index: int,
@@ -137,7 +136,3 @@ class ChatPage:
     def ask_api(self, question: str, k: int = 5, as_of: str = "") -> dict:
         """API for scripts (gradio_client): the same JSON as ``assistant ask --json`` (``as_of``: ``--as-of``)."""
         return answer_dict(self.bot.ask(question, k=int(k), as_of=as_of.strip() or None))
-
-
-def _index_of(index: int | tuple[int, int]) -> int:
-    return index[0] if isinstance(index, list | tuple) else index

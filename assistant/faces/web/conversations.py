@@ -34,6 +34,11 @@ def login_of(request: gr.Request | None) -> str:
     return (getattr(request, "username", None) or "") if request is not None else ""
 
 
+def message_index(index: int | tuple[int, int]) -> int:
+    """The chat message an event (select, like, retry, edit) is about: Gradio gives an int or (row, column)."""
+    return index[0] if isinstance(index, list | tuple) else index
+
+
 def text_of(content: Any) -> str:
     """A chat message's Markdown from its content: the page hands it back as a list of parts ("type": "text")."""
     if isinstance(content, dict):
@@ -178,7 +183,7 @@ class ConversationsPanel:
     def rate(self, conversation: str | None, history: list[dict], liked: gr.LikeData, request: gr.Request):
         """The thumbs under an answer: kept with the conversation's turn, in its export and in
         ``bot.conversations.ratings``."""
-        index = liked.index[0] if isinstance(liked.index, list | tuple) else liked.index
+        index = message_index(liked.index)
         if not conversation or not 0 <= index < len(history) or history[index].get("role") != "assistant":
             return gr.update()
         rating = {True: "up", False: "down"}.get(liked.liked, "") if isinstance(liked.liked, bool) else ""
