@@ -116,7 +116,11 @@ def answers(a: dict) -> list[str]:
     if c:
         lines += [f"The answer checker alone, per question over {c['questions']} squad-dev questions: reading the "
                   f"question with the rules' best {c['candidates']} sentences takes {c['p50_ms']:.1f} ms p50 "
-                  f"({c['p95_ms']:.1f} ms p95), int8 ONNX on the CPU.", ""]
+                  f"({c['p95_ms']:.1f} ms p95), int8 ONNX on the CPU."
+                  + (f" As the scorer reads them, leaving unread each candidate that even the checker's most "
+                     f"favourable logit could not lift over the cut, it reads {100 * read['read_share']:.0f}% of them "
+                     f"in {read['p50_ms']:.1f} ms p50 ({read['p95_ms']:.1f} ms p95) with the scoring."
+                     if (read := c.get("as_read")) else ""), ""]
     flagged = [*learned["squad"]["misses"][:3], *news.get("misses", [])[:3],
                *learned["squad2"]["answered_unanswerable"][:2], *news.get("answered_unanswerable", [])[:2]]
     return lines + examples("What the learned answerer still gets wrong (answerable questions missed on squad-dev and "

@@ -12,6 +12,7 @@ export, so a process that finds the file never imports torch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -163,6 +164,25 @@ def export_int8(shipped: Path, target: Path) -> None:
         os.replace(int8_path, target)
 
 
+def logit_range(shipped: Path = SHIPPED) -> tuple[float, float]:
+    """The least and the most logit the checker can give any pair, from its head alone, so a candidate the
+    scorer would reject even at the most can go unread. The head reads the top layer's LayerNorm output
+    ``γ⊙z + β``, where ``z`` has mean 0 and length under ``sqrt(width)``: ``w·(γ⊙z + β) + b`` lies within
+    ``‖centred(w⊙γ)‖·sqrt(width)`` of ``w·β + b`` (Cauchy–Schwarz). Read without torch."""
+    from safetensors import safe_open
+
+    norm = f"upper.{TRAINED - 1}.output.LayerNorm"
+    with safe_open(str(shipped), framework="np") as weights:
+        head = weights.get_tensor("head.weight").astype(np.float64) * weights.get_tensor(f"head.weight{SCALE}")
+        bias = float(weights.get_tensor("head.bias").astype(np.float64).sum())
+        gamma = weights.get_tensor(f"{norm}.weight").astype(np.float64)
+        beta = weights.get_tensor(f"{norm}.bias").astype(np.float64)
+    scaled = head[0] * gamma
+    reach = float(np.linalg.norm(scaled - scaled.mean()) * np.sqrt(scaled.size))
+    centre = float(head[0] @ beta) + bias
+    return centre - reach, centre + reach
+
+
 class AnswerChecker:
     """``logits(question, sentences)``: how likely each sentence answers (higher: more), from the int8 export
     in ``cache_dir``, made on first use from ``shipped``. The export scales its activations per call (dynamic
@@ -177,6 +197,11 @@ class AnswerChecker:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def logit_range(self) -> tuple[float, float]:
+        """The least and the most logit this checker can give (:func:`logit_range`)."""
+        return logit_range(self.shipped)
 
     def _load(self) -> Any:
         import onnxruntime as ort

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 CHECKED = 5  # the rules' best this many candidates are read by the checker and scored
 FALSE_ABSTENTION = 0.05  # the issue's bar for the threshold, on the training set
 CITED = 1.8  # at most this many sentences cited on average (the rules cite 1.7)
-MARGINS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+MARGINS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 C = 1.0  # the regression's inverse regularisation, on standardised features
 
 

@@ -60,6 +60,30 @@ def test_rescoring_orders_by_the_fitted_probability() -> None:
         LearnedScorer({}, 0.0, 0.5, 0.1, uses_checker=True).rescore(analyse("Who?"), [first])
 
 
+class CountingChecker:
+    """A checker that can give logits from -4 to 4 and says which sentences it was asked to read."""
+
+    logit_range = (-4.0, 4.0)
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def logits(self, question: str, sentences: list) -> list[float]:
+        self.read += [s.text for s in sentences]
+        return [3.0] * len(sentences)
+
+
+def test_a_candidate_the_checker_could_not_lift_over_the_cut_goes_unread() -> None:
+    """At the checker's most favourable 4, the hopeless one's logit is -2 + 4×0.5 - 6 = -6: under the cut."""
+    scorer = LearnedScorer({"similarity": 10.0, "checker": 0.5}, -6.0, 0.5, 0.1, uses_checker=True)
+    likely, hopeless = sentence("Sean Parnell confirmed it.", 0.8, 0.5), sentence("It rained.", -0.2, 0.0)
+    checker = CountingChecker()
+    ranked = scorer.rescore(analyse("Who confirmed the attack?"), [likely, hopeless], checker)
+    assert checker.read == ["Sean Parnell confirmed it."]
+    assert ranked == [likely, hopeless] and likely.score > 0.5 > hopeless.score
+    assert hopeless.score == pytest.approx(1 / (1 + 2.718281828 ** 6.0), abs=1e-3)  # its score at the most
+
+
 def test_a_bad_scorer_is_named(tmp_path: Path) -> None:
     with pytest.raises(BadValueError, match="'shoe_size' is not a feature"):
         LearnedScorer({"shoe_size": 1.0}, 0.0, 0.5, 0.1)
@@ -80,6 +104,8 @@ def test_the_shipped_checker_loads_and_prefers_the_sentence_that_answers(embedde
     other = sentence("The weather in the region was mild for December.", 0, 0)
     logits = checker.logits("Who confirmed the attack in Palmyra?", [answers, other])
     assert len(logits) == 2 and logits[0] > logits[1]
+    least, most = checker.logit_range  # from the head's weights alone; every logit lies within it
+    assert -20 < least < min(logits) and max(logits) < most < 20
     assert checker.path.is_file()
     again = AnswerChecker(checker.path.parent)  # the cached export, read again: the same numbers
     assert again.logits("Who confirmed the attack in Palmyra?", [answers, other]) == pytest.approx(logits, abs=1e-5)
