@@ -22,6 +22,7 @@ from .answering.coverage import answer_coverage
 from .answering.hints import AnswerHints
 from .answering.learned import FITTED, load_scorer
 from .answering.llm.answerer import make_answerer
+from .answering.reader import SpanReader
 from .answering.reading import QueryReader
 from .answering.timeline import TimelineBuilder
 from .answering.weights import WEIGHTS, load_weights
@@ -124,7 +125,8 @@ class Assistant:
         scorer = load_scorer()
         checker = AnswerChecker(models_dir(self.settings)) if scorer.uses_checker else None
         return ExtractiveAnswerer(self.embedder, self.settings.answer_sentences, weights,
-                                  scorer=scorer if cut is None else replace(scorer, threshold=cut), checker=checker)
+                                  scorer=scorer if cut is None else replace(scorer, threshold=cut), checker=checker,
+                                  reader=SpanReader(models_dir(self.settings)))
 
     @cached_property
     def answerer(self) -> Answerer:

@@ -58,9 +58,11 @@ def pair_text(sentence: str, previous: str) -> str:
     return f"{sentence} {previous}".strip()
 
 
-def network(trained: dict | None = None) -> Any:
+def network(trained: dict | None = None, spans: bool = False) -> Any:
     """The checker as a torch module (``forward(input_ids, attention_mask, token_type_ids) -> logits``),
-    with the shipped layers and head when ``trained`` (a state dict of ``upper`` and ``head``) is given."""
+    with the shipped layers and head when ``trained`` (a state dict of ``upper`` and ``head``) is given.
+    With ``spans``, the span reader of the same shape (reader.py): its head gives every token a start and
+    an end logit (``[batch, sequence, 2]``) instead of the first token one logit."""
     import torch
     from transformers import AutoModel
 
@@ -72,7 +74,7 @@ def network(trained: dict | None = None) -> Any:
             self.embeddings = base.embeddings
             self.lower_layers = torch.nn.ModuleList(base.encoder.layer[:FROZEN])
             self.upper = torch.nn.ModuleList(base.encoder.layer[FROZEN:FROZEN + TRAINED])
-            self.head = torch.nn.Linear(base.config.hidden_size, 1)
+            self.head = torch.nn.Linear(base.config.hidden_size, 2 if spans else 1)
             for parameter in [*self.embeddings.parameters(), *self.lower_layers.parameters()]:
                 parameter.requires_grad_(False)
 
@@ -89,7 +91,7 @@ def network(trained: dict | None = None) -> Any:
         def top(self, hidden, attention_mask) -> torch.Tensor:
             for layer in self.upper:
                 hidden = layer(hidden, attention_mask=self.additive(attention_mask))
-            return self.head(hidden[:, 0]).squeeze(-1)
+            return self.head(hidden) if spans else self.head(hidden[:, 0]).squeeze(-1)
 
         def forward(self, input_ids, attention_mask, token_type_ids) -> torch.Tensor:
             return self.top(self.lower(input_ids, attention_mask, token_type_ids), attention_mask)
@@ -135,8 +137,9 @@ def shipped_fingerprint(path: Path = SHIPPED) -> str:
     return digest.hexdigest()[:16]
 
 
-def export_int8(shipped: Path, target: Path) -> None:
-    """The checker with the shipped layer, as one int8 ONNX file, written atomically."""
+def export_int8(shipped: Path, target: Path, spans: bool = False) -> None:
+    """The checker (or with ``spans`` the span reader) with the shipped layers, as one int8 ONNX file,
+    written atomically."""
     import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -144,16 +147,18 @@ def export_int8(shipped: Path, target: Path) -> None:
 
     from ..embedders.onnx_export import quiet
 
-    model = network(load_file(str(shipped)))
+    model = network(load_file(str(shipped)), spans)
     sample = token_arrays(tokenizer().encode_batch([("Who won?", "The Broncos won the game.")] * 2))
     names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {**{n: {0: "batch", 1: "sequence"} for n in names},
+            "logits": {0: "batch", 1: "sequence"} if spans else {0: "batch"}}
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as work, quiet():
         float_path, int8_path = Path(work, "float.onnx"), Path(work, "int8.onnx")
         with torch.no_grad():
             torch.onnx.export(model, tuple(torch.from_numpy(sample[n]) for n in names), str(float_path),
                               input_names=names, output_names=["logits"], opset_version=17, dynamo=False,
-                              dynamic_axes={**{n: {0: "batch", 1: "sequence"} for n in names}, "logits": {0: "batch"}})
+                              dynamic_axes=axes)
         quantize_dynamic(str(float_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})
         proto = onnx.load(str(int8_path))
@@ -183,25 +188,20 @@ def logit_range(shipped: Path = SHIPPED) -> tuple[float, float]:
     return centre - reach, centre + reach
 
 
-class AnswerChecker:
-    """``logits(question, sentences)``: how likely each sentence answers (higher: more), from the int8 export
-    in ``cache_dir``, made on first use from ``shipped``. The export scales its activations per call (dynamic
-    int8), so a sentence's logit moves a little with the sentences read beside it (~0.3 measured; a float32
-    export does not, but took 2.5x as long for five sentences)."""
+class ShippedNetwork:
+    """A network of :func:`network`'s shape whose trained layers ship in the repo (``shipped``), run from its
+    int8 export ``cache_dir/filename``, made on first use and made again when the shipped file changes."""
 
-    def __init__(self, cache_dir: Path, shipped: Path = SHIPPED) -> None:
+    spans = False  # which head: one logit a pair (the checker) or a start and an end logit a token
+
+    def __init__(self, cache_dir: Path, shipped: Path, filename: str) -> None:
         if not shipped.is_file():
-            raise ModelError(f"the answer checker {shipped} is missing; run make train to make it")
+            raise ModelError(f"{shipped} is missing; run make train to make it")
         self.shipped = shipped
-        self.path = Path(cache_dir) / "answer-checker-int8.onnx"
+        self.path = Path(cache_dir) / filename
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
-
-    @functools.cached_property
-    def logit_range(self) -> tuple[float, float]:
-        """The least and the most logit this checker can give (:func:`logit_range`)."""
-        return logit_range(self.shipped)
 
     def _load(self) -> Any:
         import onnxruntime as ort
@@ -215,8 +215,8 @@ class AnswerChecker:
             except Exception:  # missing or damaged: made again below
                 pass
             if attempt == 0:
-                export_int8(self.shipped, self.path)
-        raise ModelError(f"the answer checker export {self.path} cannot be loaded")
+                export_int8(self.shipped, self.path, self.spans)
+        raise ModelError(f"the export {self.path} cannot be loaded")
 
     @property
     def session(self) -> Any:
@@ -227,10 +227,28 @@ class AnswerChecker:
                     self._session = self._load()
         return self._session
 
+    def encoded(self, question: str, sentences: Sequence[Readable]) -> tuple[list[Any], np.ndarray]:
+        """The tokenised pairs and the network's output for them."""
+        session = self.session
+        encodings = self._tokenizer.encode_batch([(question, pair_text(s.text, s.previous)) for s in sentences])
+        return encodings, np.asarray(session.run(None, token_arrays(encodings))[0])
+
+
+class AnswerChecker(ShippedNetwork):
+    """``logits(question, sentences)``: how likely each sentence answers (higher: more), from the int8 export
+    in ``cache_dir``, made on first use from ``shipped``. The export scales its activations per call (dynamic
+    int8), so a sentence's logit moves a little with the sentences read beside it (~0.3 measured; a float32
+    export does not, but took 2.5x as long for five sentences)."""
+
+    def __init__(self, cache_dir: Path, shipped: Path = SHIPPED) -> None:
+        super().__init__(cache_dir, shipped, "answer-checker-int8.onnx")
+
+    @functools.cached_property
+    def logit_range(self) -> tuple[float, float]:
+        """The least and the most logit this checker can give (:func:`logit_range`)."""
+        return logit_range(self.shipped)
+
     def logits(self, question: str, sentences: Sequence[Readable]) -> list[float]:
         if not sentences:
             return []
-        session = self.session
-        encodings = self._tokenizer.encode_batch([(question, pair_text(s.text, s.previous)) for s in sentences])
-        out = session.run(None, token_arrays(encodings))[0]
-        return [float(x) for x in np.asarray(out).reshape(-1)]
+        return [float(x) for x in self.encoded(question, sentences)[1].reshape(-1)]

@@ -33,6 +33,7 @@ from .disagree import COUNT_TERMS, answers_the_same, disagreement
 from .evidence import Demands, Sentence, coverage, is_heading, lacks, weighted_terms
 from .learned import LearnedScorer
 from .question import Question
+from .reader import SpanReader
 from .short import best_span, short_answer
 from .spans import counting
 from .weights import WEIGHTS, Weights
@@ -91,6 +92,7 @@ class ExtractiveAnswerer:
     consider: int = 3
     scorer: LearnedScorer | None = None  # fitted on squad2-train: re-scores the rules' best (learned.py)
     checker: AnswerChecker | None = None  # the trained cross-encoder, one of the scorer's features
+    reader: SpanReader | None = None  # the trained span reader: the short answer where the rules find none
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_sentences <= 3:
@@ -199,7 +201,7 @@ class ExtractiveAnswerer:
             on_topic = [s for s in passing if answers_the_same(asked, s)] or passing
             chosen = newest_first(on_topic, chosen, self.max_sentences)
         citations = [cite(n, s.passage, s.span, s.score) for n, s in enumerate(chosen, 1)]
-        short = short_answer(asked, chosen, citations, self.weights)
+        short = short_answer(asked, chosen, citations, self.weights, self.reader)
         body = " ".join(with_marker(s.text, c.n) for s, c in zip(chosen, citations))
         text = short.lead(body) if short else body
         differ = disagreement(asked, found.ranked, citations, chosen, lambda s: best_span(asked, s, self.weights),

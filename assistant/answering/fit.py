@@ -1,4 +1,5 @@
-"""``make train`` (``assistant train``): the checker and the learned scorer, from squad2-train, fixed seeds.
+"""``make train`` (``assistant train``): the checker, the learned scorer and the span reader, from squad2-train,
+fixed seeds.
 
 1. Index the training articles and ask every question through the real flow (training.py).
 2. Out-of-fold checker readings: a checker fine-tuned on one half of the articles reads the candidates
@@ -9,6 +10,7 @@
    at most ``FALSE_ABSTENTION`` of the answerable questions, and the margin the one that finds most
    answers while citing at most ``CITED`` sentences on average, both chosen on the same training set.
 4. The shipped checker: fine-tuned on every training article.
+5. The span reader, from the shipped checker's layers, and its cut (reader_training.py).
 
 What each figure measured (out of fold, on the training set alone) is written into ``learned.json``.
 """
@@ -27,6 +29,7 @@ from ..errors import BadValueError
 from .checker import SHIPPED, AnswerChecker
 from .checker_training import pairs_of, train
 from .learned import FEATURES, FITTED, LearnedScorer
+from .reader_training import train_reader
 from .training import SEED, Asked, ask_all
 
 log = logging.getLogger(__name__)
@@ -144,7 +147,8 @@ def fit_scorer(asked: list[Asked], names: tuple[str, ...]) -> tuple[LearnedScore
 def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int | None = None, epochs: int = 2
               ) -> dict:
     """Steps 1-4 above for ``bot``, an :class:`~assistant.core.Assistant` over the training articles; writes
-    ``checker.safetensors`` and ``learned.json`` in ``out`` and returns what was measured."""
+    ``checker.safetensors``, ``learned.json``, ``reader.safetensors`` and ``reader.json`` in ``out`` and returns
+    what was measured."""
     if not questions.is_file():
         raise BadValueError(f"training questions {questions} not found")
     work = bot.settings.index_dir / "training"
@@ -167,4 +171,5 @@ def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int |
                   "measured": measured, "measured_without_checker": measured_plain, "training": report}
     scorer = replace(scorer, provenance=provenance)
     (out / FITTED.name).write_text(json.dumps(scorer.to_dict(), indent=1) + "\n", encoding="utf-8")
-    return {"measured": measured, "measured_without_checker": measured_plain, "training": report}
+    reader = train_reader(questions, bot.settings.articles_dir, out, limit, checker=out / SHIPPED.name)
+    return {"measured": measured, "measured_without_checker": measured_plain, "training": report, "reader": reader}

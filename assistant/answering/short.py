@@ -9,6 +9,7 @@ year", the number without the noun "how many" counts, and every name of a list f
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Protocol
 
 from ..records.answer import Citation, ShortAnswer
 from ..text.terms import WORD, looks_plural, root, same_root, terms
@@ -18,13 +19,38 @@ from .question import Kind, Question
 from .spans import year_of
 from .weights import WEIGHTS, Weights
 
+if TYPE_CHECKING:
+    from .reader import SpanReader
+
+class Spanned(Protocol):
+    """What :func:`best_span` reads of a sentence: its text and its spans of the asked kind."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def spans(self) -> list[Candidate]: ...
+
+
 SEVERAL = re.compile(r"\b(?:who\s+(?:were|are)|two|three|four|both)\b", re.IGNORECASE)  # asks for a list
 LISTED = re.compile(r"\s*(?:,|,?\s+and|&)\s+")  # what joins the names of a list
 
 
 def short_answer(question: Question, chosen: list[Sentence], citations: list[Citation],
-                 weights: Weights = WEIGHTS) -> ShortAnswer | None:
-    """The span of the asked kind in the first cited sentence that has one, nearest the question's words."""
+                 weights: Weights = WEIGHTS, reader: SpanReader | None = None) -> ShortAnswer | None:
+    """The span of the asked kind in the first cited sentence that has one, nearest the question's words;
+    where the rules give none, the ``reader``'s span of the first cited sentence, when it is sure enough."""
+    found = _of_the_asked_kind(question, chosen, citations, weights)
+    if found is not None or reader is None or not chosen:
+        return found
+    read = reader.read(question.text, chosen[0])
+    if read is None:
+        return None
+    start = chosen[0].span.start + read.start
+    return ShortAnswer(chosen[0].text[read.start:read.end], start, chosen[0].span.start + read.end, citations[0].n)
+
+
+def _of_the_asked_kind(question: Question, chosen: list[Sentence], citations: list[Citation],
+                       weights: Weights) -> ShortAnswer | None:
     if question.kind is None:
         return None
     for sentence, citation in zip(chosen, citations):
@@ -37,7 +63,7 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
     return None
 
 
-def best_span(question: Question, sentence: Sentence, weights: Weights = WEIGHTS) -> Candidate | None:
+def best_span(question: Question, sentence: Spanned, weights: Weights = WEIGHTS) -> Candidate | None:
     """Of a sentence's spans of the asked kind, the one that answers: nearest the question's words (only its
     year, when the question asks for one; without the noun it counts, when it counts one). None when the
     sentence says the asked verb but none of its spans did it ("Who fined the company?": "regulators fined
@@ -59,7 +85,7 @@ def _asks_for_several(question: Question) -> bool:
     return several and (looks_plural(question.head or "") or bool(SEVERAL.search(question.text)))
 
 
-def _with_the_others(sentence: Sentence, best: Candidate) -> Candidate:
+def _with_the_others(sentence: Spanned, best: Candidate) -> Candidate:
     """The best span with the spans listed beside it: "Tracy Wolfson and Evan Washburn"."""
     spans = sorted(sentence.spans, key=lambda c: c.start)
     first = last = spans.index(best)

@@ -126,8 +126,10 @@ def test_a_missing_checker_file_says_how_to_make_it(tmp_path: Path) -> None:
 
 
 def test_training_runs_end_to_end_on_a_slice(tmp_path: Path, embedder) -> None:
-    """`make train`'s command on 22 questions of two training articles: it writes a checker and a scorer that
-    the answerer loads, with what it measured."""
+    """`make train`'s command on 22 questions of two training articles: it writes a checker, a scorer and a span
+    reader that the answerer loads, with what they measured."""
+    from assistant.answering.reader import FITTED_READER, SHIPPED_READER, SpanReader, load_gate
+
     done = run_cli("--articles", str(SLICE / "articles"), "--index", str(tmp_path / "index"), "train",
                    str(SLICE / "questions.jsonl"), "--out", str(tmp_path / "out"), "--epochs", "1", timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -137,3 +139,49 @@ def test_training_runs_end_to_end_on_a_slice(tmp_path: Path, embedder) -> None:
     assert measured["questions"]["answerable"] == 16 and measured["questions"]["unanswerable"] == 6
     assert (tmp_path / "out" / SHIPPED.name).stat().st_size < 5 * 1024 * 1024
     assert json.loads(done.stdout)["measured"]["in_sample"]["questions"]["other_paragraphs"] == 16
+    gate = load_gate(tmp_path / "out" / FITTED_READER.name)
+    assert gate.provenance["sentences"] == 16 and gate.provenance["measured_out_of_fold"]["sentences"] > 0
+    assert (tmp_path / "out" / SHIPPED_READER.name).stat().st_size < 5 * 1024 * 1024
+    reader = SpanReader(tmp_path / "models", tmp_path / "out" / SHIPPED_READER.name, gate)
+    _, logits = reader.encoded("What consoles can play it?", [sentence("It runs on the GameCube and Wii.", 0, 0)])
+    assert logits.shape[0] == 1 and logits.shape[-1] == 2  # a start and an end logit a token
+
+
+def test_a_read_span_is_the_likeliest_start_and_end_within_the_sentence() -> None:
+    """best_read decodes the head's logits: only the sentence's own tokens, the end never before the start."""
+    import numpy as np
+
+    from assistant.answering.reader import best_read
+
+    class Encoding:  # [CLS] q [SEP] "Ann Lee won it" [SEP] + a token of the sentence before
+        sequence_ids = (None, 0, None, 1, 1, 1, 1, 1, None)
+        offsets = ((0, 0), (0, 3), (0, 0), (0, 3), (4, 7), (8, 11), (12, 14), (15, 20), (0, 0))
+
+    logits = np.full((9, 2), -5.0)
+    logits[3, 0], logits[4, 1] = 4.0, 4.0  # "Ann Lee"
+    logits[1, 0] = logits[7, 1] = 9.0  # the question's token and the sentence before: never read
+    found = best_read(logits, Encoding(), "Ann Lee won it")
+    assert found is not None and (found.start, found.end) == (0, 7) and 0.5 < found.probability <= 1.0
+    one = best_read(logits, Encoding(), "Ann Lee won it", longest=1)  # a span of one token at most
+    assert one is not None and one.probability < found.probability and one.end - one.start == 3
+    logits[5, 0] = 8.0  # the likeliest start ("won") now stands after the only likely end: never a backwards
+    late = best_read(logits, Encoding(), "Ann Lee won it")  # span, and "Ann Lee" is now far less sure
+    assert late is not None and (late.start, late.end) == (0, 7) and late.probability < 0.05
+
+
+def test_the_shipped_reader_loads_and_reads_what_the_rules_cannot(embedder) -> None:
+    """Exported on first use beside the checker; its cut and what it measured come from squad2-train."""
+    import os
+
+    from assistant.answering.reader import FITTED_READER, SHIPPED_READER, SpanReader, load_gate
+
+    gate = load_gate()
+    assert 0.0 < gate.threshold < 1.0 and gate.provenance["fitted_on"].startswith("squad2-train")
+    measured = gate.provenance["measured_out_of_fold"]
+    assert measured["exact_match_rules_then_reader"] > measured["exact_match_rules"]
+    assert SHIPPED_READER.stat().st_size < 5 * 1024 * 1024 and FITTED_READER.is_file()
+    reader = SpanReader(Path(os.environ["ASSISTANT_MODELS_DIR"]))
+    found = sentence("The physicist Marie Curie discovered polonium and radium in 1898.", 0, 0)
+    read = reader.read("What did Marie Curie discover?", found)  # "what" asks for no kind the rules know
+    assert read is not None and found.text[read.start:read.end] == "polonium and radium"
+    assert reader.path.is_file() and reader.path.name != AnswerChecker(reader.path.parent).path.name

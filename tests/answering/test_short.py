@@ -41,3 +41,43 @@ def test_a_question_for_several_is_answered_by_the_names_listed_together():
     assert best.text == "Tracy Wolfson and Evan Washburn" and sentence.text[best.start:best.end] == best.text
     one = read("The sideline reporter was Tracy Wolfson and Evan Washburn read the news.", "Who was the reporter?")
     assert best_span(one.asked, one).text in ("Tracy Wolfson", "Evan Washburn")
+
+
+class FixedReader:
+    """A span reader that reads one span (sentence offsets), or none, and counts what it was asked."""
+
+    def __init__(self, found: tuple[int, int] | None) -> None:
+        self.found, self.asked = found, []
+
+    def read(self, question, sentence):
+        from assistant.answering.reader import ReadSpan
+
+        self.asked.append((question, sentence.text))
+        return ReadSpan(*self.found, 0.9) if self.found else None
+
+
+def cited(text: str, at: int, question: str):
+    """A sentence at article offset ``at`` and its citation [1]."""
+    from assistant.answering.citing import cite
+
+    passage = Passage("a.md::0", "a.md", "Title", text, at, at + len(text), [Span(at, at + len(text))], 0.1)
+    sentence = Sentence(passage, Span(at, at + len(text)), text, "", frozenset(terms(text)), frozenset(),
+                        frozenset(terms(text)), analyse(question))
+    return sentence, cite(1, passage, sentence.span, 0.9)
+
+
+def test_the_reader_gives_the_short_answer_only_where_the_rules_find_none():
+    from assistant.answering.short import short_answer
+
+    text = "The company recalled 40,000 electric scooters after battery fires."
+    sentence, citation = cited(text, 100, "What did the company recall?")  # asks for no kind the rules know
+    reader = FixedReader((21, 45))
+    short = short_answer(sentence.asked, [sentence], [citation], reader=reader)
+    assert short is not None and short.text == "40,000 electric scooters" and short.citation == 1
+    assert (short.start, short.end) == (121, 145)  # article offsets: the passage starts at 100
+    assert reader.asked == [("What did the company recall?", text)]
+    assert short_answer(sentence.asked, [sentence], [citation], reader=FixedReader(None)) is None  # not sure enough
+    dated, dated_citation = cited("The recall began on March 3.", 0, "When did the recall begin?")
+    unused = FixedReader((0, 3))
+    ruled = short_answer(dated.asked, [dated], [dated_citation], reader=unused)
+    assert ruled is not None and ruled.text == "March 3" and unused.asked == []  # the rules found one
