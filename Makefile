@@ -52,9 +52,9 @@ test: install install-llm browser lint
 bench: install
 	$(BIN)/python benchmarks/run_all.py
 
-# The answer checker and the learned scorer, from ../shared/bench/squad2-train alone, with fixed seeds
-# (assistant/answering/fit.py); writes assistant/answering/checker.safetensors and learned.json.
-# about 34 minutes on 2 cores
+# The answer checker, the learned scorer and the span reader, from ../shared/bench/squad2-train alone, with
+# fixed seeds (assistant/answering/fit.py); writes checker.safetensors, learned.json, reader.safetensors and
+# reader.json in assistant/answering/. About an hour on 2 cores.
 TRAIN_SET ?= ../shared/bench/squad2-train
 train: install
 	$(BIN)/assistant --articles $(TRAIN_SET)/articles --index build/train/index train $(TRAIN_SET)/questions.jsonl

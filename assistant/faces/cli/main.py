@@ -84,13 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
 
-    training = commands.add_parser("train", help="fit the answer checker and the learned scorer on a training set "
-                                   "(make train: squad2-train); --articles is its articles folder")
+    training = commands.add_parser("train", help="fit the answer checker, the learned scorer and the span reader on "
+                                   "a training set (make train: squad2-train); --articles is its articles folder")
     training.add_argument("questions", metavar="QUESTIONS.jsonl")
-    training.add_argument("--out", metavar="DIR", help="where checker.safetensors and learned.json go "
+    training.add_argument("--out", metavar="DIR", help="where checker.safetensors, learned.json and the reader go "
                           "(default: the installed package, where they ship)")
     training.add_argument("--limit", type=int, help="only this many questions, drawn with a fixed seed")
-    training.add_argument("--epochs", type=int, default=2)
+    training.add_argument("--epochs", type=int, default=2, help="the checker's passes over its pairs")
     training.set_defaults(run=cmd_train)
     add_feed_commands(commands)
     return parser
