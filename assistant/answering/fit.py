@@ -146,7 +146,7 @@ def fit_scorer(asked: list[Asked], names: tuple[str, ...]) -> tuple[LearnedScore
 
 def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int | None = None, epochs: int = 2
               ) -> dict:
-    """Steps 1-4 above for ``bot``, an :class:`~assistant.core.Assistant` over the training articles; writes
+    """Steps 1-5 above for ``bot``, an :class:`~assistant.core.Assistant` over the training articles; writes
     ``checker.safetensors``, ``learned.json``, ``reader.safetensors`` and ``reader.json`` in ``out`` and returns
     what was measured."""
     if not questions.is_file():

@@ -3,7 +3,8 @@
 A span answers when it sits next to the question's words (and names its head noun: "which venue"), unless
 it is made of them; a place after "in" or "at" answers "where", a name of two words "who", and neither an
 event, a prize nor a place answers "who". Then it is cut to what was asked: the year of a date for "what
-year", the number without the noun "how many" counts, and every name of a list for "who were".
+year", the number without the noun "how many" counts, and every name of a list for "who were". Where the
+rules give none ("what" asks for no kind they know), the trained span reader may (reader.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .weights import WEIGHTS, Weights
 
 if TYPE_CHECKING:
     from .reader import SpanReader
+
 
 class Spanned(Protocol):
     """What :func:`best_span` reads of a sentence: its text and its spans of the asked kind."""
@@ -51,6 +53,8 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
 
 def _of_the_asked_kind(question: Question, chosen: list[Sentence], citations: list[Citation],
                        weights: Weights) -> ShortAnswer | None:
+    """The rules' short answer: None when no kind is asked, or the first cited sentence with spans of it has
+    none that answers."""
     if question.kind is None:
         return None
     for sentence, citation in zip(chosen, citations):
