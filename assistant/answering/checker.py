@@ -131,6 +131,14 @@ def unpacked(shipped: dict) -> dict:
 SCALE = ".int8_scale"
 
 
+def save_top(model: Any, out: Path) -> None:
+    """Write what ships of a trained :func:`network`: its fine-tuned layers and head, :func:`packed`."""
+    from safetensors.torch import save_file
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_file(packed({k: v for k, v in model.state_dict().items() if k.startswith(("upper.", "head."))}), str(out))
+
+
 def shipped_fingerprint(path: Path = SHIPPED) -> str:
     digest = hashlib.sha256(f"{RECIPE}\x00{DEFAULT_MODEL}\x00".encode())
     digest.update(path.read_bytes())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..embedders.onnx_runtime import token_arrays
-from .checker import network, packed, pair_text, tokenizer
+from .checker import network, pair_text, save_top, tokenizer
 from .training import SEED, Asked
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,6 @@ def train(pairs: list[Pair], out: Path, epochs: int = 2, batch_size: int = 32, l
     The rates: the best of three tried on one half of the training articles, judged on the other half
     (AUC of held-out pairs; the bundled layers' own rate, 5e-5, barely moved the loss)."""
     import torch
-    from safetensors.torch import save_file
 
     random.seed(seed)
     torch.manual_seed(seed)
@@ -94,8 +93,6 @@ def train(pairs: list[Pair], out: Path, epochs: int = 2, batch_size: int = 32, l
             total += float(loss.detach())
         losses.append(round(total / len(cached), 4))
         log.info("checker epoch %d: loss %.4f", epoch + 1, losses[-1])
-    state = packed({k: v for k, v in model.state_dict().items() if k.startswith(("upper.", "head."))})
-    out.parent.mkdir(parents=True, exist_ok=True)
-    save_file(state, str(out))
+    save_top(model, out)
     return {"pairs": len(pairs), "positives": positives, "epochs": epochs, "losses": losses,
             "seconds_lower": round(lowered, 1), "seconds": round(time.perf_counter() - began, 1)}

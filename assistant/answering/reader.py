@@ -56,7 +56,8 @@ def best_read(logits: np.ndarray, encoding: Any, sentence: str, longest: int = L
         return None
     starts, ends = _softmax(logits[positions, 0]), _softmax(logits[positions, 1])
     n = len(positions)
-    joint = np.triu(np.outer(starts, ends)) - np.triu(np.outer(starts, ends), longest)
+    joint = np.triu(np.outer(starts, ends))
+    joint -= np.triu(joint, longest)  # keep the end less than ``longest`` tokens after the start
     first, last = divmod(int(joint.argmax()), n)
     start, end = encoding.offsets[positions[first]][0], encoding.offsets[positions[last]][1]
     return ReadSpan(start, end, float(joint[first, last]))

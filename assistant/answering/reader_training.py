@@ -17,6 +17,7 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -24,13 +25,14 @@ import numpy as np
 from ..embedders.onnx_runtime import token_arrays
 from ..errors import BadValueError
 from ..ingest.chunk import split_sentences
-from .checker import SHIPPED, network, packed, pair_text, tokenizer, unpacked
+from .checker import SHIPPED, network, pair_text, save_top, tokenizer, unpacked
 from .evaluate import exact_match
 from .evidence import new_spans
 from .question import analyse
 from .reader import FITTED_READER, SHIPPED_READER, best_read, sentence_tokens
 from .short import best_span
-from .training import SEED
+from .spans import Candidate
+from .training import SEED, question_rows
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +51,19 @@ class GoldSentence:
     answers: tuple[str, ...]
     article: str
 
-    @property
-    def spans(self) -> list:  # what short.best_span reads of a sentence: its spans of the asked kind
-        return new_spans(self.text, analyse(self.question))
+
+
+def _rules_span(gold: GoldSentence) -> Candidate | None:
+    """The rules' short answer in the gold sentence (short.best_span), None when no kind is asked."""
+    asked = analyse(gold.question)
+    if asked.kind is None:
+        return None
+    return best_span(asked, SimpleNamespace(text=gold.text, spans=new_spans(gold.text, asked)))
 
 
 def gold_sentences(questions: Path, articles: Path, limit: int | None = None) -> list[GoldSentence]:
     """Every answerable question of ``questions`` with the sentence holding its first gold answer's offset."""
-    if not questions.is_file():
-        raise BadValueError(f"training questions {questions} not found")
-    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if limit is not None:
-        rows = random.Random(SEED).sample(rows, min(limit, len(rows)))
+    rows = question_rows(questions, limit)
     texts: dict[str, tuple[str, list]] = {}
     out = []
     for raw in rows:
@@ -101,7 +104,7 @@ def train(golds: list[GoldSentence], out: Path | None = None, epochs: int = 5, b
     on the other half (exact match of the read span, benchmarks/DECISIONS.md): 49.0% at five epochs and
     1e-4, 46.3% at 5e-5, 47.6% at eight epochs and 5e-5."""
     import torch
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import load_file
 
     random.seed(seed)
     torch.manual_seed(seed)
@@ -143,8 +146,7 @@ def train(golds: list[GoldSentence], out: Path | None = None, epochs: int = 5, b
         log.info("reader epoch %d: loss %.4f", epoch + 1, total / len(cached))
     model.eval()
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        save_file(packed({k: v for k, v in model.state_dict().items() if k.startswith(("upper.", "head."))}), str(out))
+        save_top(model, out)
     return model
 
 
@@ -169,13 +171,15 @@ def readings(model: Any, golds: list[GoldSentence]) -> list[tuple[str, float]]:
 def choose_cut(golds: list[GoldSentence], read: list[tuple[str, float]]) -> tuple[float, dict]:
     """The lowest cut at which the reader, where the rules give no short answer, is exactly right at least
     as often as the rules are where they give one; and what each side measured."""
-    rules = [best_span(analyse(g.question), g) if analyse(g.question).kind else None for g in golds]
+    rules = [_rules_span(g) for g in golds]
     given = [(exact_match(r.text, list(g.answers))) for g, r in zip(golds, rules) if r is not None]
     target = float(np.mean(given)) if given else 1.0
     consulted = [(exact_match(text, list(g.answers)), p) for g, r, (text, p) in zip(golds, rules, read) if r is None]
-    cut = next((c for c in CUTS if [h for h, p in consulted if p >= c]
-                and np.mean([h for h, p in consulted if p >= c]) >= target), 1.0)
-    shown = [h for h, p in consulted if p >= cut]
+    def shown_at(cut: float) -> list[bool]:
+        return [hit for hit, probability in consulted if probability >= cut]
+
+    cut = next((c for c in CUTS if shown_at(c) and np.mean(shown_at(c)) >= target), 1.0)
+    shown = shown_at(cut)
     both = sum(given) + sum(shown)
     measured = {"sentences": len(golds), "rules_given": len(given), "rules_exact_when_given": round(target, 4),
                 "reader_consulted": len(consulted), "reader_shown": len(shown),

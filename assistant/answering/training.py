@@ -52,12 +52,18 @@ def paragraphs(article: Path) -> list[str]:
     return [b for b in blocks if not b.startswith("# ")]
 
 
+def question_rows(questions: Path, limit: int | None = None) -> list[dict]:
+    """The rows of a training questions file (a random ``limit`` of them, fixed seed)."""
+    if not questions.is_file():
+        raise BadValueError(f"training questions {questions} not found")
+    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return random.Random(SEED).sample(rows, min(limit, len(rows))) if limit is not None else rows
+
+
 def ask_all(bot, questions: Path, articles: Path, limit: int | None = None, k: int = 5) -> Iterator[Asked]:
     """Every question of ``questions`` (a random ``limit`` of them, fixed seed), then each answerable one
     again without its own paragraph. ``bot``: an :class:`~assistant.core.Assistant` over ``articles``."""
-    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if limit is not None:
-        rows = random.Random(SEED).sample(rows, min(limit, len(rows)))
+    rows = question_rows(questions, limit)
     texts: dict[str, list[str]] = {}
     for raw in rows:
         if raw["article"] not in texts:
