@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import BadValueError
-from .checker import SHIPPED, AnswerChecker
+from .checker import READ_TOKENS, SHIPPED, AnswerChecker
 from .checker_training import pairs_of, train
 from .learned import FEATURES, FITTED, LearnedScorer
 from .reader_training import train_reader
@@ -168,7 +168,8 @@ def train_all(bot: Any, questions: Path, out: Path = FITTED.parent, limit: int |
     provenance = {"fitted_on": f"{questions.parent.name}/{questions.name} alone (make train: squad2-train)",
                   "command": "make train",
                   "seed": SEED, "false_abstention_bar": FALSE_ABSTENTION,
-                  "measured": measured, "measured_without_checker": measured_plain, "training": report}
+                  "measured": measured, "measured_without_checker": measured_plain, "training": report,
+                  "checker_read_tokens": READ_TOKENS}
     scorer = replace(scorer, provenance=provenance)
     (out / FITTED.name).write_text(json.dumps(scorer.to_dict(), indent=1) + "\n", encoding="utf-8")
     reader = train_reader(questions, bot.settings.articles_dir, out, limit, checker=out / SHIPPED.name)
