@@ -39,8 +39,8 @@ class Readable(Protocol):
 SHIPPED = Path(__file__).with_name("checker.safetensors")
 FROZEN = 2  # bundled layers used as they are
 TRAINED = 2  # the layers after them, fine-tuned
-MAX_TOKENS = 96  # question + sentence + the one before it, cut from the end of the longer
-READ_TOKENS = 56  # what the checker reads in use: trained on 96, it scores as well on 56 and in two-thirds the time
+MAX_TOKENS = 96  # question + sentence + the one before it, cut from the end of the longer: as trained
+READ_TOKENS = 56  # what the checker reads in use: trained on 96, it scores nearly as well on 56, in two-thirds the time
 RECIPE = "2"  # bump when the network or the export changes: cached exports are rebuilt
 
 

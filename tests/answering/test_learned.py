@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.checker import SHIPPED, AnswerChecker
+from assistant.answering.checker import MAX_TOKENS, READ_TOKENS, SHIPPED, AnswerChecker
 from assistant.answering.evidence import Sentence
 from assistant.answering.learned import FEATURES, FITTED, LearnedScorer, features, load_scorer
 from assistant.answering.question import analyse
@@ -116,6 +116,12 @@ def test_the_shipped_checker_loads_and_prefers_the_sentence_that_answers(embedde
     # its threads sleep between calls rather than spin, as the embedder's do: spinning, each took the cores
     # the other needed when a question ran both (benchmarks/RESULTS.md)
     assert again.session.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    # it reads pairs of READ_TOKENS, shorter than the MAX_TOKENS it was trained on, and the shipped scorer was
+    # fitted on logits read that way
+    long = sentence("The attack was confirmed " + "again and again " * 60 + "by the Pentagon.", 0, 0)
+    encodings, _ = again.encoded("Who confirmed the attack in Palmyra?", [long])
+    assert len(encodings[0].ids) == READ_TOKENS < MAX_TOKENS
+    assert load_scorer().provenance["checker_read_tokens"] == READ_TOKENS
 
 
 def test_a_missing_checker_file_says_how_to_make_it(tmp_path: Path) -> None:
@@ -135,6 +141,7 @@ def test_training_runs_end_to_end_on_a_slice(tmp_path: Path, embedder) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     scorer = load_scorer(tmp_path / "out" / FITTED.name)
     assert scorer.uses_checker and set(scorer.coefficients) == set(FEATURES)
+    assert scorer.provenance["checker_read_tokens"] == READ_TOKENS
     measured = scorer.provenance["measured"]["out_of_fold"]
     assert measured["questions"]["answerable"] == 16 and measured["questions"]["unanswerable"] == 6
     assert (tmp_path / "out" / SHIPPED.name).stat().st_size < 5 * 1024 * 1024
@@ -185,3 +192,5 @@ def test_the_shipped_reader_loads_and_reads_what_the_rules_cannot(embedder) -> N
     read = reader.read("What did Marie Curie discover?", found)  # "what" asks for no kind the rules know
     assert read is not None and found.text[read.start:read.end] == "polonium and radium"
     assert reader.path.is_file() and reader.path.name != AnswerChecker(reader.path.parent).path.name
+    long = sentence("Marie Curie discovered " + "more and more " * 60 + "elements.", 0, 0)
+    assert len(reader.encoded("What did Marie Curie discover?", [long])[0][0].ids) == MAX_TOKENS  # as trained
