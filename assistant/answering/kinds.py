@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..records.query import Kind, Question
+from ..text.lexicon import PLACE_NOUNS
 from .roles import any_span, doers, located
 from .spans import Candidate, dates, names, numbers, people, places
 from .weights import WEIGHTS, Weights
@@ -65,9 +66,7 @@ NOUNS = {
     Kind.NUMBER: "number numbers percentage percent amount population size length height age total score cost "
                  "price rate distance depth width area-size count sum share toll death deaths tally turnout "
                  "casualties fatalities injuries victims",
-    Kind.PLACE: "city cities country countries state states place places location locations province provinces "
-                "region regions town towns village villages continent county counties area nation nations island "
-                "islands capital venue stadium street district neighborhood neighbourhood territory border site",
+    Kind.PLACE: " ".join(sorted(PLACE_NOUNS)),
     Kind.PERSON: "person people man men woman women player players president leader leaders coach spokesperson "
                  "spokesman spokeswoman official officials author expert analyst minister king queen emperor "
                  "director founder chief owner member members officer singer actor writer scientist",

@@ -48,3 +48,9 @@ OPPOSITE_DEGREES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
 GOING_VERBS = frozenset(r"visit visits visited visiting left\s+for leave\s+for leaving reached reach reaching "
                         r"entered enter attended attend moved\s+to returned\s+to arrived\s+in fled\s+to onto "
                         r"hit struck".split())
+
+# Nouns that name a kind of place: "which city" asks for a place, and "the city of Palmyra" says one.
+PLACE_NOUNS = frozenset(
+    "city cities country countries state states place places location locations province provinces region regions "
+    "town towns village villages continent county counties area nation nations island islands capital venue "
+    "stadium street district neighborhood neighbourhood territory border site".split())

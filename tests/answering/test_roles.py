@@ -50,3 +50,14 @@ def test_where_is_a_place_something_is_in_or_someone_goes_to() -> None:
     assert names(located(analyse("Where did he go?"), went, places(went))) == ["London", "Scotland"]
     # "which city" names its own kind: any name may be one
     assert "Sean Parnell" in names(located(analyse("Which city was attacked?"), sentence, places(sentence)))
+
+
+def test_a_name_after_of_is_where_only_after_a_kind_of_place() -> None:
+    # "the champion of the National Football League": the league belongs to the champion, it is not where
+    game = ("Super Bowl 50 was an American football game to determine the champion of the National Football League "
+            "for the 2015 season.")
+    assert names(located(analyse("Where did Super Bowl 50 take place?"), game, places(game))) == []
+    born = "She was born in Otley, 16 kilometres north of Leeds."
+    assert names(located(analyse("Where was she born?"), born, places(born))) == ["Otley"]
+    village = "The soldiers camped outside the village of Sier."
+    assert names(located(analyse("Where were the soldiers going?"), village, places(village))) == ["Sier"]
