@@ -8,7 +8,7 @@ from datetime import date
 
 from ..records.dates import DatedWords
 from ..records.query import Kind, Question
-from ..text.terms import WORD, fold, looks_plural, terms
+from ..text.terms import LOWER, UPPER, WORD, fold, looks_plural, terms
 from ..text.time_words import find_mentions
 from .kinds import kind_of_noun
 
@@ -28,9 +28,9 @@ DEGREE = re.compile(r"^(?:most|least|more|less|fewer|first|last|only|\w{3,}est|l
                     r"higher|lower|older|newer|earlier|greater|wider|deeper|faster|slower|heavier|better|worse)$")
 NOT_DEGREE = frozenset("west east interest forest rest test best-known honest modest protest request "
                        "contest guest chest nest pest suggest digest arrest manifest harvest invest".split())
-WHO_IS_NAME = re.compile(r"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+WHO_IS_NAME = re.compile(rf"^\s*(?i:who\s+(?:is|was|are|were))\s+(?:[{UPPER}][\w'’.-]*\s*)+\??\s*$")
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+CAPITALISED_RUN = re.compile(rf"\b[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+)+")
 WH_WORDS = ("who", "whom", "whose", "when", "where", "which", "what", "how", "why")
 # Words a question may start with in capitals that are no part of a name's initials ("What Denver player")
 LEADING_WORDS = frozenset(WH_WORDS) | AUXILIARIES | DETERMINERS | frozenset("in on at of for to by from with".split())

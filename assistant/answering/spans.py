@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..records.query import Kind
 from ..text.lexicon import NUMBER_WORDS
-from ..text.terms import looks_plural, same_root
+from ..text.terms import UPPER, looks_plural, same_root
 
 MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -51,7 +51,7 @@ HYPHENATED_UNIT = re.compile(r"-(?:second|minute|hour|day|week|month|year|mile|f
                              r"kilomet(?:er|re)|km)s?\b", re.IGNORECASE)  # "a 30-second commercial"
 ONE_UNIT = re.compile(r"\b(?:an?|one)\s+(?:half\s+)?(?:second|minute|hour|day|week|fortnight|month|year|decade|century|"
                       r"mile|foot|met(?:er|re)|kilomet(?:er|re))\b", re.IGNORECASE)  # "a week", "an hour"
-CAPITALISED = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|\d+\b(?![–-]))"
+CAPITALISED = rf"(?:[{UPPER}][\w'’.-]*[\w]|[{UPPER}]|\d+\b(?![–-]))"
 CONNECTOR = r"(?:of|de|del|der|den|des|van|von|da|di|du|la|le|al|bin|the|&|for|upon|am|an|im|bij|aan|op|sur|zu|zum|zur)"
 NAME = re.compile(rf"(?<![\w'’-]){CAPITALISED}(?:\s+(?:{CONNECTOR}\s+)*{CAPITALISED})*(?<!['’])")
 LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|of|across|through|outside|inside|within|between|on)\s+"
@@ -64,7 +64,8 @@ HONORIFIC = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Captain|Capt|Colo
                        r"Sergeant|Sgt|Major|Admiral|Mayor|President|Prime Minister|Minister|Senator|Sen|Governor|Gov|"
                        r"Representative|Rep|Judge|Justice|King|Queen|Prince|Princess|Pope|Bishop|Father|Rev|"
                        r"Chancellor|Secretary|Spokesperson|Spokesman|Spokeswoman|Coach|Officer|Detective|Inspector|Chief|"
-                       r"Commissioner|Chairman|Chairwoman|Director|Ambassador|Manager|Dean|Professor)\.?\s+(?=[A-Z])")
+                       r"Commissioner|Chairman|Chairwoman|Director|Ambassador|Manager|Dean|Professor)\.?\s+"
+                       rf"(?=[{UPPER}])")
 POSSESSIVE = re.compile(r"['’]s$")
 WORD_AT_END = re.compile(r"\s([A-Za-z]+)$")  # the unit a number span ends with: "two people"
 WEEKDAY_OR_MONTH = re.compile(rf"^(?:{MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")

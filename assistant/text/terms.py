@@ -11,6 +11,11 @@ from functools import lru_cache
 from Stemmer import Stemmer
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# Capital and small letters as regular-expression classes, beyond ASCII ("Żelazowa Wola", "Édouard Philippe",
+# "Chloé Zhao"): Python's re has no \p{Lu}. Latin, Greek and Cyrillic.
+_LETTERS = [chr(code) for code in range(0xC0, 0x530) if chr(code).isalpha()]
+UPPER = "A-Z" + "".join(letter for letter in _LETTERS if letter.isupper())
+LOWER = "a-z" + "".join(letter for letter in _LETTERS if letter.islower())
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being

@@ -40,6 +40,12 @@ def test_places_know_their_preposition_and_people_lose_their_title():
     assert "Mira Okonkwo" in people and "Sean Parnell" in people
 
 
+def test_names_may_begin_with_a_capital_beyond_ascii():
+    sentence = "Prime Minister Élisabeth Borne met Chopin's family in Żelazowa Wola, west of Łódź."
+    assert [c.text for c in spans_of(sentence, Kind.PERSON)] == ["Élisabeth Borne", "Chopin", "Żelazowa Wola", "Łódź"]
+    assert {c.text: c.locative for c in spans_of(sentence, Kind.PLACE)}["Żelazowa Wola"]
+
+
 def test_a_capitalised_first_word_alone_is_not_a_name():
     assert [c.text for c in spans_of("Firefighters rescued two hikers near Varel.", Kind.NAME)] == ["Varel"]
 

@@ -67,6 +67,7 @@ def test_lexical_helpers() -> None:
     assert names_found("However, Parnell confirmed it", "Sean Parnell confirmed the attack")
     assert not names_found("Russia carried out the attack on Palmyra", "IS carried out the attack in Palmyra")
     assert not names_found("It was confirmed by the French army", "It was confirmed by the Pentagon")
+    assert not names_found("Édouard Philippe confirmed it", "Philippe confirmed it")  # a capital beyond ASCII
     assert numbers_found("on December 13th", "on December 13th in Palmyra")
     assert not numbers_found("on December 14th", "on December 13th in Palmyra")
 

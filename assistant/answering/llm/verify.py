@@ -23,13 +23,13 @@ from ...ingest.chunk import split_sentences
 from ...records.answer import CITATION_MARKER, Citation, strip_markers
 from ...records.article import Passage, Span
 from ...text.lexicon import ONE_TO_TEN
-from ...text.terms import terms
+from ...text.terms import UPPER, terms
 from ..citing import cite
 
 LEADING_MARKERS = re.compile(r"(?:\s*" + CITATION_MARKER.pattern + ")+")
 MARKER_WITH_SPACE = re.compile(r"[ \t]*" + CITATION_MARKER.pattern)
 NUMBER = re.compile(r"\d+")
-NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+NAME = re.compile(rf"(?<![\w'’-])[{UPPER}][\w'’-]*")
 # Capitalised only because they open a sentence; any other capitalised word must be in the passage.
 OPENERS = frozenset("""however meanwhile additionally overall instead therefore thus finally first second third
     later earlier today yesterday both many several most yes in short""".split()) | frozenset(ONE_TO_TEN)
