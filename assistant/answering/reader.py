@@ -7,8 +7,6 @@ that gives every token of the sentence a start and an end logit, trained on the 
 squad2-train (reader_training.py). It reads one sentence, the first cited, and only when the rules give
 nothing; its span is shown when its probability reaches the cut chosen on the training set, where the
 reader is as often exactly right as the rules are when they answer (``reader.json``, with what it measured).
-A span that says a word of the question has a cut of its own: out of fold it was rarely the answer ("a
-calculated ambush by IS" for "Where was the ambush?").
 """
 
 from __future__ import annotations
@@ -21,8 +19,6 @@ from typing import Any
 import numpy as np
 
 from ..errors import BadValueError
-from ..records.query import Question
-from ..text.terms import terms
 from .checker import Readable, ShippedNetwork
 
 SHIPPED_READER = Path(__file__).with_name("reader.safetensors")
@@ -67,28 +63,16 @@ def best_read(logits: np.ndarray, encoding: Any, sentence: str, longest: int = L
     return ReadSpan(start, end, float(joint[first, last]))
 
 
-def repeats_question(text: str, question: Question) -> bool:
-    """Whether a read span says a word of the question: an answer rarely repeats what was asked."""
-    return not set(terms(text)).isdisjoint(question.terms)
-
-
 @dataclass(frozen=True)
 class ReaderGate:
-    """The cuts under which a read span is not shown, and where they came from (``reader.json``):
-    ``threshold`` for a span of words the question does not say, ``repeating_threshold`` for one that says
-    some (1.0: never shown)."""
+    """The cut under which a read span is not shown, and where it came from (``reader.json``)."""
 
     threshold: float
-    repeating_threshold: float
     provenance: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "repeating_threshold"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise BadValueError(f"span reader: {name}={getattr(self, name)} must be between 0 and 1")
-
-    def shows(self, probability: float, repeats: bool) -> bool:
-        return probability >= (self.repeating_threshold if repeats else self.threshold)
+        if not 0.0 <= self.threshold <= 1.0:
+            raise BadValueError(f"span reader: threshold={self.threshold} must be between 0 and 1")
 
 
 def load_gate(path: Path | str = FITTED_READER) -> ReaderGate:
@@ -96,8 +80,7 @@ def load_gate(path: Path | str = FITTED_READER) -> ReaderGate:
     path = Path(path)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return ReaderGate(float(raw["threshold"]), float(raw.get("repeating_threshold", raw["threshold"])),
-                          dict(raw.get("provenance", {})))
+        return ReaderGate(float(raw["threshold"]), dict(raw.get("provenance", {})))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise BadValueError(f"span reader {path} cannot be read: {error}") from None
 
@@ -112,10 +95,9 @@ class SpanReader(ShippedNetwork):
         super().__init__(cache_dir, shipped, "span-reader-int8.onnx")
         self.gate = gate if gate is not None else load_gate()
 
-    def read(self, question: Question, sentence: Readable) -> ReadSpan | None:
-        encodings, logits = self.encoded(question.text, [sentence])
+    def read(self, question: str, sentence: Readable) -> ReadSpan | None:
+        encodings, logits = self.encoded(question, [sentence])
         found = best_read(logits[0], encodings[0], sentence.text)
-        if found is None:
+        if found is None or found.probability < self.gate.threshold:
             return None
-        repeats = repeats_question(sentence.text[found.start:found.end], question)
-        return found if self.gate.shows(found.probability, repeats) else None
+        return found

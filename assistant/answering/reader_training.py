@@ -6,8 +6,7 @@ The network starts from the shipped checker's fine-tuned layers (they already re
 sentence) with a new start/end head; the bundled lower layers stay frozen, so their output is computed
 once. The cut: a reader trained on one half of the training articles reads the other half's sentences
 where the rules give no short answer, and the cut is the lowest on ``CUTS`` at which it is exactly right
-as often as the rules are where they answer (for reads that repeat a word of the question, a cut of their
-own by the same rule). The shipped reader is then trained on every article.
+as often as the rules are where they answer. The shipped reader is then trained on every article.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from .checker import SHIPPED, network, pair_text, save_top, tokenizer, unpacked
 from .evaluate import exact_match
 from .evidence import new_spans
 from .question import analyse
-from .reader import FITTED_READER, SHIPPED_READER, best_read, repeats_question, sentence_tokens
+from .reader import FITTED_READER, SHIPPED_READER, best_read, sentence_tokens
 from .short import best_span
 from .spans import Candidate
 from .training import SEED, question_rows
@@ -169,37 +168,27 @@ def readings(model: Any, golds: list[GoldSentence]) -> list[tuple[str, float]]:
     return out
 
 
-def choose_cut(golds: list[GoldSentence], read: list[tuple[str, float]]) -> tuple[float, float, dict]:
+def choose_cut(golds: list[GoldSentence], read: list[tuple[str, float]]) -> tuple[float, dict]:
     """The lowest cut at which the reader, where the rules give no short answer, is exactly right at least
-    as often as the rules are where they give one, for reads of new words and, on its own, for reads that
-    repeat a word of the question (:func:`reader.repeats_question`); and what each side measured."""
+    as often as the rules are where they give one; and what each side measured."""
     rules = [_rules_span(g) for g in golds]
     given = [(exact_match(r.text, list(g.answers))) for g, r in zip(golds, rules) if r is not None]
     target = float(np.mean(given)) if given else 1.0
-    consulted = [(exact_match(text, list(g.answers)), p, repeats_question(text, analyse(g.question)))
-                 for g, r, (text, p) in zip(golds, rules, read) if r is None]
+    consulted = [(exact_match(text, list(g.answers)), p) for g, r, (text, p) in zip(golds, rules, read) if r is None]
+    def shown_at(cut: float) -> list[bool]:
+        return [hit for hit, probability in consulted if probability >= cut]
 
-    def shown_at(cut: float, repeating: bool) -> list[bool]:
-        return [hit for hit, probability, repeats in consulted if repeats is repeating and probability >= cut]
-
-    def lowest(repeating: bool) -> float:
-        return next((c for c in CUTS if shown_at(c, repeating) and np.mean(shown_at(c, repeating)) >= target), 1.0)
-
-    cut, repeating_cut = lowest(False), lowest(True)
-    shown = shown_at(cut, False) + shown_at(repeating_cut, True)
+    cut = next((c for c in CUTS if shown_at(c) and np.mean(shown_at(c)) >= target), 1.0)
+    shown = shown_at(cut)
     both = sum(given) + sum(shown)
     measured = {"sentences": len(golds), "rules_given": len(given), "rules_exact_when_given": round(target, 4),
-                "reader_consulted": len(consulted),
-                "reader_consulted_repeating": sum(repeats for _, _, repeats in consulted),
-                "reader_shown": len(shown), "reader_shown_repeating": len(shown_at(repeating_cut, True)),
+                "reader_consulted": len(consulted), "reader_shown": len(shown),
                 "reader_exact_when_shown": round(float(np.mean(shown)), 4) if shown else None,
                 "exact_match_rules": round(sum(given) / max(len(golds), 1), 4),
                 "exact_match_rules_then_reader": round(both / max(len(golds), 1), 4),
-                "exact_match_if_repeating_shown_at_threshold": round(
-                    (sum(given) + sum(shown_at(cut, False) + shown_at(cut, True))) / max(len(golds), 1), 4),
                 "exact_match_reader_alone": round(float(np.mean([exact_match(t, list(g.answers))
                                                                   for g, (t, _) in zip(golds, read)])), 4)}
-    return cut, repeating_cut, measured
+    return cut, measured
 
 
 def train_reader(questions: Path, articles: Path, out: Path = FITTED_READER.parent, limit: int | None = None,
@@ -215,15 +204,13 @@ def train_reader(questions: Path, articles: Path, out: Path = FITTED_READER.pare
     if not inside or not outside:
         raise BadValueError(f"{questions}: the span reader needs answerable questions with answer_offsets "
                             f"on at least two articles ({len(golds)} found on {len(articles_seen)})")
-    cut, repeating_cut, measured = choose_cut(outside, readings(train(inside, epochs=epochs, checker=checker),
-                                                                outside))
-    log.info("reader cuts %.2f, %.2f repeating the question: %s", cut, repeating_cut, measured)
+    cut, measured = choose_cut(outside, readings(train(inside, epochs=epochs, checker=checker), outside))
+    log.info("reader cut %.2f: %s", cut, measured)
     out.mkdir(parents=True, exist_ok=True)
     train(golds, out / SHIPPED_READER.name, epochs=epochs, checker=checker)
     provenance = {"fitted_on": f"{questions.parent.name}/{questions.name} alone (make train: squad2-train)",
                   "command": "make train", "seed": SEED, "epochs": epochs, "sentences": len(golds),
                   "measured_out_of_fold": measured, "seconds": round(time.perf_counter() - began, 1)}
-    cuts = {"threshold": cut, "repeating_threshold": repeating_cut}
-    (out / FITTED_READER.name).write_text(json.dumps({**cuts, "provenance": provenance}, indent=1) + "\n",
+    (out / FITTED_READER.name).write_text(json.dumps({"threshold": cut, "provenance": provenance}, indent=1) + "\n",
                                           encoding="utf-8")
-    return {**cuts, **provenance}
+    return {"threshold": cut, **provenance}

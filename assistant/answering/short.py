@@ -44,7 +44,7 @@ def short_answer(question: Question, chosen: list[Sentence], citations: list[Cit
     found = _of_the_asked_kind(question, chosen, citations, weights)
     if found is not None or reader is None or not chosen:
         return found
-    read = reader.read(question, chosen[0])
+    read = reader.read(question.text, chosen[0])
     if read is None:
         return None
     start = chosen[0].span.start + read.start

@@ -148,27 +148,10 @@ def test_training_runs_end_to_end_on_a_slice(tmp_path: Path, embedder) -> None:
     assert json.loads(done.stdout)["measured"]["in_sample"]["questions"]["other_paragraphs"] == 16
     gate = load_gate(tmp_path / "out" / FITTED_READER.name)
     assert gate.provenance["sentences"] == 16 and gate.provenance["measured_out_of_fold"]["sentences"] > 0
-    assert 0.0 <= gate.repeating_threshold <= 1.0
-    assert "reader_consulted_repeating" in gate.provenance["measured_out_of_fold"]
     assert (tmp_path / "out" / SHIPPED_READER.name).stat().st_size < 5 * 1024 * 1024
     reader = SpanReader(tmp_path / "models", tmp_path / "out" / SHIPPED_READER.name, gate)
     _, logits = reader.encoded("What consoles can play it?", [sentence("It runs on the GameCube and Wii.", 0, 0)])
     assert logits.shape[0] == 1 and logits.shape[-1] == 2  # a start and an end logit a token
-
-
-def test_a_read_that_repeats_the_question_has_a_cut_of_its_own(tmp_path: Path) -> None:
-    from assistant.answering.reader import ReaderGate, load_gate, repeats_question
-    from assistant.errors import BadValueError
-
-    question = analyse("Where was the ambush?")
-    assert repeats_question("a calculated ambush by IS", question) and not repeats_question("Palmyra", question)
-    gate = ReaderGate(0.3, 1.0)
-    assert gate.shows(0.5, repeats=False) and not gate.shows(0.5, repeats=True) and not gate.shows(0.2, repeats=False)
-    older = tmp_path / "reader.json"
-    older.write_text('{"threshold": 0.4}')  # written before the second cut: one cut for both
-    assert load_gate(older).repeating_threshold == 0.4
-    with pytest.raises(BadValueError, match=r"repeating_threshold=1\.5"):
-        ReaderGate(0.3, 1.5)
 
 
 def test_a_read_span_is_the_likeliest_start_and_end_within_the_sentence() -> None:
@@ -206,10 +189,8 @@ def test_the_shipped_reader_loads_and_reads_what_the_rules_cannot(embedder) -> N
     assert SHIPPED_READER.stat().st_size < 5 * 1024 * 1024 and FITTED_READER.is_file()
     reader = SpanReader(Path(os.environ["ASSISTANT_MODELS_DIR"]))
     found = sentence("The physicist Marie Curie discovered polonium and radium in 1898.", 0, 0)
-    read = reader.read(analyse("What did Marie Curie discover?"), found)  # "what" asks for no kind the rules know
+    read = reader.read("What did Marie Curie discover?", found)  # "what" asks for no kind the rules know
     assert read is not None and found.text[read.start:read.end] == "polonium and radium"
-    # a read that says a word of the question has a cut of its own, chosen out of fold: never shown
-    assert gate.repeating_threshold == 1.0 and not gate.shows(0.99, repeats=True) and gate.shows(0.99, repeats=False)
     assert reader.path.is_file() and reader.path.name != AnswerChecker(reader.path.parent).path.name
     long = sentence("Marie Curie discovered " + "more and more " * 60 + "elements.", 0, 0)
     assert len(reader.encoded("What did Marie Curie discover?", [long])[0][0].ids) == MAX_TOKENS  # as trained

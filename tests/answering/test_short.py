@@ -52,7 +52,7 @@ class FixedReader:
     def read(self, question, sentence):
         from assistant.answering.reader import ReadSpan
 
-        self.asked.append((question.text, sentence.text))
+        self.asked.append((question, sentence.text))
         return ReadSpan(*self.found, 0.9) if self.found else None
 
 
